@@ -1,0 +1,133 @@
+// Command-line parsing. Bad usage is a UsageError (exit 2) with a message that says what to do.
+
+import { SEVERITIES, type Severity } from "../engine/types.js";
+import type { OutputFormat } from "../report/index.js";
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+const FORMATS: readonly OutputFormat[] = ["text", "json", "markdown", "sarif"];
+
+export interface CommonOptions {
+  format: OutputFormat;
+  config?: string;
+  failOn?: Severity;
+  fullState: boolean;
+  /** undefined: colour when writing to a terminal. */
+  color?: boolean;
+  output?: string;
+}
+
+export type Command =
+  | { name: "help" }
+  | { name: "version" }
+  | { name: "rules"; options: CommonOptions }
+  | { name: "diff"; base: string; head: string; options: CommonOptions }
+  | { name: "review"; base?: string; head?: string; repo: string; options: CommonOptions };
+
+export const USAGE = `Usage:
+  kubedelta diff BASE HEAD [options]      compare two files or two directories
+  kubedelta review [--base REF] [--head REF] [--repo DIR] [options]
+                                          compare two revisions of a git repository
+                                          (default: merge-base with the default branch
+                                          against the working tree)
+  kubedelta rules [--format text|json|markdown]
+                                          list the rules and their settings (markdown:
+                                          the full rule reference, docs/rules.md)
+
+Options:
+  --format text|json|markdown|sarif      output format (default: text)
+  --config FILE                          repository config on top of the default policy
+                                         (review: default .github/kubedelta.yml of the repo)
+  --fail-on SEVERITY                     info|low|medium|high|critical (default: policy's)
+  --full-state                           report pre-existing risk too, not only the change
+  --output FILE                          write the report to FILE instead of stdout
+  --color / --no-color                   force colour on or off in text output
+  -h, --help                             this help
+  --version                              the version
+
+Exit status: 0 nothing blocking, 1 blocking findings or unreadable input, 2 usage error.`;
+
+function parseSeverity(value: string): Severity {
+  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
+  throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}; got "${value}"`);
+}
+
+function parseFormat(value: string): OutputFormat {
+  if ((FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
+  throw new UsageError(`--format must be one of ${FORMATS.join(", ")}; got "${value}"`);
+}
+
+const VALUE_OPTIONS = new Set(["--format", "--config", "--fail-on", "--output", "--base", "--head", "--repo"]);
+const FLAG_OPTIONS = new Set(["--full-state", "--color", "--no-color", "--help", "-h", "--version"]);
+
+/** Splits argv into positionals and options; `--name=value` and `--name value` both work. */
+function tokenize(argv: readonly string[]): { positionals: string[]; values: Map<string, string>; flags: Set<string> } {
+  const positionals: string[] = [];
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--") {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith("-") || arg === "-") {
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (FLAG_OPTIONS.has(name)) {
+      if (eq > 0) throw new UsageError(`${name} takes no value`);
+      flags.add(name);
+    } else if (VALUE_OPTIONS.has(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
+      if (values.has(name)) throw new UsageError(`${name} given twice`);
+      values.set(name, value);
+    } else {
+      throw new UsageError(`unknown option ${name}\n\n${USAGE}`);
+    }
+  }
+  return { positionals, values, flags };
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  const { positionals, values, flags } = tokenize(argv);
+  if (flags.has("--help") || flags.has("-h")) return { name: "help" };
+  if (flags.has("--version")) return { name: "version" };
+  if (flags.has("--color") && flags.has("--no-color")) throw new UsageError("--color and --no-color contradict");
+  const options: CommonOptions = {
+    format: parseFormat(values.get("--format") ?? "text"),
+    config: values.get("--config"),
+    failOn: values.has("--fail-on") ? parseSeverity(values.get("--fail-on") as string) : undefined,
+    fullState: flags.has("--full-state"),
+    color: flags.has("--color") ? true : flags.has("--no-color") ? false : undefined,
+    output: values.get("--output"),
+  };
+  const [command, ...rest] = positionals;
+  const gitOptions = ["--base", "--head", "--repo"].filter((name) => values.has(name));
+  if (command !== "review" && gitOptions.length > 0) {
+    throw new UsageError(`${gitOptions.join(", ")} only apply to \`kubedelta review\``);
+  }
+  switch (command) {
+    case "diff":
+      if (rest.length !== 2) throw new UsageError(`diff needs exactly two paths, BASE and HEAD\n\n${USAGE}`);
+      return { name: "diff", base: rest[0], head: rest[1], options };
+    case "review":
+      if (rest.length > 0) throw new UsageError(`review takes no paths (use --repo DIR); got "${rest[0]}"`);
+      return { name: "review", base: values.get("--base"), head: values.get("--head"), repo: values.get("--repo") ?? ".", options };
+    case "rules":
+      if (rest.length > 0) throw new UsageError(`rules takes no arguments; got "${rest[0]}"`);
+      return { name: "rules", options };
+    case undefined:
+      throw new UsageError(`no command given\n\n${USAGE}`);
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,141 @@
+// The command-line shell around the engine: read inputs, build the policy, review, print.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type FileSet, isManifestPath, review } from "../engine/review.js";
+import { type ReviewResult, reviewPassed } from "../engine/types.js";
+import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
+import type { Policy } from "../policy/types.js";
+import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
+import { RULES, ruleById, ruleDocsUrl } from "../rules/index.js";
+import { ruleReference } from "../rules/reference.js";
+import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
+import { readDiffInputs } from "./read-dir.js";
+import { readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Whether stdout is a terminal (colour by default). */
+  isTTY: boolean;
+}
+
+const defaultIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+export const CONFIG_PATH = ".github/kubedelta.yml";
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  return String(pkg.version);
+}
+
+function readConfigFile(path: string): { source: string; text: string } {
+  try {
+    return { source: path, text: readFileSync(path, "utf8") };
+  } catch {
+    throw new UsageError(`--config ${path}: cannot read the file`);
+  }
+}
+
+function overrides(options: CommonOptions): PolicyLayer[] {
+  const layers: PolicyLayer[] = [];
+  if (options.failOn) layers.push({ source: "--fail-on", data: { failOn: options.failOn } });
+  if (options.fullState) layers.push({ source: "--full-state", data: { fullState: true } });
+  return layers;
+}
+
+function render(result: ReviewResult, options: CommonOptions, io: CliIo): string {
+  const format: OutputFormat = options.format;
+  switch (format) {
+    case "json":
+      return toJson(result);
+    case "markdown":
+      return toMarkdown(result, { rules: ruleById, docsUrl: ruleDocsUrl });
+    case "sarif":
+      return toSarif(result, { rules: [...RULES], docsUrl: ruleDocsUrl, toolVersion: version() });
+    case "text":
+      return toText(result, { color: options.color ?? (io.isTTY && !options.output && !process.env.NO_COLOR) });
+  }
+}
+
+function emit(text: string, options: CommonOptions, io: CliIo) {
+  if (options.output) writeFileSync(options.output, text);
+  else io.stdout(text);
+}
+
+function runReview(files: { base: FileSet; head: FileSet }, policy: Policy, options: CommonOptions, io: CliIo, explicitFiles = false): number {
+  const result = review({ ...files, policy, allFilesAreManifests: explicitFiles });
+  emit(render(result, options, io), options, io);
+  return reviewPassed(result) ? 0 : 1;
+}
+
+function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): number {
+  const { options } = command;
+  const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
+  const { base, head, singleFiles } = readDiffInputs(command.base, command.head, (path) => isManifestPath(path, policy));
+  // Files named on the command line are manifests whatever their name.
+  return runReview({ base, head }, policy, options, io, singleFiles);
+}
+
+/** Config comes from the base revision, like the app: a change cannot relax its own checks. */
+function gitConfig(root: string, baseRef: string, options: CommonOptions): { source: string; text: string } | undefined {
+  if (options.config) return readConfigFile(options.config);
+  const text = readRevision(root, baseRef, (path) => path === CONFIG_PATH).get(CONFIG_PATH);
+  return text ? { source: `${baseRef}:${CONFIG_PATH}`, text: Buffer.from(text).toString("utf8") } : undefined;
+}
+
+function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): number {
+  const { options } = command;
+  const root = repoRoot(command.repo);
+  const baseRef = resolveBase(root, command.base, command.head);
+  const policy = loadPolicy(gitConfig(root, baseRef, options), overrides(options));
+  const wanted = (path: string) => isManifestPath(path, policy);
+  const base = readRevision(root, baseRef, wanted);
+  const head = command.head ? readRevision(root, command.head, wanted) : readWorkingTree(join(root), wanted);
+  return runReview({ base, head }, policy, options, io);
+}
+
+function listRules(options: CommonOptions, io: CliIo): number {
+  const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
+  const rows = RULES.map((rule) => ({ id: rule.id, title: rule.title, ...policy.rules[rule.id] }));
+  if (options.format === "json") emit(`${JSON.stringify(rows, null, 2)}\n`, options, io);
+  else if (options.format === "markdown") emit(ruleReference(RULES, policy), options, io);
+  else {
+    const width = Math.max(...rows.map((r) => r.id.length));
+    const lines = rows.map((r) => `${r.id.padEnd(width)}  ${(r.enabled ? r.severity : "off").padEnd(8)}  ${r.title}`);
+    emit(`${lines.join("\n")}\n`, options, io);
+  }
+  return 0;
+}
+
+export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
+  try {
+    const command = parseArgs(argv);
+    switch (command.name) {
+      case "help":
+        io.stdout(`${USAGE}\n`);
+        return 0;
+      case "version":
+        io.stdout(`${version()}\n`);
+        return 0;
+      case "rules":
+        return listRules(command.options, io);
+      case "diff":
+        return diff(command, io);
+      case "review":
+        return gitReview(command, io);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof PolicyError) {
+      io.stderr(`kubedelta: ${error.message}\n`);
+      return 2;
+    }
+    // Anything else is a bug; it must still fail, loudly, never pass.
+    io.stderr(`kubedelta: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,109 @@
+// Reads `kubedelta review` inputs: two revisions of a local git repository (or the working tree).
+
+import { execFileSync } from "node:child_process";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FileSet } from "../engine/review.js";
+import { UsageError } from "./args.js";
+
+const MAX_BUFFER = 2 ** 30;
+
+function git(repo: string, args: string[], input?: Buffer): Buffer {
+  try {
+    return execFileSync("git", ["-C", repo, ...args], { input, maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
+    throw new UsageError(`git ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}`);
+  }
+}
+
+function gitText(repo: string, args: string[]): string {
+  return git(repo, args).toString("utf8").trim();
+}
+
+function refExists(repo: string, ref: string): boolean {
+  try {
+    execFileSync("git", ["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function repoRoot(repo: string): string {
+  if (!existsSync(repo)) throw new UsageError(`${repo}: no such directory`);
+  try {
+    return execFileSync("git", ["-C", repo, "rev-parse", "--show-toplevel"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    throw new UsageError(`${repo} is not inside a git repository (use \`kubedelta diff\` for plain directories)`);
+  }
+}
+
+/** The default branch: what origin/HEAD points to, else the first of main/master that exists. */
+function defaultBranch(repo: string): string {
+  try {
+    const ref = execFileSync("git", ["-C", repo, "symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .toString()
+      .trim();
+    if (ref) return ref;
+  } catch {
+    // no remote HEAD recorded: fall through to the usual names
+  }
+  const found = ["main", "master", "origin/main", "origin/master"].find((name) => refExists(repo, name));
+  if (!found) throw new UsageError("cannot tell the default branch (no origin/HEAD, main or master): pass --base REF");
+  return found;
+}
+
+/** --base, or where the current branch left the default branch. */
+export function resolveBase(repo: string, base: string | undefined, head: string | undefined): string {
+  if (base) {
+    if (!refExists(repo, base)) throw new UsageError(`--base ${base}: no such revision`);
+    return base;
+  }
+  return gitText(repo, ["merge-base", defaultBranch(repo), head ?? "HEAD"]);
+}
+
+/** Files of a revision that `wanted` accepts, read in one `git cat-file --batch`. */
+export function readRevision(repo: string, ref: string, wanted: (path: string) => boolean): FileSet {
+  if (!refExists(repo, ref)) throw new UsageError(`${ref}: no such revision`);
+  const listing = git(repo, ["ls-tree", "-r", "-z", "--full-tree", ref]).toString("utf8");
+  const blobs: { path: string; sha: string }[] = [];
+  for (const entry of listing.split("\0")) {
+    const tab = entry.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode, type, sha] = entry.slice(0, tab).split(" ");
+    const path = entry.slice(tab + 1);
+    // Regular files only: symlinks (120000) and submodules (160000) hold no manifest text.
+    if (type === "blob" && (mode === "100644" || mode === "100755") && wanted(path)) blobs.push({ path, sha });
+  }
+  const files = new Map<string, Uint8Array>();
+  if (blobs.length === 0) return files;
+  const out = git(repo, ["cat-file", "--batch"], Buffer.from(`${blobs.map((b) => b.sha).join("\n")}\n`));
+  let offset = 0;
+  for (const { path } of blobs) {
+    const headerEnd = out.indexOf(10, offset);
+    const size = Number(out.subarray(offset, headerEnd).toString().split(" ")[2]);
+    files.set(path, out.subarray(headerEnd + 1, headerEnd + 1 + size));
+    offset = headerEnd + 1 + size + 1;
+  }
+  return files;
+}
+
+/** Tracked and untracked (not ignored) files of the working tree that `wanted` accepts. */
+export function readWorkingTree(repo: string, wanted: (path: string) => boolean): FileSet {
+  const root = repoRoot(repo);
+  const listing = git(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).toString("utf8");
+  const files = new Map<string, Uint8Array>();
+  for (const path of new Set(listing.split("\0"))) {
+    if (!path || !wanted(path)) continue;
+    const full = join(root, path);
+    // Deleted but still tracked files are absent from the working tree, which is what we want.
+    if (!existsSync(full) || !lstatSync(full).isFile()) continue;
+    files.set(path, readFileSync(full));
+  }
+  return files;
+}

@@ -1,0 +1,240 @@
+// Builds the effective policy from layers: the built-in defaults (from the rules' own metadata),
+// the policy pack (policies/default.yml), the repository's config, then command-line overrides.
+// Every layer is validated; problems are collected and reported together, with their path.
+
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
+import { SEVERITIES, type Severity } from "../engine/types.js";
+import { RULES } from "../rules/index.js";
+import type { ParamSpec, ParamValues, Rule } from "../rules/types.js";
+import type { Limits, Policy, RuleSettings } from "./types.js";
+
+export class PolicyError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "PolicyError";
+  }
+}
+
+export interface PolicyLayer {
+  /** Named in error messages: a file path, or "--fail-on". */
+  source: string;
+  data: unknown;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxFileBytes: 8 * 1024 * 1024,
+  maxDocuments: 10_000,
+  maxDepth: 64,
+  maxAliases: 1_000,
+  maxNodes: 1_000_000,
+  maxFiles: 3_000,
+};
+
+const DEFAULT_PACK = new URL("../../policies/default.yml", import.meta.url);
+
+type Record_ = Record<string, unknown>;
+
+function isRecord(value: unknown): value is Record_ {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isSeverity(value: unknown): value is Severity {
+  return typeof value === "string" && (SEVERITIES as readonly string[]).includes(value);
+}
+
+function describe(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Closest known name, for "did you mean" hints on typos. */
+function suggest(name: string, known: readonly string[]): string {
+  const distance = (a: string, b: string): number => {
+    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+      let previous = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const saved = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+        previous = saved;
+      }
+    }
+    return row[b.length];
+  };
+  const best = [...known].sort((x, y) => distance(name, x) - distance(name, y))[0];
+  return best && distance(name, best) <= Math.max(2, best.length / 3) ? ` (did you mean ${best}?)` : "";
+}
+
+export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
+  const ruleSettings: Record<string, RuleSettings> = {};
+  for (const rule of rules) {
+    const params: ParamValues = {};
+    for (const [name, spec] of Object.entries(rule.params ?? {})) params[name] = spec.default;
+    ruleSettings[rule.id] = { enabled: true, severity: rule.defaultSeverity, params };
+  }
+  return {
+    failOn: "high",
+    fullState: false,
+    manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] },
+    limits: { ...DEFAULT_LIMITS },
+    rules: ruleSettings,
+  };
+}
+
+function checkParam(spec: ParamSpec, value: unknown): string | undefined {
+  switch (spec.type) {
+    case "boolean":
+      return typeof value === "boolean" ? undefined : "must be true or false";
+    case "number":
+      if (typeof value !== "number" || !Number.isFinite(value)) return "must be a number";
+      return spec.min !== undefined && value < spec.min ? `must be at least ${spec.min}` : undefined;
+    case "string":
+      if (typeof value !== "string") return "must be a string";
+      return spec.enum && !spec.enum.includes(value) ? `must be one of ${spec.enum.join(", ")}` : undefined;
+    case "string[]":
+      return Array.isArray(value) && value.every((v) => typeof v === "string") ? undefined : "must be a list of strings";
+  }
+}
+
+/** `rule: false` / `off` disables, `rule: high` sets the severity, a mapping sets anything. */
+function normaliseRuleEntry(value: unknown): Record_ | string {
+  if (value === false || value === "off") return { enabled: false };
+  if (value === true || value === "on") return { enabled: true };
+  if (isSeverity(value)) return { severity: value };
+  if (isRecord(value)) return value;
+  return `must be a mapping, true/false, or a severity (${SEVERITIES.join(", ")}); got ${describe(value)}`;
+}
+
+function applyRules(policy: Policy, data: unknown, path: string, rules: readonly Rule[], problems: string[]) {
+  if (!isRecord(data)) {
+    problems.push(`${path}: must be a mapping of rule id to settings`);
+    return;
+  }
+  const ids = rules.map((r) => r.id);
+  for (const [id, raw] of Object.entries(data)) {
+    const rule = rules.find((r) => r.id === id);
+    if (!rule) {
+      problems.push(`${path}.${id}: unknown rule id${suggest(id, ids)}`);
+      continue;
+    }
+    const entry = normaliseRuleEntry(raw);
+    if (typeof entry === "string") {
+      problems.push(`${path}.${id}: ${entry}`);
+      continue;
+    }
+    const settings = policy.rules[id];
+    for (const [field, value] of Object.entries(entry)) {
+      const where = `${path}.${id}.${field}`;
+      if (field === "enabled") {
+        if (typeof value === "boolean") settings.enabled = value;
+        else problems.push(`${where}: must be true or false`);
+      } else if (field === "severity") {
+        if (isSeverity(value)) settings.severity = value;
+        else problems.push(`${where}: must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`);
+      } else {
+        const spec = rule.params?.[field];
+        if (!spec) {
+          const known = ["enabled", "severity", ...Object.keys(rule.params ?? {})];
+          problems.push(`${where}: unknown setting for ${id}${suggest(field, known)}`);
+          continue;
+        }
+        const problem = checkParam(spec, value);
+        if (problem) problems.push(`${where}: ${problem}; got ${describe(value)}`);
+        else settings.params[field] = value as ParamValues[string];
+      }
+    }
+  }
+}
+
+function applyStringList(value: unknown, where: string, problems: string[]): string[] | undefined {
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+  problems.push(`${where}: must be a list of glob strings`);
+  return undefined;
+}
+
+function applyManifests(policy: Policy, data: unknown, path: string, problems: string[]) {
+  if (!isRecord(data)) {
+    problems.push(`${path}: must be a mapping with include and exclude globs`);
+    return;
+  }
+  for (const [field, value] of Object.entries(data)) {
+    if (field !== "include" && field !== "exclude") {
+      problems.push(`${path}.${field}: unknown setting (expected include or exclude)`);
+      continue;
+    }
+    const globs = applyStringList(value, `${path}.${field}`, problems);
+    if (globs) policy.manifests[field] = globs;
+  }
+}
+
+function applyLimits(policy: Policy, data: unknown, path: string, problems: string[]) {
+  if (!isRecord(data)) {
+    problems.push(`${path}: must be a mapping`);
+    return;
+  }
+  const known = Object.keys(DEFAULT_LIMITS);
+  for (const [field, value] of Object.entries(data)) {
+    if (!known.includes(field)) {
+      problems.push(`${path}.${field}: unknown limit${suggest(field, known)}`);
+    } else if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+      problems.push(`${path}.${field}: must be a positive whole number; got ${describe(value)}`);
+    } else {
+      policy.limits[field as keyof Limits] = value;
+    }
+  }
+}
+
+const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules"];
+
+/** Applies one layer onto the policy in place, collecting problems. */
+function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], problems: string[]) {
+  const { source, data } = layer;
+  if (data === null || data === undefined) return; // an empty file changes nothing
+  if (!isRecord(data)) {
+    problems.push(`${source}: must be a mapping at the top level`);
+    return;
+  }
+  for (const [field, value] of Object.entries(data)) {
+    const where = `${source}: ${field}`;
+    if (field === "failOn") {
+      if (isSeverity(value)) policy.failOn = value;
+      else problems.push(`${where}: must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`);
+    } else if (field === "fullState") {
+      if (typeof value === "boolean") policy.fullState = value;
+      else problems.push(`${where}: must be true or false`);
+    } else if (field === "manifests") applyManifests(policy, value, where, problems);
+    else if (field === "limits") applyLimits(policy, value, where, problems);
+    else if (field === "rules") applyRules(policy, value, where, rules, problems);
+    else problems.push(`${where}: unknown setting${suggest(field, TOP_LEVEL)}`);
+  }
+}
+
+export function buildPolicy(layers: readonly PolicyLayer[], rules: readonly Rule[] = RULES): Policy {
+  const policy = defaultPolicy(rules);
+  const problems: string[] = [];
+  for (const layer of layers) applyLayer(policy, layer, rules, problems);
+  if (problems.length > 0) throw new PolicyError(problems);
+  return policy;
+}
+
+/** Parses a YAML config text into a layer; YAML errors become PolicyErrors with the line. */
+export function parsePolicyText(source: string, text: string): PolicyLayer {
+  try {
+    return { source, data: parseYaml(text, { prettyErrors: true, maxAliasCount: 100 }) };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new PolicyError([`${source}: not valid YAML: ${message}`]);
+  }
+}
+
+export function defaultPackLayer(): PolicyLayer {
+  return parsePolicyText("policies/default.yml", readFileSync(DEFAULT_PACK, "utf8"));
+}
+
+/** The policy pack with an optional repository config text on top. */
+export function loadPolicy(config?: { source: string; text: string }, overrides: PolicyLayer[] = []): Policy {
+  const layers = [defaultPackLayer()];
+  if (config) layers.push(parsePolicyText(config.source, config.text));
+  return buildPolicy([...layers, ...overrides]);
+}

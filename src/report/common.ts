@@ -1,0 +1,83 @@
+// Helpers shared by the report formats: ordering, counting and plain-text labels. Nothing here
+// escapes; each format escapes for its own medium.
+
+import {
+  blockingFindings,
+  type Finding,
+  type ReviewResult,
+  SEVERITIES,
+  type Severity,
+  severityRank,
+} from "../engine/types.js";
+
+/** Plain string order, independent of the host's locale, so reports are reproducible. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** By file, then line, then most severe first, then rule: the order of reading a diff. */
+export function byLocation(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    a.line - b.line ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    compareStrings(a.rule, b.rule) ||
+    compareStrings(a.fingerprint, b.fingerprint)
+  );
+}
+
+/** Most severe first, then by location: the order of deciding what to look at. */
+export function bySeverity(a: Finding, b: Finding): number {
+  return severityRank(b.severity) - severityRank(a.severity) || byLocation(a, b);
+}
+
+/** Severities from most to least severe. */
+export const SEVERITIES_DESCENDING: readonly Severity[] = [...SEVERITIES].reverse();
+
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** `1 critical, 2 high`: the non-zero severity counts, most severe first. */
+export function severityBreakdown(findings: readonly Finding[]): string {
+  return SEVERITIES_DESCENDING.map((severity) => {
+    const count = findings.filter((f) => f.severity === severity).length;
+    return count > 0 ? `${count} ${severity}` : "";
+  })
+    .filter(Boolean)
+    .join(", ");
+}
+
+/**
+ * The counts of a review in words: what was found, then what could not be read, e.g.
+ * `3 findings (1 critical, 2 high), 2 blocking at fail-on high`, `1 error`, `2 files skipped`.
+ * Contains no untrusted text.
+ */
+export function summaryParts(result: ReviewResult): string[] {
+  const { findings, errors, skipped } = result;
+  const parts = [
+    findings.length === 0
+      ? "No findings"
+      : `${plural(findings.length, "finding")} (${severityBreakdown(findings)}), ` +
+        `${blockingFindings(result).length} blocking at fail-on ${result.failOn}`,
+  ];
+  if (errors.length > 0) parts.push(plural(errors.length, "error"));
+  if (skipped.length > 0) parts.push(`${plural(skipped.length, "file")} skipped`);
+  return parts;
+}
+
+/** `3 findings (1 critical, 2 high), 2 blocking at fail-on high; 1 error; 2 files skipped` */
+export function summaryLine(result: ReviewResult): string {
+  return summaryParts(result).join("; ");
+}
+
+/** `Service shop/web`, or `ClusterRole admin` for cluster-scoped kinds. Untrusted: escape it. */
+export function resourceLabel(resource: Finding["resource"]): string {
+  const name = resource.namespace ? `${resource.namespace}/${resource.name}` : resource.name;
+  return `${resource.kind} ${name}`;
+}
+
+/** `path:line`, or just the path when the line is unknown. Untrusted: escape it. */
+export function locationLabel(file: string, line?: number): string {
+  return line !== undefined && line > 0 ? `${file}:${line}` : file;
+}

@@ -1,0 +1,45 @@
+// Machine-readable output for the CLI (`--format json`). The shape is a public contract, so it
+// is built field by field: a new property on an engine type does not leak into it unnoticed.
+
+import { type ReviewResult, reviewPassed } from "../engine/types.js";
+
+export function toJson(result: ReviewResult): string {
+  const s = result.stats;
+  const output = {
+    findings: result.findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      file: f.file,
+      line: f.line,
+      side: f.side,
+      resource: {
+        apiVersion: f.resource.apiVersion,
+        kind: f.resource.kind,
+        namespace: f.resource.namespace,
+        name: f.resource.name,
+      },
+      message: f.message,
+      fingerprint: f.fingerprint,
+    })),
+    // `line: undefined` is dropped by JSON.stringify: unknown lines are omitted, not null.
+    errors: result.errors.map((e) => ({ file: e.file, line: e.line, message: e.message })),
+    skipped: result.skipped.map((k) => ({ file: k.file, reason: k.reason })),
+    stats: {
+      filesBase: s.filesBase,
+      filesHead: s.filesHead,
+      filesParsed: s.filesParsed,
+      parseCacheHits: s.parseCacheHits,
+      bytesParsed: s.bytesParsed,
+      resourcesBase: s.resourcesBase,
+      resourcesHead: s.resourcesHead,
+      added: s.added,
+      removed: s.removed,
+      changed: s.changed,
+      unchanged: s.unchanged,
+      moved: s.moved,
+    },
+    failOn: result.failOn,
+    passed: reviewPassed(result),
+  };
+  return `${JSON.stringify(output, null, 2)}\n`;
+}

@@ -1,0 +1,162 @@
+// SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and other SARIF viewers).
+
+import type { Finding, ReviewResult, Severity } from "../engine/types.js";
+import type { RuleMeta } from "../rules/types.js";
+import { byLocation, resourceLabel } from "./common.js";
+import { escapeTerminal } from "./escape.js";
+
+export interface SarifOptions {
+  /** Descriptors of the rules; findings of other rules get a minimal descriptor appended. */
+  rules: readonly RuleMeta[];
+  docsUrl: (ruleId: string) => string;
+  toolVersion: string;
+  /** Home page of the tool, shown by viewers; omitted when not given. */
+  informationUri?: string;
+}
+
+type SarifLevel = "error" | "warning" | "note";
+
+/** The parts of SARIF's reportingDescriptor that KubeDelta fills in. */
+interface RuleDescriptor {
+  id: string;
+  name: string;
+  shortDescription?: { text: string };
+  fullDescription?: { text: string };
+  help?: { text: string };
+  helpUri: string;
+  defaultConfiguration?: { level: SarifLevel };
+  properties?: { tags: string[]; "security-severity"?: string };
+}
+
+const LEVELS: Record<Severity, SarifLevel> = {
+  critical: "error",
+  high: "error",
+  medium: "warning",
+  low: "note",
+  info: "note",
+};
+
+// GitHub code scanning labels security alerts by this score (critical ≥ 9, high ≥ 7, medium ≥ 4).
+const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
+  critical: "9.5",
+  high: "8.0",
+  medium: "5.5",
+  low: "3.0",
+  info: undefined,
+};
+
+export function toSarif(result: ReviewResult, options: SarifOptions): string {
+  const rules: RuleDescriptor[] = options.rules.map((rule) => ruleDescriptor(rule, options));
+  const ruleIndex = new Map(options.rules.map((rule, i) => [rule.id, i]));
+  // Every result gets a valid ruleIndex, even for a rule the caller did not describe.
+  for (const f of result.findings) {
+    if (!ruleIndex.has(f.rule)) {
+      ruleIndex.set(f.rule, rules.length);
+      rules.push({ id: f.rule, name: ruleName(f.rule), helpUri: options.docsUrl(f.rule) });
+    }
+  }
+
+  const notifications = [
+    ...result.errors.map((e) => notification("error", e.message, e.file, e.line)),
+    ...result.skipped.map((s) => notification("note", `Skipped: ${s.reason}`, s.file)),
+  ];
+
+  const log = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "KubeDelta",
+            ...(options.informationUri ? { informationUri: options.informationUri } : {}),
+            version: options.toolVersion,
+            rules,
+          },
+        },
+        invocations: [
+          {
+            // Input errors mean the review is incomplete: it must not look like a clean run.
+            executionSuccessful: result.errors.length === 0,
+            ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+          },
+        ],
+        results: [...result.findings].sort(byLocation).map((f) => sarifResult(f, ruleIndex.get(f.rule) ?? 0)),
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function ruleDescriptor(rule: RuleMeta, options: SarifOptions): RuleDescriptor {
+  const securitySeverity = SECURITY_SEVERITY[rule.defaultSeverity];
+  return {
+    id: rule.id,
+    name: ruleName(rule.id),
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.description },
+    help: { text: `${rule.rationale}\n\nRemediation: ${rule.remediation}` },
+    helpUri: options.docsUrl(rule.id),
+    defaultConfiguration: { level: LEVELS[rule.defaultSeverity] },
+    properties: {
+      tags: ["kubernetes", "security"],
+      ...(securitySeverity ? { "security-severity": securitySeverity } : {}),
+    },
+  };
+}
+
+function sarifResult(f: Finding, ruleIndex: number) {
+  // A finding on the base side (something removed) points into the old version of the file;
+  // the file's current lines would be the wrong place, so only the file is given.
+  const onHead = f.side === "head";
+  const where = onHead ? "" : ` (in the base version, line ${f.line})`;
+  return {
+    ruleId: f.rule,
+    ruleIndex,
+    level: LEVELS[f.severity],
+    message: { text: messageText(`${resourceLabel(f.resource)}: ${f.message}${where}`) },
+    locations: [location(f.file, onHead ? f.line : undefined)],
+    partialFingerprints: { "kubedelta/v1": f.fingerprint },
+    properties: { severity: f.severity, side: f.side },
+  };
+}
+
+function notification(level: SarifLevel, message: string, file: string, line?: number) {
+  return { level, message: { text: messageText(message) }, locations: [location(file, line)] };
+}
+
+function location(file: string, line?: number) {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: fileUri(file), uriBaseId: "%SRCROOT%" },
+      ...(line !== undefined && line >= 1 ? { region: { startLine: line } } : {}),
+    },
+  };
+}
+
+/**
+ * Plain-text SARIF message from untrusted text: one line without control characters, and with
+ * `[`, `]` and `\` backslash-escaped, because SARIF viewers turn `[text](target)` into links
+ * (SARIF 2.1.0 §3.11.6, embedded links).
+ */
+function messageText(text: string): string {
+  return escapeTerminal(text).replace(/[\\[\]]/g, (c) => `\\${c}`);
+}
+
+/** A relative URI reference for a repository path: each segment percent-encoded. */
+export function fileUri(path: string): string {
+  return path
+    .replace(/\\/g, "/")
+    .replace(/^(?:\.?\/)+/, "")
+    .split("/")
+    .map(encodeURIComponent)
+    .join("/");
+}
+
+/** `service-load-balancer` → `ServiceLoadBalancer`: SARIF's conventional rule name. */
+function ruleName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+}

@@ -1,0 +1,71 @@
+// Terminal output for people: findings grouped by file in reading order, then what could not be
+// read, then the counts and the verdict. Every untrusted string goes through escapeTerminal.
+
+import { type ReviewResult, reviewPassed } from "../engine/types.js";
+import { byLocation, locationLabel, resourceLabel, summaryLine } from "./common.js";
+import { escapeTerminal } from "./escape.js";
+
+export interface TextOptions {
+  /** Colour severities and the verdict with ANSI escapes (the caller knows if stdout is a TTY). */
+  color: boolean;
+}
+
+const RESET = "\x1b[0m";
+const STYLES = {
+  critical: "\x1b[1;31m", // bold red
+  high: "\x1b[31m", // red
+  medium: "\x1b[33m", // yellow
+  low: "\x1b[36m", // cyan
+  info: "\x1b[2m", // dim
+  bold: "\x1b[1m",
+  failed: "\x1b[1;31m",
+  passed: "\x1b[1;32m",
+} as const;
+
+// Wide enough for CRITICAL, so that rule ids line up.
+const SEVERITY_WIDTH = 8;
+
+export function toText(result: ReviewResult, options: TextOptions): string {
+  const paint = (style: keyof typeof STYLES, text: string): string =>
+    options.color ? `${STYLES[style]}${text}${RESET}` : text;
+  const lines: string[] = [];
+
+  const findings = [...result.findings].sort(byLocation);
+  const lineWidth = Math.max(0, ...findings.map((f) => String(f.line).length));
+  let currentFile: string | undefined;
+  for (const f of findings) {
+    if (f.file !== currentFile) {
+      if (currentFile !== undefined) lines.push("");
+      currentFile = f.file;
+      lines.push(paint("bold", escapeTerminal(f.file)));
+    }
+    // Pad before painting: escape codes would otherwise count towards the width.
+    const severity = paint(f.severity, f.severity.toUpperCase().padEnd(SEVERITY_WIDTH));
+    const where = String(f.line).padStart(lineWidth);
+    // A base-side line numbers the old version of the file (something the change removed).
+    const side = f.side === "base" ? "(line of the base version) " : "";
+    const what = escapeTerminal(`${side}${resourceLabel(f.resource)}: ${f.message}`);
+    lines.push(`  ${where} ${severity} ${escapeTerminal(f.rule)}  ${what}`);
+  }
+
+  if (result.errors.length > 0) {
+    if (lines.length > 0) lines.push("");
+    lines.push(paint("bold", "Errors"));
+    for (const e of result.errors) {
+      lines.push(`  ${escapeTerminal(locationLabel(e.file, e.line))}  ${escapeTerminal(e.message)}`);
+    }
+  }
+
+  if (result.skipped.length > 0) {
+    if (lines.length > 0) lines.push("");
+    lines.push(paint("bold", "Skipped"));
+    for (const s of result.skipped) {
+      lines.push(`  ${escapeTerminal(s.file)}  ${escapeTerminal(s.reason)}`);
+    }
+  }
+
+  if (lines.length > 0) lines.push("");
+  lines.push(summaryLine(result));
+  lines.push(reviewPassed(result) ? paint("passed", "PASSED") : paint("failed", "FAILED"));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,106 @@
+// Container image references read the way Docker and containerd read them, so that `nginx`,
+// `docker.io/library/nginx` and `index.docker.io/library/nginx:1.27` are one image in one registry.
+
+import { minimatch } from "minimatch";
+
+export const DOCKER_HUB = "docker.io";
+
+// Hostnames that all mean Docker Hub.
+const DOCKER_HUB_ALIASES = new Set(["docker.io", "index.docker.io", "registry-1.docker.io"]);
+
+export interface ImageRef {
+  /** Registry host (with port), lower-cased; Docker Hub is always `docker.io`. */
+  registry: string;
+  /** Path inside the registry; Docker Hub's official images get their implicit `library/`. */
+  repository: string;
+  tag?: string;
+  /** `sha256:…` */
+  digest?: string;
+}
+
+/** Lower-cased host with Docker Hub's aliases folded into `docker.io`. */
+export function canonicalRegistry(host: string): string {
+  const lower = host.toLowerCase();
+  return DOCKER_HUB_ALIASES.has(lower) ? DOCKER_HUB : lower;
+}
+
+/**
+ * Docker's rule: the first path component is a registry only if it contains `.` or `:`, is
+ * `localhost`, or has upper-case letters (repository names cannot); otherwise it is Docker Hub.
+ */
+function isRegistryComponent(component: string): boolean {
+  return /[.:]/.test(component) || component === "localhost" || component !== component.toLowerCase();
+}
+
+function validRepository(repository: string): boolean {
+  return repository !== "" && !repository.split("/").includes("");
+}
+
+/** Parses an image reference; undefined for text that is no reference (empty, spaces, dangling `:`/`@`). */
+export function parseImageRef(text: string): ImageRef | undefined {
+  const reference = text.trim();
+  if (reference === "" || /\s/.test(reference)) return undefined;
+  let rest = reference;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (digest === "") return undefined;
+  }
+  let registry = DOCKER_HUB;
+  const slash = rest.indexOf("/");
+  if (slash >= 0 && isRegistryComponent(rest.slice(0, slash))) {
+    registry = rest.slice(0, slash);
+    rest = rest.slice(slash + 1);
+  }
+  // A tag is a `:` in the last component; an earlier `:` would be a registry port.
+  let tag: string | undefined;
+  const colon = rest.indexOf(":", rest.lastIndexOf("/") + 1);
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (tag === "") return undefined;
+  }
+  if (registry === "" || !validRepository(rest)) return undefined;
+  registry = canonicalRegistry(registry);
+  const repository = registry === DOCKER_HUB && !rest.includes("/") ? `library/${rest}` : rest;
+  return {
+    registry,
+    repository,
+    ...(tag === undefined ? {} : { tag }),
+    ...(digest === undefined ? {} : { digest }),
+  };
+}
+
+/** The fully qualified form: `docker.io/library/nginx:1.27@sha256:…`. */
+export function formatImageRef(ref: ImageRef): string {
+  const tag = ref.tag === undefined ? "" : `:${ref.tag}`;
+  const digest = ref.digest === undefined ? "" : `@${ref.digest}`;
+  return `${ref.registry}/${ref.repository}${tag}${digest}`;
+}
+
+/** Where the image lives, without tag or digest: two refs with the same location are one image. */
+export function imageLocation(ref: ImageRef): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
+/**
+ * Whether one allow-list entry admits the image. An entry is a registry host (`gcr.io`), a host
+ * glob (`*.gcr.io`), or a host followed by a path prefix (`ghcr.io/my-org`, globs allowed), which
+ * admits that path and everything below it, never a sibling (`ghcr.io/my-org-evil`).
+ */
+export function entryAllows(entry: string, ref: ImageRef): boolean {
+  const trimmed = entry.trim().replace(/\/+$/, "");
+  if (trimmed === "") return false;
+  const slash = trimmed.indexOf("/");
+  const host = canonicalRegistry(slash < 0 ? trimmed : trimmed.slice(0, slash));
+  if (host !== ref.registry && !minimatch(ref.registry, host)) return false;
+  if (slash < 0) return true;
+  const prefix = trimmed.slice(slash + 1);
+  return minimatch(ref.repository, prefix) || minimatch(ref.repository, `${prefix}/**`);
+}
+
+export function registryAllowed(ref: ImageRef, allowed: readonly string[]): boolean {
+  return allowed.some((entry) => entryAllows(entry, ref));
+}

@@ -1,0 +1,115 @@
+// Images from registries outside the allow-list, or images that move to another registry. A tag
+// or digest bump inside the same repository is routine and pre-existing, so it stays quiet.
+
+import type { Resource, RuleHit } from "../engine/types.js";
+import { formatImageRef, type ImageRef, imageLocation, parseImageRef, registryAllowed } from "./image-ref.js";
+import {
+  type ContainerPair,
+  type ContainerRef,
+  containerPairs,
+  describeResource,
+  stringListParam,
+} from "./pods.js";
+import type { ResourceChange, Rule, RuleContext } from "./types.js";
+
+function imageOf(container: ContainerRef | undefined): ImageRef | undefined {
+  const image = container?.container.image;
+  return typeof image === "string" ? parseImageRef(image) : undefined;
+}
+
+function containerWord(container: ContainerRef): string {
+  if (container.list === "initContainers") return "Init container";
+  if (container.list === "ephemeralContainers") return "Ephemeral container";
+  return "Container";
+}
+
+function hit(container: ContainerRef, image: ImageRef, message: string): RuleHit {
+  // The key leaves the tag out: approving a finding survives the next tag bump.
+  return { path: [...container.path, "image"], key: `${container.name}|${image.registry}`, message };
+}
+
+/** With an allow-list: a new or changed image from a registry the list does not admit. */
+function checkAllowList(resource: Resource, pair: ContainerPair, allowed: readonly string[]): RuleHit[] {
+  const container = pair.after;
+  const image = imageOf(container);
+  if (!container || !image || registryAllowed(image, allowed)) return [];
+  const previous = imageOf(pair.before);
+  if (previous && imageLocation(previous) === imageLocation(image)) return [];
+  const message =
+    `${containerWord(container)} \`${container.name}\` of ${describeResource(resource)} uses image ` +
+    `${formatImageRef(image)} from ${image.registry}, which allowedRegistries does not admit: images from ` +
+    `unvetted registries may be unscanned or tampered with. Use an image from ${allowed.join(", ")}.`;
+  return [hit(container, image, message)];
+}
+
+/** Without an allow-list: an existing container's image moves to a different registry. */
+function checkMove(resource: Resource, pair: ContainerPair): RuleHit[] {
+  const container = pair.after;
+  const image = imageOf(container);
+  const previous = imageOf(pair.before);
+  if (!container || !image || !previous || previous.registry === image.registry) return [];
+  const message =
+    `${containerWord(container)} \`${container.name}\` of ${describeResource(resource)} now pulls ` +
+    `${formatImageRef(image)} from ${image.registry} instead of ${previous.registry}: a new registry is a ` +
+    `new supply-chain trust decision. Confirm that ${image.registry} is trusted, or keep the image in ${previous.registry}.`;
+  return [hit(container, image, message)];
+}
+
+function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
+  const { after } = change;
+  if (!after) return [];
+  const allowed = stringListParam(ctx.params, "allowedRegistries", []).filter((entry) => entry.trim() !== "");
+  return containerPairs(change).flatMap((pair) =>
+    allowed.length > 0 ? checkAllowList(after, pair, allowed) : checkMove(after, pair),
+  );
+}
+
+export const imageRegistryRule: Rule = {
+  id: "image-registry",
+  title: "Image from an unapproved registry",
+  defaultSeverity: "high",
+  description:
+    "A new or changed container image whose registry is not in allowedRegistries; without an allow-list, an image that moves to a different registry.",
+  rationale:
+    "A registry is a supply-chain trust decision: whoever controls it controls the code that runs. Images " +
+    "from unvetted registries may be unscanned, typo-squatted or replaced after review.",
+  remediation:
+    "Pull the image from an approved registry (mirror it there if needed), or add the registry to " +
+    "allowedRegistries after reviewing it.",
+  params: {
+    allowedRegistries: {
+      type: "string[]",
+      default: [],
+      description:
+        "Registry hosts (gcr.io), host globs (*.gcr.io) or host/path prefixes (ghcr.io/my-org) images may come from. " +
+        "Docker Hub is docker.io (official images: docker.io/library). Empty: any registry, but a move to another registry is reported.",
+    },
+  },
+  example: {
+    before: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/shop/api:1.4.2
+`,
+    after: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          image: quay.io/someone/api:1.4.3
+`,
+  },
+  check,
+};

@@ -1,0 +1,38 @@
+// The built-in rule set. Order here is the order of the rule reference.
+
+import { controlPlaneTolerationRule } from "./control-plane-toleration.js";
+import { imageRegistryRule } from "./image-registry.js";
+import { networkPolicyMissingRule } from "./network-policy-missing.js";
+import { livenessProbeMissingRule, readinessProbeMissingRule } from "./probe-missing.js";
+import { rbacEscalationRule } from "./rbac-escalation.js";
+import { resourcesMissingRule } from "./resources-missing.js";
+import { serviceAccountAddedRule } from "./service-account-added.js";
+import { serviceAccountChangedRule } from "./service-account-changed.js";
+import { serviceLoadBalancerRule } from "./service-load-balancer.js";
+import { serviceNodePortRule } from "./service-node-port.js";
+import type { Rule } from "./types.js";
+
+export const RULES: readonly Rule[] = [
+  serviceLoadBalancerRule,
+  serviceNodePortRule,
+  readinessProbeMissingRule,
+  livenessProbeMissingRule,
+  resourcesMissingRule,
+  imageRegistryRule,
+  networkPolicyMissingRule,
+  serviceAccountChangedRule,
+  serviceAccountAddedRule,
+  rbacEscalationRule,
+  controlPlaneTolerationRule,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return RULES.find((rule) => rule.id === id);
+}
+
+/** Where a rule's documentation lives; every comment and report links here. */
+export const DOCS_BASE_URL = "https://github.com/kubedelta/kubedelta/blob/main/docs/rules.md";
+
+export function ruleDocsUrl(id: string): string {
+  return `${DOCS_BASE_URL}#${id}`;
+}

@@ -1,0 +1,144 @@
+// Pods that no NetworkPolicy selects accept traffic from anywhere in the cluster. The rule fires
+// when such pods arrive (a new workload) or when pods that were selected stop being selected
+// (labels changed, a policy narrowed or removed). Pods that were never selected stay quiet.
+
+import { jsonEqual } from "../engine/equal.js";
+import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
+import { describeResource, isObject, podLabelsOf, valueAt } from "./pods.js";
+import { type Labels, selectorMatches } from "./selectors.js";
+import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
+
+const NETWORK_POLICY_GROUP = "networking.k8s.io";
+
+function isNetworkPolicy(resource: Resource | undefined): resource is Resource {
+  return resource?.identity.kind === "NetworkPolicy" && resource.identity.group === NETWORK_POLICY_GROUP;
+}
+
+/** Labels of the pods a workload runs; a PodTemplate runs nothing, so it has none. */
+function workloadLabels(resource: Resource | undefined): { labels: Labels; path: Path } | undefined {
+  if (!resource || resource.identity.kind === "PodTemplate") return undefined;
+  return podLabelsOf(resource);
+}
+
+/** spec.podSelector is a plain struct in the API: absent means `{}`, every pod of the namespace. */
+function policySelects(policy: Resource, labels: Labels): boolean {
+  const spec: Json | undefined = policy.object.spec;
+  if (spec === undefined || spec === null) return true;
+  if (!isObject(spec)) return false;
+  const selector = valueAt(spec, ["podSelector"]);
+  return selectorMatches(selector === undefined || selector === null ? {} : selector, labels);
+}
+
+function policiesIn(set: ResourceSet, namespace: string): Resource[] {
+  return set.byKind("NetworkPolicy").filter((p) => isNetworkPolicy(p) && p.identity.namespace === namespace);
+}
+
+function selected(set: ResourceSet, namespace: string, labels: Labels): boolean {
+  return policiesIn(set, namespace).some((policy) => policySelects(policy, labels));
+}
+
+function labelText(labels: Labels): string {
+  const pairs = Object.entries(labels).map(([key, value]) => `${key}=${value}`);
+  return pairs.length > 0 ? `labels ${pairs.sort().join(", ")}` : "no labels";
+}
+
+/** A workload change: new pods, or pods whose last selecting policy went away. */
+function checkWorkload(change: ResourceChange, ctx: RuleContext): RuleHit[] {
+  const { before, after } = change;
+  const pods = workloadLabels(after);
+  if (!after || !pods) return [];
+  const { namespace } = after.identity;
+  if (selected(ctx.head, namespace, pods.labels)) return [];
+  const previous = workloadLabels(before);
+  const what = `${describeResource(after)} (${labelText(pods.labels)})`;
+  if (!previous) {
+    // Full-state mode judges every resource as if it were new; "new" would mislead there.
+    const subject = ctx.fullState ? what : `new ${what}`;
+    const message =
+      `No NetworkPolicy in namespace ${namespace} selects the pods of ${subject}: they accept traffic from ` +
+      "anywhere in the cluster. Add a NetworkPolicy whose podSelector matches them.";
+    return [{ path: pods.path, key: "unselected", message }];
+  }
+  if (!selected(ctx.base, namespace, previous.labels)) return [];
+  const message =
+    `The pods of ${what} are no longer selected by any NetworkPolicy: they now accept traffic from anywhere ` +
+    "in the cluster. Restore their labels or a NetworkPolicy that selects them.";
+  return [{ path: pods.path, key: "unselected", message }];
+}
+
+/** The base copy of a head workload that did not change, if any (a changed one is judged on its own). */
+function unchangedBase(workload: Resource, ctx: RuleContext): Resource | undefined {
+  return ctx.base.byKey(workload.key).find((b) => jsonEqual(b.object, workload.object));
+}
+
+/**
+ * A policy change: workloads the engine will not look at (they did not change) but that lose their
+ * last selecting policy. Each is reported once, on the first such policy by identity.
+ */
+function checkPolicy(change: ResourceChange, ctx: RuleContext): RuleHit[] {
+  const { before, after } = change;
+  if (!isNetworkPolicy(before)) return [];
+  const { namespace } = before.identity;
+  const hits: RuleHit[] = [];
+  for (const workload of ctx.head.all) {
+    const pods = workloadLabels(workload);
+    if (!pods || workload.identity.namespace !== namespace || !unchangedBase(workload, ctx)) continue;
+    if (selected(ctx.head, namespace, pods.labels)) continue;
+    const culprits = policiesIn(ctx.base, namespace)
+      .filter((policy) => policySelects(policy, pods.labels))
+      .map((policy) => policy.key)
+      .sort();
+    if (culprits[0] !== before.key) continue;
+    const verb = after
+      ? `${describeResource(after)} no longer selects`
+      : `Removing ${describeResource(before)} leaves`;
+    const tail = after ? "and no other policy does" : "selected by no NetworkPolicy";
+    hits.push({
+      side: after ? "head" : "base",
+      path: ["spec", "podSelector"],
+      key: `unselected:${workload.key}`,
+      message:
+        `${verb} the pods of ${describeResource(workload)} (${labelText(pods.labels)}) ${tail}: they now accept ` +
+        "traffic from anywhere in the cluster. Keep a NetworkPolicy that selects them.",
+    });
+  }
+  return hits;
+}
+
+function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
+  if (isNetworkPolicy(change.before) || isNetworkPolicy(change.after)) return checkPolicy(change, ctx);
+  return checkWorkload(change, ctx);
+}
+
+export const networkPolicyMissingRule: Rule = {
+  id: "network-policy-missing",
+  title: "Pods selected by no NetworkPolicy",
+  defaultSeverity: "medium",
+  description:
+    "A new workload whose pods no NetworkPolicy in its namespace selects, or a workload whose pods stop being selected (labels changed, policy narrowed or removed).",
+  rationale:
+    "Kubernetes lets every pod talk to every other pod until a NetworkPolicy selects it. Unselected pods " +
+    "accept connections from anything in the cluster, so one compromised pod can reach them.",
+  remediation:
+    "Add a NetworkPolicy in the workload's namespace whose podSelector matches the pod labels (a default-deny " +
+    "policy with podSelector: {} covers every pod), then allow the traffic the workload needs.",
+  example: {
+    after: `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/shop/api:1.4.2
+`,
+  },
+  check,
+};

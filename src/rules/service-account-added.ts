@@ -1,0 +1,93 @@
+// service-account-added: a new ServiceAccount is a new identity in the cluster. On its own it
+// can do little; what matters is what it gets bound to, so the message names the bindings this
+// change gives it and asks to check the rest.
+
+import type { Json, JsonObject, Resource, RuleHit } from "../engine/types.js";
+import type { ResourceChange, Rule, RuleContext } from "./types.js";
+
+const RBAC_GROUP = "rbac.authorization.k8s.io";
+/** Bindings named in a message before the rest are counted. */
+const BINDINGS_SHOWN = 3;
+
+function isRecord(value: Json | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isServiceAccount(resource: Resource | undefined): resource is Resource {
+  return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
+}
+
+/** A ServiceAccount subject without a namespace means the RoleBinding's own namespace. */
+function bindsAccount(binding: Resource, account: Resource): boolean {
+  const subjects = binding.object.subjects;
+  if (!Array.isArray(subjects)) return false;
+  return subjects.some((subject) => {
+    if (!isRecord(subject) || subject.kind !== "ServiceAccount") return false;
+    const namespace =
+      typeof subject.namespace === "string" && subject.namespace
+        ? subject.namespace
+        : binding.identity.namespace;
+    return subject.name === account.identity.name && namespace === account.identity.namespace;
+  });
+}
+
+function roleOf(binding: Resource): string {
+  const ref = binding.object.roleRef;
+  if (!isRecord(ref) || typeof ref.name !== "string") return "an unnamed role";
+  return `${typeof ref.kind === "string" ? ref.kind : "role"} ${ref.name}`;
+}
+
+/** "ClusterRole view (by RoleBinding read)" for each binding in head that names the account. */
+function bindingsOf(account: Resource, ctx: RuleContext): string[] {
+  const bindings = [...ctx.head.byKind("RoleBinding"), ...ctx.head.byKind("ClusterRoleBinding")];
+  return bindings
+    .filter((b) => b.identity.group === RBAC_GROUP && bindsAccount(b, account))
+    .map((b) => `${roleOf(b)} (by ${b.identity.kind} ${b.identity.name})`);
+}
+
+function boundLabel(bound: readonly string[]): string {
+  const shown = bound.slice(0, BINDINGS_SHOWN).join(", ");
+  return bound.length > BINDINGS_SHOWN ? `${shown} and ${bound.length - BINDINGS_SHOWN} more` : shown;
+}
+
+function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
+  if (before || !isServiceAccount(after)) return [];
+  const { name, namespace } = after.identity;
+  const bound = bindingsOf(after, ctx);
+  const binding =
+    bound.length > 0
+      ? `This change binds it to ${boundLabel(bound)}; check that those permissions are needed`
+      : "Check which Roles it will be bound to and which pods will run as it";
+  return [
+    {
+      path: ["metadata", "name"],
+      key: "added",
+      message:
+        `New ServiceAccount ${name} in namespace ${namespace}: a new identity for pods and tokens. ${binding}, ` +
+        "and set automountServiceAccountToken: false unless its pods call the Kubernetes API.",
+    },
+  ];
+}
+
+export const serviceAccountAddedRule: Rule = {
+  id: "service-account-added",
+  title: "New ServiceAccount",
+  defaultSeverity: "low",
+  description: "Flags a ServiceAccount that the change adds.",
+  rationale:
+    "A ServiceAccount is an identity: whatever Roles it is bound to, every pod that runs as it (and every " +
+    "token minted for it) holds. A new one deserves a look at what it will be bound to, in this change " +
+    "or elsewhere.",
+  remediation:
+    "Bind the account only to the permissions its pods need, and set automountServiceAccountToken: false " +
+    "when they do not call the Kubernetes API.",
+  example: {
+    after: `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: deployer
+  namespace: ci
+`,
+  },
+  check,
+};

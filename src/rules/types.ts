@@ -1,0 +1,52 @@
+import type { Resource, RuleHit, Severity } from "../engine/types.js";
+
+/** A rule parameter, declared by the rule so that policies can be validated against it. */
+export type ParamSpec =
+  | { type: "boolean"; default: boolean; description: string }
+  | { type: "number"; default: number; description: string; min?: number }
+  | { type: "string"; default: string; description: string; enum?: readonly string[] }
+  | { type: "string[]"; default: readonly string[]; description: string };
+
+export type ParamValues = Record<string, boolean | number | string | readonly string[]>;
+
+/** Self-description of a rule: enough to document it, configure it and explain a finding. */
+export interface RuleMeta {
+  /** Public contract: users name it in config and approvals. */
+  id: string;
+  title: string;
+  defaultSeverity: Severity;
+  /** What the rule flags, one sentence. */
+  description: string;
+  /** Why it matters. */
+  rationale: string;
+  /** How to fix it. */
+  remediation: string;
+  params?: Record<string, ParamSpec>;
+  /** A small before/after pair that fires, for the rule reference. */
+  example?: { before?: string; after: string };
+}
+
+/** All resources of one side, indexed for rules that look beyond the changed resource. */
+export interface ResourceSet {
+  readonly all: readonly Resource[];
+  byKind(kind: string): readonly Resource[];
+  byKey(key: string): readonly Resource[];
+}
+
+export interface RuleContext {
+  params: ParamValues;
+  base: ResourceSet;
+  head: ResourceSet;
+  /** Report pre-existing risk too (a policy setting); rules treat `before` as absent. */
+  fullState: boolean;
+}
+
+/** One resource across the change: either side may be absent (added or removed). */
+export interface ResourceChange {
+  before?: Resource;
+  after?: Resource;
+}
+
+export interface Rule extends RuleMeta {
+  check(change: ResourceChange, ctx: RuleContext): RuleHit[];
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { parseArgs, UsageError } from "../../src/cli/args.js";
+
+describe("parseArgs", () => {
+  it("parses diff with options in either form", () => {
+    expect(parseArgs(["diff", "a", "b", "--format=json", "--fail-on", "medium", "--no-color"])).toEqual({
+      name: "diff",
+      base: "a",
+      head: "b",
+      options: { format: "json", config: undefined, failOn: "medium", fullState: false, color: false, output: undefined },
+    });
+  });
+
+  it("parses review with git options and defaults", () => {
+    expect(parseArgs(["review", "--base", "main", "--repo", "/r"])).toMatchObject({
+      name: "review",
+      base: "main",
+      head: undefined,
+      repo: "/r",
+    });
+    expect(parseArgs(["review"])).toMatchObject({ name: "review", repo: "." });
+  });
+
+  it("help and version win over everything else", () => {
+    expect(parseArgs(["diff", "--help"])).toEqual({ name: "help" });
+    expect(parseArgs(["--version"])).toEqual({ name: "version" });
+  });
+
+  const bad: [string[], RegExp][] = [
+    [[], /no command given/],
+    [["frobnicate"], /unknown command "frobnicate"/],
+    [["diff", "a"], /exactly two paths/],
+    [["diff", "a", "b", "--format", "xml"], /--format must be one of text, json, markdown, sarif; got "xml"/],
+    [["diff", "a", "b", "--fail-on", "urgent"], /--fail-on must be one of/],
+    [["diff", "a", "b", "--fail-on"], /--fail-on needs a value/],
+    [["diff", "a", "b", "--bogus"], /unknown option --bogus/],
+    [["diff", "a", "b", "--base", "x"], /only apply to `kubedelta review`/],
+    [["review", "somewhere"], /review takes no paths/],
+    [["diff", "a", "b", "--color", "--no-color"], /contradict/],
+    [["diff", "a", "b", "--config", "x", "--config", "y"], /given twice/],
+  ];
+  for (const [argv, message] of bad) {
+    it(`refuses ${JSON.stringify(argv)}`, () => {
+      expect(() => parseArgs(argv)).toThrow(UsageError);
+      expect(() => parseArgs(argv)).toThrow(message);
+    });
+  }
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { identityKey } from "../../src/engine/identity.js";
+import { pairResources } from "../../src/engine/pairing.js";
+import type { Resource, Side } from "../../src/engine/types.js";
+
+function resource(name: string, file: string, side: Side): Resource {
+  const identity = { apiVersion: "v1", group: "", kind: "ConfigMap", namespace: "default", name };
+  return { identity, key: identityKey(identity), object: {}, file, side, line: 1, locate: () => 1 };
+}
+
+const describeChange = (c: { before?: Resource; after?: Resource }) =>
+  `${c.before ? `${c.before.identity.name}@${c.before.file}` : "-"} -> ${c.after ? `${c.after.identity.name}@${c.after.file}` : "-"}`;
+
+describe("pairResources", () => {
+  it("pairs a resource moved to another file", () => {
+    const changes = pairResources([resource("a", "x.yaml", "base")], [resource("a", "y.yaml", "head")]);
+    expect(changes.map(describeChange)).toEqual(["a@x.yaml -> a@y.yaml"]);
+  });
+
+  it("reports additions and removals", () => {
+    const changes = pairResources([resource("gone", "x.yaml", "base")], [resource("new", "x.yaml", "head")]);
+    expect(changes.map(describeChange).sort()).toEqual(["- -> new@x.yaml", "gone@x.yaml -> -"]);
+  });
+
+  it("pairs duplicate identities (overlays) by file first", () => {
+    const base = [resource("a", "prod/a.yaml", "base"), resource("a", "staging/a.yaml", "base")];
+    const head = [resource("a", "staging/a.yaml", "head"), resource("a", "prod/a.yaml", "head")];
+    expect(pairResources(base, head).map(describeChange).sort()).toEqual([
+      "a@prod/a.yaml -> a@prod/a.yaml",
+      "a@staging/a.yaml -> a@staging/a.yaml",
+    ]);
+  });
+
+  it("pairs what is left of duplicates in order, and keeps extras as additions", () => {
+    const base = [resource("a", "one.yaml", "base")];
+    const head = [resource("a", "two.yaml", "head"), resource("a", "three.yaml", "head")];
+    expect(pairResources(base, head).map(describeChange)).toEqual(["a@one.yaml -> a@two.yaml", "- -> a@three.yaml"]);
+  });
+});

@@ -1,0 +1,169 @@
+import { describe, expect, it } from "vitest";
+import { ParseCache } from "../../src/engine/parse-cache.js";
+import { type FileSet, review } from "../../src/engine/review.js";
+import type { Json, JsonObject } from "../../src/engine/types.js";
+import type { Policy } from "../../src/policy/types.js";
+import { defaultPolicy } from "../../src/policy/load.js";
+import type { Rule } from "../../src/rules/types.js";
+
+// A rule whose only job is to exercise the engine: flags a ConfigMap whose data.level
+// becomes "debug", pointing at that field.
+const debugRule: Rule = {
+  id: "test-debug",
+  title: "debug level",
+  defaultSeverity: "medium",
+  description: "",
+  rationale: "",
+  remediation: "",
+  check({ before, after }) {
+    const level = (r?: { object: JsonObject }) => (r?.object.data as JsonObject | undefined)?.level as Json;
+    if (!after || level(after) !== "debug" || level(before) === "debug") return [];
+    return [{ path: ["data", "level"], key: "debug", message: "level becomes debug" }];
+  },
+};
+
+const throwingRule: Rule = { ...debugRule, id: "test-throws", check: () => { throw new Error("boom"); } };
+
+function policyFor(rules: Rule[], change: (p: Policy) => void = () => {}): Policy {
+  const policy = defaultPolicy(rules);
+  change(policy);
+  return policy;
+}
+
+function run(base: Record<string, string | Uint8Array>, head: Record<string, string | Uint8Array>, rules = [debugRule], change?: (p: Policy) => void) {
+  const files = (r: Record<string, string | Uint8Array>): FileSet => new Map(Object.entries(r));
+  return review({ base: files(base), head: files(head), policy: policyFor(rules, change), rules });
+}
+
+const configMap = (name: string, level: string, extra = "") =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${extra}data:\n  level: ${level}\n`;
+
+describe("review", () => {
+  it("reports the change with its line, side, resource and a fingerprint", () => {
+    const result = run({ "a.yaml": configMap("app", "info") }, { "a.yaml": `# header\n${configMap("app", "debug")}` });
+    expect(result.findings).toEqual([
+      {
+        rule: "test-debug",
+        severity: "medium",
+        file: "a.yaml",
+        line: 7,
+        side: "head",
+        resource: { apiVersion: "v1", kind: "ConfigMap", namespace: "default", name: "app" },
+        message: "level becomes debug",
+        fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+      },
+    ]);
+    expect(result.stats).toMatchObject({ resourcesBase: 1, resourcesHead: 1, changed: 1, added: 0 });
+  });
+
+  it("keeps the fingerprint when the resource moves, is reformatted or gets an unrelated edit", () => {
+    const first = run({}, { "a.yaml": configMap("app", "debug") }).findings[0];
+    const moved = run({}, {
+      "other/b.yml": `---\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app", "labels": {"x": "y"}}, "data": {"level": "debug"}}\n`,
+    }).findings[0];
+    expect(moved.fingerprint).toBe(first.fingerprint);
+    expect(moved.file).toBe("other/b.yml");
+    expect(moved.line).toBe(2);
+  });
+
+  it("stays silent on a move between files, a reformat and key reordering", () => {
+    const base = { "a.yaml": `${configMap("app", "debug")}---\n${configMap("other", "info")}` };
+    const head = {
+      "b.yaml": `data: {level: "debug"}\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: app}\n`,
+      "c.yaml": configMap("other", "info"),
+    };
+    const result = run(base, head);
+    expect(result.findings).toEqual([]);
+    expect(result.stats).toMatchObject({ moved: 2, unchanged: 2, changed: 0, added: 0, removed: 0 });
+  });
+
+  it("expands List kinds and locates fields inside items", () => {
+    const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: a\n    data:\n      level: debug\n`;
+    const result = run({}, { "list.yaml": list });
+    expect(result.findings.map((f) => [f.resource.name, f.line])).toEqual([["a", 9]]);
+  });
+
+  it("reports invalid YAML with file and line and still reviews the other files", () => {
+    const result = run({}, { "bad.yaml": "apiVersion: v1\nkind: [oops\n", "good.yaml": configMap("app", "debug") });
+    expect(result.errors).toHaveLength(1);
+    expect(result.errors[0].file).toBe("bad.yaml");
+    expect(result.errors[0].line).toBeGreaterThan(0);
+    expect(result.findings.map((f) => f.file)).toEqual(["good.yaml"]);
+  });
+
+  it("skips non-Kubernetes YAML, Helm templates and binary files with a reason", () => {
+    const result = run({}, {
+      "values.yaml": "replicaCount: 2\nimage: {tag: x}\n",
+      ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+      "chart/templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+      "blob.yaml": new Uint8Array([0x61, 0, 0x62]),
+      "empty.yaml": "# nothing here\n",
+    }, [debugRule], (p) => {
+      p.manifests.exclude = ["**/.github/**"];
+    });
+    const reasons = Object.fromEntries(result.skipped.map((s) => [s.file, s.reason]));
+    expect(reasons["values.yaml"]).toMatch(/not a Kubernetes manifest/);
+    expect(reasons["chart/templates/svc.yaml"]).toMatch(/Helm template/);
+    expect(reasons["blob.yaml"]).toMatch(/binary/);
+    expect(reasons[".github/workflows/ci.yml"]).toBeUndefined(); // excluded by the default globs
+    expect(reasons["empty.yaml"]).toBeUndefined();
+    expect(result.errors).toEqual([]);
+  });
+
+  it("does not take Go templates inside ordinary values for Helm", () => {
+    const rule = `apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Down\n          annotations:\n            summary: "{{ $labels.instance }} is down"\n`;
+    expect(run({}, { "rule.yaml": rule }).skipped).toEqual([]);
+  });
+
+  it("turns an oversized file into an error, never a silent pass", () => {
+    const result = run({}, { "big.yaml": configMap("app", "debug") }, [debugRule], (p) => {
+      p.limits.maxFileBytes = 10;
+    });
+    expect(result.errors[0]).toMatchObject({ file: "big.yaml", message: expect.stringMatching(/limits\.maxFileBytes/) });
+  });
+
+  it("refuses a change with more files than the limit", () => {
+    const head = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`f${i}.yaml`, configMap(`c${i}`, "debug")]));
+    const result = run({}, head, [debugRule], (p) => {
+      p.limits.maxFiles = 3;
+    });
+    expect(result.findings).toEqual([]);
+    expect(result.errors[0].message).toMatch(/4 changed manifest files, over the limit of 3/);
+  });
+
+  it("turns a rule that throws into an error", () => {
+    const result = run({}, { "a.yaml": configMap("app", "debug") }, [throwingRule]);
+    expect(result.errors[0].message).toMatch(/rule test-throws failed on ConfigMap app: Error: boom/);
+  });
+
+  it("judges every head resource as new in full-state mode", () => {
+    const same = { "a.yaml": configMap("app", "debug") };
+    expect(run(same, same).findings).toEqual([]);
+    expect(run(same, same, [debugRule], (p) => { p.fullState = true; }).findings).toHaveLength(1);
+  });
+
+  it("applies the configured severity and skips disabled rules", () => {
+    const head = { "a.yaml": configMap("app", "debug") };
+    expect(run({}, head, [debugRule], (p) => { p.rules["test-debug"].severity = "critical"; }).findings[0].severity).toBe("critical");
+    expect(run({}, head, [debugRule], (p) => { p.rules["test-debug"].enabled = false; }).findings).toEqual([]);
+  });
+
+  it("moves graded severities with the configured one", () => {
+    const graded: Rule = { ...debugRule, id: "graded", check: (c, ctx) => debugRule.check(c, ctx).map((h) => ({ ...h, severity: "high" })) };
+    const head = { "a.yaml": configMap("app", "debug") };
+    expect(run({}, head, [graded]).findings[0].severity).toBe("high");
+    expect(run({}, head, [graded], (p) => { p.rules.graded.severity = "low"; }).findings[0].severity).toBe("medium");
+    expect(run({}, head, [graded], (p) => { p.rules.graded.severity = "critical"; }).findings[0].severity).toBe("critical");
+  });
+
+  it("parses a file identical on both sides once, and reuses a shared cache", () => {
+    const text = configMap("app", "info");
+    const cache = new ParseCache();
+    const policy = policyFor([debugRule]);
+    const first = review({ base: new Map([["a.yaml", text]]), head: new Map([["a.yaml", text]]), policy, rules: [debugRule], cache });
+    expect(first.stats.filesParsed).toBe(1);
+    const second = review({ base: new Map([["a.yaml", text]]), head: new Map([["a.yaml", configMap("app", "debug")]]), policy, rules: [debugRule], cache });
+    expect(second.stats).toMatchObject({ filesParsed: 1, parseCacheHits: 1 });
+    expect(second.findings).toHaveLength(1);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { buildPolicy, defaultPackLayer, loadPolicy, PolicyError, parsePolicyText } from "../../src/policy/load.js";
+import { RULES } from "../../src/rules/index.js";
+
+function problemsOf(text: string): string[] {
+  try {
+    loadPolicy({ source: ".github/kubedelta.yml", text });
+  } catch (error) {
+    if (error instanceof PolicyError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("policy", () => {
+  it("the default pack validates and configures every built-in rule", () => {
+    const policy = loadPolicy();
+    expect(Object.keys(policy.rules).sort()).toEqual(RULES.map((r) => r.id).sort());
+    expect(policy.failOn).toBe("high");
+    const pack = defaultPackLayer().data as { rules: Record<string, unknown> };
+    // The pack names every rule, so it doubles as the reference of what can be configured.
+    expect(Object.keys(pack.rules).sort()).toEqual(RULES.map((r) => r.id).sort());
+    for (const rule of RULES) expect(policy.rules[rule.id].enabled).toBe(true);
+  });
+
+  it("applies a repository config on top of the pack", () => {
+    const policy = loadPolicy({
+      source: "cfg",
+      text: "failOn: medium\nrules:\n  service-node-port: off\n  service-account-added: high\n  image-registry:\n    allowedRegistries: [ghcr.io/acme]\nlimits:\n  maxDocuments: 50\n",
+    });
+    expect(policy.failOn).toBe("medium");
+    expect(policy.rules["service-node-port"].enabled).toBe(false);
+    expect(policy.rules["service-account-added"].severity).toBe("high");
+    expect(policy.rules["image-registry"].params.allowedRegistries).toEqual(["ghcr.io/acme"]);
+    expect(policy.limits.maxDocuments).toBe(50);
+    expect(policy.limits.maxDepth).toBe(64);
+  });
+
+  it("an empty config changes nothing", () => {
+    expect(loadPolicy({ source: "cfg", text: "# nothing\n" })).toEqual(loadPolicy());
+  });
+
+  it("explains every problem at once, with its path and a suggestion", () => {
+    const problems = problemsOf(
+      [
+        "failOn: severe",
+        "fullstate: true",
+        "rules:",
+        "  image-registy: off",
+        "  service-node-port:",
+        "    severity: urgent",
+        "    colour: red",
+        "  image-registry:",
+        "    allowedRegistries: docker.io",
+        "limits:",
+        "  maxDepth: -1",
+        "  maxBytes: 3",
+        "manifests:",
+        "  include: '*.yaml'",
+      ].join("\n"),
+    );
+    expect(problems).toEqual([
+      ".github/kubedelta.yml: failOn: must be one of info, low, medium, high, critical; got \"severe\"",
+      ".github/kubedelta.yml: fullstate: unknown setting (did you mean fullState?)",
+      ".github/kubedelta.yml: rules.image-registy: unknown rule id (did you mean image-registry?)",
+      ".github/kubedelta.yml: rules.service-node-port.severity: must be one of info, low, medium, high, critical; got \"urgent\"",
+      ".github/kubedelta.yml: rules.service-node-port.colour: unknown setting for service-node-port",
+      ".github/kubedelta.yml: rules.image-registry.allowedRegistries: must be a list of strings; got \"docker.io\"",
+      ".github/kubedelta.yml: limits.maxDepth: must be a positive whole number; got -1",
+      ".github/kubedelta.yml: limits.maxBytes: unknown limit",
+      ".github/kubedelta.yml: manifests.include: must be a list of glob strings",
+    ]);
+  });
+
+  it("reports YAML syntax errors and non-mapping configs", () => {
+    expect(problemsOf("rules: [unclosed")[0]).toMatch(/^\.github\/kubedelta\.yml: not valid YAML/);
+    expect(problemsOf("- a\n- b\n")).toEqual([".github/kubedelta.yml: must be a mapping at the top level"]);
+    expect(problemsOf("rules: 3\n")).toEqual([".github/kubedelta.yml: rules: must be a mapping of rule id to settings"]);
+  });
+
+  it("bounds aliases in config files", () => {
+    expect(() => parsePolicyText("cfg", "a: &a [1]\nb: *a\n")).not.toThrow();
+  });
+
+  it("layers apply in order", () => {
+    const policy = buildPolicy([
+      { source: "one", data: { failOn: "low" } },
+      { source: "two", data: { failOn: "critical" } },
+    ]);
+    expect(policy.failOn).toBe("critical");
+  });
+});

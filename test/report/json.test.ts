@@ -1,0 +1,80 @@
+import { describe, expect, it } from "vitest";
+import type { Finding } from "../../src/engine/types.js";
+import { toJson } from "../../src/report/json.js";
+import { finding, result } from "./fixtures.js";
+
+describe("toJson", () => {
+  it("has exactly the documented shape, in order", () => {
+    const input = result({
+      findings: [finding({ fingerprint: "abc" })],
+      errors: [
+        { file: "bad.yaml", line: 3, message: "invalid YAML" },
+        { file: "big.yaml", message: "file too large" },
+      ],
+      skipped: [{ file: "chart/templates/x.yaml", reason: "Helm template" }],
+    });
+    const parsed = JSON.parse(toJson(input));
+
+    expect(Object.keys(parsed)).toEqual(["findings", "errors", "skipped", "stats", "failOn", "passed"]);
+    expect(parsed.findings).toEqual([
+      {
+        rule: "service-load-balancer",
+        severity: "high",
+        file: "deploy/web.yaml",
+        line: 12,
+        side: "head",
+        resource: { apiVersion: "v1", kind: "Service", namespace: "shop", name: "web" },
+        message: "type changed from ClusterIP to LoadBalancer.",
+        fingerprint: "abc",
+      },
+    ]);
+    expect(Object.keys(parsed.findings[0])).toEqual([
+      "rule",
+      "severity",
+      "file",
+      "line",
+      "side",
+      "resource",
+      "message",
+      "fingerprint",
+    ]);
+    expect(Object.keys(parsed.findings[0].resource)).toEqual(["apiVersion", "kind", "namespace", "name"]);
+    expect(parsed.errors).toEqual([
+      { file: "bad.yaml", line: 3, message: "invalid YAML" },
+      { file: "big.yaml", message: "file too large" },
+    ]);
+    expect("line" in parsed.errors[1]).toBe(false);
+    expect(parsed.skipped).toEqual([{ file: "chart/templates/x.yaml", reason: "Helm template" }]);
+    expect(parsed.stats).toEqual(input.stats);
+    expect(parsed.failOn).toBe("high");
+    expect(parsed.passed).toBe(false);
+  });
+
+  it("is pretty-printed with two spaces and ends with a newline", () => {
+    const text = toJson(result());
+    expect(text.startsWith('{\n  "findings": [],\n  "errors": [],')).toBe(true);
+    expect(text.endsWith("}\n")).toBe(true);
+    expect(text.endsWith("\n\n")).toBe(false);
+  });
+
+  it("does not leak properties that are not part of the contract", () => {
+    const extra = { ...finding(), internal: "secret", resource: { ...finding().resource, group: "" } };
+    const parsed = JSON.parse(toJson(result({ findings: [extra as Finding] })));
+    expect(parsed.findings[0].internal).toBeUndefined();
+    expect(parsed.findings[0].resource.group).toBeUndefined();
+  });
+
+  it("passes only without blocking findings and without errors", () => {
+    const low = finding({ severity: "low" });
+    expect(JSON.parse(toJson(result({ findings: [low] }))).passed).toBe(true);
+    expect(JSON.parse(toJson(result({ findings: [low], failOn: "low" }))).passed).toBe(false);
+    expect(JSON.parse(toJson(result({ errors: [{ file: "a.yaml", message: "bad" }] }))).passed).toBe(false);
+    expect(JSON.parse(toJson(result({ skipped: [{ file: "a.yaml", reason: "binary" }] }))).passed).toBe(true);
+  });
+
+  it("keeps hostile text intact and valid JSON", () => {
+    const hostile = 'a"b\\c\nd\x1b[31m</script>';
+    const parsed = JSON.parse(toJson(result({ findings: [finding({ message: hostile })] })));
+    expect(parsed.findings[0].message).toBe(hostile);
+  });
+});

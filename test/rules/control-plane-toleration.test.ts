@@ -1,0 +1,182 @@
+// Pod spec line i is file line 10 + i (see pod-fixtures): `tolerations:` is line 11, its first
+// item line 12.
+
+import { describe, expect, it } from "vitest";
+import { controlPlaneTolerationRule } from "../../src/rules/control-plane-toleration.js";
+import { type Case, table, workload } from "./pod-fixtures.js";
+import { runRule } from "./tester.js";
+
+const CONTAINERS = ["containers:", "  - name: agent", "    image: ghcr.io/ops/agent:1.0"];
+
+/** A toleration list item from `key: value` fields (the first one carries the `-`). */
+const tol = (...fields: string[]) => fields.map((field, i) => `${i === 0 ? "  - " : "    "}${field}`);
+
+const CONTROL_PLANE = tol(
+  "key: node-role.kubernetes.io/control-plane",
+  "operator: Exists",
+  "effect: NoSchedule",
+);
+const MASTER = tol("key: node-role.kubernetes.io/master", "operator: Exists", "effect: NoSchedule");
+const EVERYTHING = tol("operator: Exists");
+const GPU = tol("key: dedicated", "operator: Equal", "value: gpu", "effect: NoSchedule");
+
+/** A DaemonSet ops/agent with these toleration items (none: no tolerations field). */
+function daemonSet(...tolerations: string[][]): string {
+  const list = tolerations.length > 0 ? ["tolerations:", ...tolerations.flat()] : [];
+  return workload([...list, ...CONTAINERS], { kind: "DaemonSet", name: "agent", namespace: "ops" });
+}
+
+const cases: Case[] = [
+  {
+    name: "new DaemonSet tolerating the control-plane taint",
+    head: daemonSet(CONTROL_PLANE),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "existing workload gains the legacy master toleration",
+    base: daemonSet(),
+    head: daemonSet(MASTER),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "existing workload gains operator: Exists without a key (every taint)",
+    base: daemonSet(GPU),
+    head: daemonSet(GPU, EVERYTHING),
+    expected: [{ line: 16, side: "head", severity: "high" }],
+  },
+  {
+    name: "operator: Exists with an empty key",
+    base: daemonSet(),
+    head: daemonSet(tol('key: ""', "operator: Exists", "effect: NoExecute")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "Equal operator on the control-plane key",
+    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", 'value: "true"', "effect: NoSchedule")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "widened from one effect to all effects",
+    base: daemonSet(CONTROL_PLANE),
+    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "master toleration joined by the control-plane one",
+    base: daemonSet(MASTER),
+    head: daemonSet(MASTER, CONTROL_PLANE),
+    expected: [{ line: 15, side: "head", severity: "high" }],
+  },
+  {
+    name: "NoExecute tolerated forever instead of for 60 seconds",
+    base: daemonSet(tol("operator: Exists", "effect: NoExecute", "tolerationSeconds: 60")),
+    head: daemonSet(tol("operator: Exists", "effect: NoExecute")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "the same risky toleration twice is one finding",
+    head: daemonSet(EVERYTHING, EVERYTHING),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "full-state mode reports a pre-existing toleration",
+    base: daemonSet(CONTROL_PLANE),
+    head: daemonSet(CONTROL_PLANE),
+    fullState: true,
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  // Silent.
+  { name: "new workload without tolerations", head: daemonSet(), expected: [] },
+  { name: "new workload with an ordinary toleration", head: daemonSet(GPU), expected: [] },
+  {
+    name: "tolerations reordered",
+    base: daemonSet(GPU, CONTROL_PLANE),
+    head: daemonSet(CONTROL_PLANE, GPU),
+    expected: [],
+  },
+  {
+    name: "keys inside a toleration reordered",
+    base: daemonSet(CONTROL_PLANE),
+    head: daemonSet(
+      tol("effect: NoSchedule", "operator: Exists", "key: node-role.kubernetes.io/control-plane"),
+    ),
+    expected: [],
+  },
+  {
+    name: "quoted instead of unquoted values",
+    base: daemonSet(tol("key: node-role.kubernetes.io/master", "value: true", "tolerationSeconds: 30")),
+    head: daemonSet(tol("key: node-role.kubernetes.io/master", 'value: "true"', 'tolerationSeconds: "30"')),
+    expected: [],
+  },
+  {
+    name: "narrowing: every taint to the control-plane taint only",
+    base: daemonSet(EVERYTHING),
+    head: daemonSet(CONTROL_PLANE),
+    expected: [],
+  },
+  {
+    name: "narrowing: all effects to NoSchedule",
+    base: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
+    head: daemonSet(CONTROL_PLANE),
+    expected: [],
+  },
+  {
+    name: "narrowing: a shorter tolerationSeconds",
+    base: daemonSet(tol("operator: Exists", "effect: NoExecute", "tolerationSeconds: 300")),
+    head: daemonSet(tol("operator: Exists", "effect: NoExecute", "tolerationSeconds: 60")),
+    expected: [],
+  },
+  {
+    name: "ordinary toleration added next to a pre-existing control-plane one",
+    base: daemonSet(CONTROL_PLANE),
+    head: daemonSet(CONTROL_PLANE, GPU),
+    expected: [],
+  },
+  {
+    name: "a keyed Exists toleration is not 'every taint'",
+    base: daemonSet(),
+    head: daemonSet(tol("key: node.kubernetes.io/not-ready", "operator: Exists", "effect: NoExecute")),
+    expected: [],
+  },
+  { name: "toleration removed", base: daemonSet(CONTROL_PLANE, GPU), head: daemonSet(GPU), expected: [] },
+  { name: "whole workload removed", base: daemonSet(CONTROL_PLANE), expected: [] },
+  {
+    name: "workload moved to another file",
+    base: { "a.yaml": daemonSet(CONTROL_PLANE) },
+    head: { "b.yaml": daemonSet(CONTROL_PLANE) },
+    expected: [],
+  },
+  {
+    name: "unrelated edit on a workload that already tolerated the control plane",
+    base: daemonSet(CONTROL_PLANE),
+    head: daemonSet(CONTROL_PLANE).replace("agent:1.0", "agent:1.1"),
+    expected: [],
+  },
+  {
+    name: "tolerations that are not a list",
+    base: daemonSet(),
+    head: workload(["tolerations: 5", ...CONTAINERS], { kind: "DaemonSet", name: "agent", namespace: "ops" }),
+    expected: [],
+  },
+];
+
+describe("control-plane-toleration", () => {
+  table(controlPlaneTolerationRule, cases);
+
+  it("says what is tolerated now and why it matters", () => {
+    const [keyed] = runRule(controlPlaneTolerationRule, daemonSet(), daemonSet(CONTROL_PLANE));
+    expect(keyed.message).toBe(
+      "DaemonSet ops/agent now tolerates the control-plane taint node-role.kubernetes.io/control-plane " +
+        "(any value, effect NoSchedule): its pods can be scheduled onto control-plane nodes, next to etcd and " +
+        "the API server credentials. Remove the toleration unless this is a node-level system agent that must run there.",
+    );
+    const [all] = runRule(controlPlaneTolerationRule, daemonSet(), daemonSet(EVERYTHING));
+    expect(all.message).toContain("now tolerates every taint (operator Exists with no key)");
+  });
+
+  it("keeps the fingerprint when the toleration moves in the list", () => {
+    const [first] = runRule(controlPlaneTolerationRule, undefined, daemonSet(CONTROL_PLANE, GPU));
+    const [second] = runRule(controlPlaneTolerationRule, undefined, daemonSet(GPU, CONTROL_PLANE));
+    expect(second.fingerprint).toBe(first.fingerprint);
+  });
+});
