@@ -132,7 +132,8 @@ function measured(runs: SizeRun[]): Measured[] {
 
 function throughputTable(runs: SizeRun[]): string[] {
   const header = ["resources", "files b/h", "MB b+h", "MB parsed", "yaml s", "js-yaml s", "engine s"];
-  header.push("eng/yaml", "eng/js-yaml", "MB/s", "res/s", "peak RSS");
+  header.push(`eng/yaml ≤${TARGET.vsYaml}×`, `eng/js-yaml ≤${TARGET.vsJsYaml}×`, "MB/s", "res/s");
+  header.push(`peak RSS (${label(TARGET.rssSize)} <${TARGET.rssMb})`);
   const rows = runs.map((run) => {
     const r = run.result;
     if (!r) return [label(run.size), run.failure ?? "failed", ...Array(header.length - 2).fill("")];
@@ -154,7 +155,8 @@ function throughputTable(runs: SizeRun[]): string[] {
 }
 
 function reReviewTable(runs: Measured[]): string[] {
-  const header = ["resources", "full review s", "re-review ms", "files parsed", "cache hits", "re/full"];
+  const header = ["resources", "full review s", "re-review ms", "files parsed", "cache hits"];
+  header.push(`re/full ≤${TARGET.reReview * 100}%`);
   header.push("µs/resource", "findings", "input errors");
   const rows = runs.map(({ size, result, engineMs }) => {
     const e = result.engine!;

@@ -62,11 +62,23 @@ function parseFormat(value: string): OutputFormat {
   throw new UsageError(`--format must be one of ${FORMATS.join(", ")}; got "${value}"`);
 }
 
-const VALUE_OPTIONS = new Set(["--format", "--config", "--fail-on", "--output", "--base", "--head", "--repo"]);
+const VALUE_OPTIONS = new Set([
+  "--format",
+  "--config",
+  "--fail-on",
+  "--output",
+  "--base",
+  "--head",
+  "--repo",
+]);
 const FLAG_OPTIONS = new Set(["--full-state", "--color", "--no-color", "--help", "-h", "--version"]);
 
 /** Splits argv into positionals and options; `--name=value` and `--name value` both work. */
-function tokenize(argv: readonly string[]): { positionals: string[]; values: Map<string, string>; flags: Set<string> } {
+function tokenize(argv: readonly string[]): {
+  positionals: string[];
+  values: Map<string, string>;
+  flags: Set<string>;
+} {
   const positionals: string[] = [];
   const values = new Map<string, string>();
   const flags = new Set<string>();
@@ -101,7 +113,8 @@ export function parseArgs(argv: readonly string[]): Command {
   const { positionals, values, flags } = tokenize(argv);
   if (flags.has("--help") || flags.has("-h")) return { name: "help" };
   if (flags.has("--version")) return { name: "version" };
-  if (flags.has("--color") && flags.has("--no-color")) throw new UsageError("--color and --no-color contradict");
+  if (flags.has("--color") && flags.has("--no-color"))
+    throw new UsageError("--color and --no-color contradict");
   const options: CommonOptions = {
     format: parseFormat(values.get("--format") ?? "text"),
     config: values.get("--config"),
@@ -121,7 +134,13 @@ export function parseArgs(argv: readonly string[]): Command {
       return { name: "diff", base: rest[0], head: rest[1], options };
     case "review":
       if (rest.length > 0) throw new UsageError(`review takes no paths (use --repo DIR); got "${rest[0]}"`);
-      return { name: "review", base: values.get("--base"), head: values.get("--head"), repo: values.get("--repo") ?? ".", options };
+      return {
+        name: "review",
+        base: values.get("--base"),
+        head: values.get("--head"),
+        repo: values.get("--repo") ?? ".",
+        options,
+      };
     case "rules":
       if (rest.length > 0) throw new UsageError(`rules takes no arguments; got "${rest[0]}"`);
       return { name: "rules", options };

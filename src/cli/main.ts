@@ -58,7 +58,9 @@ function render(result: ReviewResult, options: CommonOptions, io: CliIo): string
     case "sarif":
       return toSarif(result, { rules: [...RULES], docsUrl: ruleDocsUrl, toolVersion: version() });
     case "text":
-      return toText(result, { color: options.color ?? (io.isTTY && !options.output && !process.env.NO_COLOR) });
+      return toText(result, {
+        color: options.color ?? (io.isTTY && !options.output && !process.env.NO_COLOR),
+      });
   }
 }
 
@@ -67,7 +69,13 @@ function emit(text: string, options: CommonOptions, io: CliIo) {
   else io.stdout(text);
 }
 
-function runReview(files: { base: FileSet; head: FileSet }, policy: Policy, options: CommonOptions, io: CliIo, explicitFiles = false): number {
+function runReview(
+  files: { base: FileSet; head: FileSet },
+  policy: Policy,
+  options: CommonOptions,
+  io: CliIo,
+  explicitFiles = false,
+): number {
   const result = review({ ...files, policy, allFilesAreManifests: explicitFiles });
   emit(render(result, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;
@@ -76,13 +84,19 @@ function runReview(files: { base: FileSet; head: FileSet }, policy: Policy, opti
 function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): number {
   const { options } = command;
   const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
-  const { base, head, singleFiles } = readDiffInputs(command.base, command.head, (path) => isManifestPath(path, policy));
+  const { base, head, singleFiles } = readDiffInputs(command.base, command.head, (path) =>
+    isManifestPath(path, policy),
+  );
   // Files named on the command line are manifests whatever their name.
   return runReview({ base, head }, policy, options, io, singleFiles);
 }
 
 /** Config comes from the base revision, like the app: a change cannot relax its own checks. */
-function gitConfig(root: string, baseRef: string, options: CommonOptions): { source: string; text: string } | undefined {
+function gitConfig(
+  root: string,
+  baseRef: string,
+  options: CommonOptions,
+): { source: string; text: string } | undefined {
   if (options.config) return readConfigFile(options.config);
   const text = readRevision(root, baseRef, (path) => path === CONFIG_PATH).get(CONFIG_PATH);
   return text ? { source: `${baseRef}:${CONFIG_PATH}`, text: Buffer.from(text).toString("utf8") } : undefined;
@@ -106,7 +120,9 @@ function listRules(options: CommonOptions, io: CliIo): number {
   else if (options.format === "markdown") emit(ruleReference(RULES, policy), options, io);
   else {
     const width = Math.max(...rows.map((r) => r.id.length));
-    const lines = rows.map((r) => `${r.id.padEnd(width)}  ${(r.enabled ? r.severity : "off").padEnd(8)}  ${r.title}`);
+    const lines = rows.map(
+      (r) => `${r.id.padEnd(width)}  ${(r.enabled ? r.severity : "off").padEnd(8)}  ${r.title}`,
+    );
     emit(`${lines.join("\n")}\n`, options, io);
   }
   return 0;
@@ -135,7 +151,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       return 2;
     }
     // Anything else is a bug; it must still fail, loudly, never pass.
-    io.stderr(`kubedelta: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr(
+      `kubedelta: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return 1;
   }
 }

@@ -50,7 +50,8 @@ export function readDiffInputs(
 ): { base: FileSet; head: FileSet; singleFiles: boolean } {
   const baseKind = kindOf(basePath);
   const headKind = kindOf(headPath);
-  if (baseKind === "empty" && headKind === "empty") throw new UsageError("BASE and HEAD cannot both be /dev/null");
+  if (baseKind === "empty" && headKind === "empty")
+    throw new UsageError("BASE and HEAD cannot both be /dev/null");
   const dirs = baseKind === "directory" || headKind === "directory";
   if (dirs && (baseKind === "file" || headKind === "file")) {
     throw new UsageError("BASE and HEAD must both be files or both be directories");

@@ -10,7 +10,11 @@ const MAX_BUFFER = 2 ** 30;
 
 function git(repo: string, args: string[], input?: Buffer): Buffer {
   try {
-    return execFileSync("git", ["-C", repo, ...args], { input, maxBuffer: MAX_BUFFER, stdio: ["pipe", "pipe", "pipe"] });
+    return execFileSync("git", ["-C", repo, ...args], {
+      input,
+      maxBuffer: MAX_BUFFER,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     throw new UsageError(`git ${args.join(" ")} failed${stderr ? `: ${stderr}` : ""}`);
@@ -23,7 +27,9 @@ function gitText(repo: string, args: string[]): string {
 
 function refExists(repo: string, ref: string): boolean {
   try {
-    execFileSync("git", ["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`], { stdio: "ignore" });
+    execFileSync("git", ["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+      stdio: "ignore",
+    });
     return true;
   } catch {
     return false;
@@ -33,11 +39,15 @@ function refExists(repo: string, ref: string): boolean {
 export function repoRoot(repo: string): string {
   if (!existsSync(repo)) throw new UsageError(`${repo}: no such directory`);
   try {
-    return execFileSync("git", ["-C", repo, "rev-parse", "--show-toplevel"], { stdio: ["ignore", "pipe", "ignore"] })
+    return execFileSync("git", ["-C", repo, "rev-parse", "--show-toplevel"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    })
       .toString()
       .trim();
   } catch {
-    throw new UsageError(`${repo} is not inside a git repository (use \`kubedelta diff\` for plain directories)`);
+    throw new UsageError(
+      `${repo} is not inside a git repository (use \`kubedelta diff\` for plain directories)`,
+    );
   }
 }
 
@@ -54,7 +64,8 @@ function defaultBranch(repo: string): string {
     // no remote HEAD recorded: fall through to the usual names
   }
   const found = ["main", "master", "origin/main", "origin/master"].find((name) => refExists(repo, name));
-  if (!found) throw new UsageError("cannot tell the default branch (no origin/HEAD, main or master): pass --base REF");
+  if (!found)
+    throw new UsageError("cannot tell the default branch (no origin/HEAD, main or master): pass --base REF");
   return found;
 }
 
@@ -78,7 +89,8 @@ export function readRevision(repo: string, ref: string, wanted: (path: string) =
     const [mode, type, sha] = entry.slice(0, tab).split(" ");
     const path = entry.slice(tab + 1);
     // Regular files only: symlinks (120000) and submodules (160000) hold no manifest text.
-    if (type === "blob" && (mode === "100644" || mode === "100755") && wanted(path)) blobs.push({ path, sha });
+    if (type === "blob" && (mode === "100644" || mode === "100755") && wanted(path))
+      blobs.push({ path, sha });
   }
   const files = new Map<string, Uint8Array>();
   if (blobs.length === 0) return files;
@@ -96,7 +108,9 @@ export function readRevision(repo: string, ref: string, wanted: (path: string) =
 /** Tracked and untracked (not ignored) files of the working tree that `wanted` accepts. */
 export function readWorkingTree(repo: string, wanted: (path: string) => boolean): FileSet {
   const root = repoRoot(repo);
-  const listing = git(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).toString("utf8");
+  const listing = git(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).toString(
+    "utf8",
+  );
   const files = new Map<string, Uint8Array>();
   for (const path of new Set(listing.split("\0"))) {
     if (!path || !wanted(path)) continue;

@@ -22,7 +22,10 @@ export function looksLikeHelmTemplate(path: string, text: string): boolean {
 export function decodeFile(path: string, content: FileContent, maxBytes: number): DecodedFile {
   const bytes = typeof content === "string" ? Buffer.byteLength(content) : content.byteLength;
   if (bytes > maxBytes) {
-    return { kind: "error", message: `file is ${bytes} bytes, over the limit of ${maxBytes} (limits.maxFileBytes)` };
+    return {
+      kind: "error",
+      message: `file is ${bytes} bytes, over the limit of ${maxBytes} (limits.maxFileBytes)`,
+    };
   }
   let text: string;
   if (typeof content === "string") {

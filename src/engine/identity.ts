@@ -64,7 +64,11 @@ export function canonicalGroup(group: string, kind: string): string {
  * (`customScopes`: "group/kind" → true when cluster-scoped); unknown custom kinds are namespaced,
  * which is what most CRDs are.
  */
-export function isClusterScoped(group: string, kind: string, customScopes?: ReadonlyMap<string, boolean>): boolean {
+export function isClusterScoped(
+  group: string,
+  kind: string,
+  customScopes?: ReadonlyMap<string, boolean>,
+): boolean {
   const custom = customScopes?.get(`${group}/${kind}`);
   if (custom !== undefined) return custom;
   return CLUSTER_SCOPED_KINDS.has(kind);
@@ -90,10 +94,13 @@ export function identityOf(
   const metadata = object.metadata;
   const meta = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata : undefined;
   // generateName objects get a fresh name on every create: pair them by the prefix.
-  const name = stringField(meta, "name") ?? (stringField(meta, "generateName") ? `${meta?.generateName}*` : "");
+  const name =
+    stringField(meta, "name") ?? (stringField(meta, "generateName") ? `${meta?.generateName}*` : "");
   if (!name) return { problem: `${kind} without metadata.name` };
   const group = canonicalGroup(apiGroupOf(apiVersion), kind);
-  const namespace = isClusterScoped(group, kind, customScopes) ? "" : stringField(meta, "namespace") || "default";
+  const namespace = isClusterScoped(group, kind, customScopes)
+    ? ""
+    : stringField(meta, "namespace") || "default";
   return { apiVersion, group, kind, namespace, name };
 }
 

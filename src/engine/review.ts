@@ -17,9 +17,9 @@ import {
   type InputError,
   type Resource,
   type ReviewResult,
+  type ReviewStats,
   SEVERITIES,
   type Severity,
-  type ReviewStats,
   type Side,
   type Skipped,
   severityRank,
@@ -104,7 +104,8 @@ function parseSide(
     }
     for (const problem of outcome.errors) {
       // Base errors matter too: an unreadable base hides what the head changes.
-      if (side === "head" || reportIt) report.errors.push({ file: path, line: problem.line, message: problem.message });
+      if (side === "head" || reportIt)
+        report.errors.push({ file: path, line: problem.line, message: problem.message });
     }
     parsed.push({ path, side, documents: outcome.documents });
   }
@@ -256,7 +257,12 @@ export function review(input: ReviewInput): ReviewResult {
     // Full-state reporting judges every head resource as if it were new.
     const change = policy.fullState ? { after: paired.after } : paired;
     for (const rule of rules) {
-      const context: RuleContext = { params: policy.rules[rule.id].params, base, head, fullState: policy.fullState };
+      const context: RuleContext = {
+        params: policy.rules[rule.id].params,
+        base,
+        head,
+        fullState: policy.fullState,
+      };
       try {
         findings.push(...findingsOf(rule, change, context, policy));
       } catch (error) {

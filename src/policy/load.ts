@@ -93,7 +93,9 @@ function checkParam(spec: ParamSpec, value: unknown): string | undefined {
       if (typeof value !== "string") return "must be a string";
       return spec.enum && !spec.enum.includes(value) ? `must be one of ${spec.enum.join(", ")}` : undefined;
     case "string[]":
-      return Array.isArray(value) && value.every((v) => typeof v === "string") ? undefined : "must be a list of strings";
+      return Array.isArray(value) && value.every((v) => typeof v === "string")
+        ? undefined
+        : "must be a list of strings";
   }
 }
 

@@ -1,5 +1,5 @@
-import type { ParamValues } from "../rules/types.js";
 import type { Severity } from "../engine/types.js";
+import type { ParamValues } from "../rules/types.js";
 
 /** Bounds on what a hostile or broken file can make the engine do. */
 export interface Limits {

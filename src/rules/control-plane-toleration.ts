@@ -30,6 +30,15 @@ function tolerationOf(item: Json): Toleration | undefined {
   };
 }
 
+/**
+ * Kubernetes 1.24 renamed the control-plane taint from `master` to `control-plane`: moving a
+ * toleration from one name to the other, or adding the new name beside the old, is the routine
+ * migration, not a new reach.
+ */
+function taintName(key: string): string {
+  return key === "node-role.kubernetes.io/master" ? "node-role.kubernetes.io/control-plane" : key;
+}
+
 function canonical(t: Toleration): string {
   return JSON.stringify([t.key, t.operator, t.value, t.effect, t.seconds]);
 }
@@ -42,7 +51,8 @@ function isRisky(t: Toleration): boolean {
 function covers(b: Toleration, t: Toleration): boolean {
   const keyCovered =
     (b.key === "" && b.operator === "Exists") ||
-    (b.key === t.key && (b.operator === "Exists" || (t.operator !== "Exists" && b.value === t.value)));
+    (taintName(b.key) === taintName(t.key) &&
+      (b.operator === "Exists" || (t.operator !== "Exists" && b.value === t.value)));
   const effectCovered = b.effect === "" || b.effect === t.effect;
   // tolerationSeconds bounds how long a NoExecute taint is tolerated; absent means forever.
   const evicts = t.effect === "" || t.effect === "NoExecute";

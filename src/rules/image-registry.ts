@@ -24,8 +24,13 @@ function containerWord(container: ContainerRef): string {
 }
 
 function hit(container: ContainerRef, image: ImageRef, message: string): RuleHit {
-  // The key leaves the tag out: approving a finding survives the next tag bump.
-  return { path: [...container.path, "image"], key: `${container.name}|${image.registry}`, message };
+  // The key leaves the tag and digest out: an approval survives the next tag bump, but not a
+  // switch to another repository.
+  return {
+    path: [...container.path, "image"],
+    key: `${container.name}|${image.registry}/${image.repository}`,
+    message,
+  };
 }
 
 /** With an allow-list: a new or changed image from a registry the list does not admit. */

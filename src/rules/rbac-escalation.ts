@@ -209,9 +209,8 @@ interface Gain {
 }
 
 function targetKey(grant: Grant): string {
-  return grant.type === "url"
-    ? `url\u0000${grant.url}`
-    : `res\u0000${grant.apiGroup}\u0000${grant.resource}\u0000${grant.resourceName ?? "\u0001"}`;
+  if (grant.type === "url") return JSON.stringify(["url", grant.url]);
+  return JSON.stringify(["resource", grant.apiGroup, grant.resource, grant.resourceName ?? null]);
 }
 
 /** New grants by target (URL, or group + resource + single name), verbs in manifest order. */
@@ -240,11 +239,11 @@ function mergeNames(gains: readonly Gain[]): Gain[] {
   const merged = new Map<string, Gain>();
   for (const gain of gains) {
     if (!gain.names) {
-      merged.set(`${targetKey(gain.first)}\u0000all`, gain);
+      merged.set(targetKey(gain.first), gain);
       continue;
     }
     const grant = gain.first as ResourceGrant;
-    const key = `${grant.apiGroup}\u0000${grant.resource}\u0000${[...gain.verbs].sort().join(",")}`;
+    const key = JSON.stringify(["named", grant.apiGroup, grant.resource, [...gain.verbs].sort()]);
     const into = merged.get(key);
     if (!into?.names) {
       merged.set(key, { ...gain, names: [...gain.names], prior: new Set(gain.prior) });

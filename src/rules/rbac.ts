@@ -164,13 +164,16 @@ export function isCovered(grant: Grant, rules: readonly PolicyRule[]): boolean {
   return rules.some((rule) => ruleCovers(rule, grant));
 }
 
-/** Grants a role would expand to, counted before expanding so that a huge role cannot stall us. */
+/**
+ * Grants a role would expand to, counted before expanding so that a huge role cannot stall us.
+ * Duplicates count: expanding visits them too.
+ */
 export function grantCount(rules: readonly PolicyRule[], withUrls: boolean): number {
   let total = 0;
-  for (const { sets, nonResourceURLs } of rules) {
-    const names = Math.max(1, sets.resourceNames.size);
-    total += sets.apiGroups.size * sets.resources.size * sets.verbs.size * names;
-    if (withUrls) total += toSet(nonResourceURLs).size * sets.verbs.size;
+  for (const rule of rules) {
+    const verbs = rule.verbs.length;
+    total += rule.apiGroups.length * rule.resources.length * verbs * Math.max(1, rule.resourceNames.length);
+    if (withUrls) total += rule.nonResourceURLs.length * verbs;
   }
   return total;
 }
@@ -216,10 +219,13 @@ function urlGrantsOf(rule: PolicyRule, add: (grant: Grant) => void): void {
   );
 }
 
-/** A grant's meaning without its position: two grants with the same key are one permission. */
+/**
+ * A grant's meaning without its position: two grants with the same key are one permission.
+ * JSON keeps crafted strings (control characters, separators) from colliding with real grants.
+ */
 export function grantKey(grant: Grant): string {
-  if (grant.type === "url") return `url\u0000${grant.url}\u0000${grant.verb}`;
-  return `res\u0000${grant.apiGroup}\u0000${grant.resource}\u0000${grant.resourceName ?? "\u0001"}\u0000${grant.verb}`;
+  if (grant.type === "url") return JSON.stringify(["url", grant.url, grant.verb]);
+  return JSON.stringify(["resource", grant.apiGroup, grant.resource, grant.resourceName ?? null, grant.verb]);
 }
 
 /**

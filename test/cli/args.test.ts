@@ -7,7 +7,14 @@ describe("parseArgs", () => {
       name: "diff",
       base: "a",
       head: "b",
-      options: { format: "json", config: undefined, failOn: "medium", fullState: false, color: false, output: undefined },
+      options: {
+        format: "json",
+        config: undefined,
+        failOn: "medium",
+        fullState: false,
+        color: false,
+        output: undefined,
+      },
     });
   });
 

@@ -8,7 +8,15 @@ import { main } from "../../src/cli/main.js";
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const code = await main(argv, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, isTTY: false });
+  const code = await main(argv, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    isTTY: false,
+  });
   return { code, stdout, stderr };
 }
 
@@ -34,15 +42,21 @@ describe("kubedelta diff", () => {
       "service-node-port",
     ]);
     // The moved, reformatted worker with a tag bump produces nothing.
-    expect(report.findings.filter((f: { resource: { name: string } }) => f.resource.name === "worker")).toEqual([]);
-    expect(report.skipped).toEqual([{ file: "ci/values.yaml", reason: "not a Kubernetes manifest (no apiVersion/kind)" }]);
+    expect(
+      report.findings.filter((f: { resource: { name: string } }) => f.resource.name === "worker"),
+    ).toEqual([]);
+    expect(report.skipped).toEqual([
+      { file: "ci/values.yaml", reason: "not a Kubernetes manifest (no apiVersion/kind)" },
+    ]);
     expect(report.errors).toEqual([]);
   });
 
   it("points at the risky lines", async () => {
     const { stdout } = await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--format", "json"]);
     const at = (rule: string) =>
-      JSON.parse(stdout).findings.filter((f: { rule: string }) => f.rule === rule).map((f: { file: string; line: number; side: string }) => `${f.side}:${f.file}:${f.line}`);
+      JSON.parse(stdout)
+        .findings.filter((f: { rule: string }) => f.rule === rule)
+        .map((f: { file: string; line: number; side: string }) => `${f.side}:${f.file}:${f.line}`);
     expect(at("service-load-balancer")).toEqual(["head:apps/web.yaml:7"]);
     expect(at("service-account-changed")).toEqual(["head:apps/web.yaml:32"]);
     expect(at("control-plane-toleration")).toEqual(["head:apps/web.yaml:34"]);
@@ -63,11 +77,27 @@ describe("kubedelta diff", () => {
 
   it("compares two single files whatever their names", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kd-"));
-    writeFileSync(join(dir, "old.txt"), "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: ClusterIP}\n");
-    writeFileSync(join(dir, "new.txt"), "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: LoadBalancer}\n");
-    const { code, stdout } = await cli(["diff", join(dir, "old.txt"), join(dir, "new.txt"), "--format", "json"]);
+    writeFileSync(
+      join(dir, "old.txt"),
+      "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: ClusterIP}\n",
+    );
+    writeFileSync(
+      join(dir, "new.txt"),
+      "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: LoadBalancer}\n",
+    );
+    const { code, stdout } = await cli([
+      "diff",
+      join(dir, "old.txt"),
+      join(dir, "new.txt"),
+      "--format",
+      "json",
+    ]);
     expect(code).toBe(1);
-    expect(JSON.parse(stdout).findings[0]).toMatchObject({ rule: "service-load-balancer", file: "new.txt", line: 4 });
+    expect(JSON.parse(stdout).findings[0]).toMatchObject({
+      rule: "service-load-balancer",
+      file: "new.txt",
+      line: 4,
+    });
     const added = await cli(["diff", "/dev/null", join(dir, "new.txt"), "--format", "json"]);
     expect(JSON.parse(added.stdout).findings[0]).toMatchObject({ rule: "service-load-balancer" });
   });
@@ -75,9 +105,24 @@ describe("kubedelta diff", () => {
   it("honours --fail-on, --config and --output", async () => {
     const dir = mkdtempSync(join(tmpdir(), "kd-"));
     const config = join(dir, "cfg.yml");
-    writeFileSync(config, "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n");
+    writeFileSync(
+      config,
+      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n",
+    );
     const out = join(dir, "report.json");
-    const relaxed = await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--config", config, "--fail-on", "critical", "--format", "json", "--output", out]);
+    const relaxed = await cli([
+      "diff",
+      `${EXAMPLE}/base`,
+      `${EXAMPLE}/head`,
+      "--config",
+      config,
+      "--fail-on",
+      "critical",
+      "--format",
+      "json",
+      "--output",
+      out,
+    ]);
     expect(relaxed.stdout).toBe("");
     expect(relaxed.code).toBe(0);
     const report = JSON.parse(readFileSync(out, "utf8"));
@@ -86,22 +131,30 @@ describe("kubedelta diff", () => {
   });
 
   it("writes SARIF and Markdown", async () => {
-    const sarif = JSON.parse((await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--format", "sarif"])).stdout);
+    const sarif = JSON.parse(
+      (await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--format", "sarif"])).stdout,
+    );
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0].results.length).toBeGreaterThan(5);
-    const markdown = (await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--format", "markdown"])).stdout;
+    const markdown = (await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--format", "markdown"]))
+      .stdout;
     expect(markdown).toMatch(/service-load-balancer/);
   });
 
   it("exits 2 with a clear message on usage and config errors", async () => {
-    expect(await cli(["diff", "nope", "nada"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/nope: no such file or directory/) });
+    expect(await cli(["diff", "nope", "nada"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/nope: no such file or directory/),
+    });
     expect(await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head/apps/web.yaml`])).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/both be files or both be directories/),
     });
     const dir = mkdtempSync(join(tmpdir(), "kd-"));
     writeFileSync(join(dir, "bad.yml"), "rules:\n  no-such-rule: off\n");
-    expect(await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--config", join(dir, "bad.yml")])).toMatchObject({
+    expect(
+      await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--config", join(dir, "bad.yml")]),
+    ).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/rules\.no-such-rule: unknown rule id/),
     });
@@ -128,14 +181,22 @@ describe("kubedelta review (git)", () => {
   function gitRepo(): string {
     const dir = mkdtempSync(join(tmpdir(), "kd-git-"));
     const git = (...args: string[]) =>
-      execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], { stdio: "pipe" });
+      execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        stdio: "pipe",
+      });
     git("init", "-q", "-b", "main");
     mkdirSync(join(dir, "k8s"));
-    writeFileSync(join(dir, "k8s", "svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIP\n");
+    writeFileSync(
+      join(dir, "k8s", "svc.yaml"),
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: ClusterIP\n",
+    );
     git("add", ".");
     git("commit", "-q", "-m", "base");
     git("checkout", "-q", "-b", "feature");
-    writeFileSync(join(dir, "k8s", "svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n");
+    writeFileSync(
+      join(dir, "k8s", "svc.yaml"),
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n",
+    );
     git("commit", "-q", "-am", "expose");
     return dir;
   }
@@ -143,17 +204,34 @@ describe("kubedelta review (git)", () => {
   it("compares the merge-base with the default branch against the working tree", async () => {
     const dir = gitRepo();
     const committed = await cli(["review", "--repo", dir, "--format", "json"]);
-    expect(JSON.parse(committed.stdout).findings.map((f: { rule: string; line: number }) => [f.rule, f.line])).toEqual([["service-node-port", 6]]);
+    expect(
+      JSON.parse(committed.stdout).findings.map((f: { rule: string; line: number }) => [f.rule, f.line]),
+    ).toEqual([["service-node-port", 6]]);
     // An uncommitted edit in the working tree is reviewed too.
-    writeFileSync(join(dir, "k8s", "svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n");
+    writeFileSync(
+      join(dir, "k8s", "svc.yaml"),
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n",
+    );
     const dirty = await cli(["review", "--repo", dir, "--format", "json"]);
-    expect(JSON.parse(dirty.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual(["service-load-balancer"]);
+    expect(JSON.parse(dirty.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
+      "service-load-balancer",
+    ]);
     expect(dirty.code).toBe(1);
   });
 
   it("compares two explicit revisions and reads the config from the base", async () => {
     const dir = gitRepo();
-    const head = await cli(["review", "--repo", dir, "--base", "main", "--head", "feature", "--format", "json"]);
+    const head = await cli([
+      "review",
+      "--repo",
+      dir,
+      "--base",
+      "main",
+      "--head",
+      "feature",
+      "--format",
+      "json",
+    ]);
     expect(JSON.parse(head.stdout).findings).toHaveLength(1);
     const same = await cli(["review", "--repo", dir, "--base", "main", "--head", "main"]);
     expect(same.code).toBe(0);
@@ -161,8 +239,14 @@ describe("kubedelta review (git)", () => {
 
   it("explains bad revisions and non-repositories", async () => {
     const dir = gitRepo();
-    expect(await cli(["review", "--repo", dir, "--base", "nope"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--base nope: no such revision/) });
+    expect(await cli(["review", "--repo", dir, "--base", "nope"])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--base nope: no such revision/),
+    });
     const plain = mkdtempSync(join(tmpdir(), "kd-plain-"));
-    expect(await cli(["review", "--repo", plain])).toMatchObject({ code: 2, stderr: expect.stringMatching(/not inside a git repository/) });
+    expect(await cli(["review", "--repo", plain])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/not inside a git repository/),
+    });
   });
 });

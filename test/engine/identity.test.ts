@@ -11,12 +11,20 @@ describe("identityOf", () => {
     },
     {
       name: "cluster-scoped kind ignores a written namespace",
-      object: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRole", metadata: { name: "ops", namespace: "x" } },
+      object: {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRole",
+        metadata: { name: "ops", namespace: "x" },
+      },
       key: "rbac.authorization.k8s.io/ClusterRole//ops",
     },
     {
       name: "extensions/v1beta1 Deployment is the same object as apps/v1",
-      object: { apiVersion: "extensions/v1beta1", kind: "Deployment", metadata: { name: "web", namespace: "shop" } },
+      object: {
+        apiVersion: "extensions/v1beta1",
+        kind: "Deployment",
+        metadata: { name: "web", namespace: "shop" },
+      },
       key: "apps/Deployment/shop/web",
     },
     {
@@ -40,11 +48,15 @@ describe("identityOf", () => {
 
   it("explains objects without identity", () => {
     expect(identityOf({ replicaCount: 1 })).toEqual({ problem: "no apiVersion/kind" });
-    expect(identityOf({ apiVersion: "v1", kind: "Pod", metadata: {} })).toEqual({ problem: "Pod without metadata.name" });
+    expect(identityOf({ apiVersion: "v1", kind: "Pod", metadata: {} })).toEqual({
+      problem: "Pod without metadata.name",
+    });
     expect(identityOf({ apiVersion: "v1", kind: "Pod", metadata: "oops" })).toEqual({
       problem: "Pod without metadata.name",
     });
-    expect(identityOf({ apiVersion: 1, kind: "Pod" } as JsonObject)).toEqual({ problem: "no apiVersion/kind" });
+    expect(identityOf({ apiVersion: 1, kind: "Pod" } as JsonObject)).toEqual({
+      problem: "no apiVersion/kind",
+    });
   });
 
   it("reads the scope of custom kinds from their CRDs", () => {
@@ -55,9 +67,15 @@ describe("identityOf", () => {
       spec: { group: "example.com", scope: "Cluster", names: { kind: "ClusterThing" } },
     };
     const scopes = customScopesOf([crd]);
-    const id = identityOf({ apiVersion: "example.com/v1", kind: "ClusterThing", metadata: { name: "a", namespace: "n" } }, scopes);
+    const id = identityOf(
+      { apiVersion: "example.com/v1", kind: "ClusterThing", metadata: { name: "a", namespace: "n" } },
+      scopes,
+    );
     expect(!("problem" in id) && id.namespace).toBe("");
-    const other = identityOf({ apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "a" } }, scopes);
+    const other = identityOf(
+      { apiVersion: "example.com/v1", kind: "Thing", metadata: { name: "a" } },
+      scopes,
+    );
     expect(!("problem" in other) && other.namespace).toBe("default");
   });
 

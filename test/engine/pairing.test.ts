@@ -34,6 +34,9 @@ describe("pairResources", () => {
   it("pairs what is left of duplicates in order, and keeps extras as additions", () => {
     const base = [resource("a", "one.yaml", "base")];
     const head = [resource("a", "two.yaml", "head"), resource("a", "three.yaml", "head")];
-    expect(pairResources(base, head).map(describeChange)).toEqual(["a@one.yaml -> a@two.yaml", "- -> a@three.yaml"]);
+    expect(pairResources(base, head).map(describeChange)).toEqual([
+      "a@one.yaml -> a@two.yaml",
+      "- -> a@three.yaml",
+    ]);
   });
 });

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ParseCache } from "../../src/engine/parse-cache.js";
 import { type FileSet, review } from "../../src/engine/review.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
-import type { Policy } from "../../src/policy/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
+import type { Policy } from "../../src/policy/types.js";
 import type { Rule } from "../../src/rules/types.js";
 
 // A rule whose only job is to exercise the engine: flags a ConfigMap whose data.level
@@ -22,7 +22,13 @@ const debugRule: Rule = {
   },
 };
 
-const throwingRule: Rule = { ...debugRule, id: "test-throws", check: () => { throw new Error("boom"); } };
+const throwingRule: Rule = {
+  ...debugRule,
+  id: "test-throws",
+  check: () => {
+    throw new Error("boom");
+  },
+};
 
 function policyFor(rules: Rule[], change: (p: Policy) => void = () => {}): Policy {
   const policy = defaultPolicy(rules);
@@ -30,7 +36,12 @@ function policyFor(rules: Rule[], change: (p: Policy) => void = () => {}): Polic
   return policy;
 }
 
-function run(base: Record<string, string | Uint8Array>, head: Record<string, string | Uint8Array>, rules = [debugRule], change?: (p: Policy) => void) {
+function run(
+  base: Record<string, string | Uint8Array>,
+  head: Record<string, string | Uint8Array>,
+  rules = [debugRule],
+  change?: (p: Policy) => void,
+) {
   const files = (r: Record<string, string | Uint8Array>): FileSet => new Map(Object.entries(r));
   return review({ base: files(base), head: files(head), policy: policyFor(rules, change), rules });
 }
@@ -40,7 +51,10 @@ const configMap = (name: string, level: string, extra = "") =>
 
 describe("review", () => {
   it("reports the change with its line, side, resource and a fingerprint", () => {
-    const result = run({ "a.yaml": configMap("app", "info") }, { "a.yaml": `# header\n${configMap("app", "debug")}` });
+    const result = run(
+      { "a.yaml": configMap("app", "info") },
+      { "a.yaml": `# header\n${configMap("app", "debug")}` },
+    );
     expect(result.findings).toEqual([
       {
         rule: "test-debug",
@@ -58,9 +72,12 @@ describe("review", () => {
 
   it("keeps the fingerprint when the resource moves, is reformatted or gets an unrelated edit", () => {
     const first = run({}, { "a.yaml": configMap("app", "debug") }).findings[0];
-    const moved = run({}, {
-      "other/b.yml": `---\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app", "labels": {"x": "y"}}, "data": {"level": "debug"}}\n`,
-    }).findings[0];
+    const moved = run(
+      {},
+      {
+        "other/b.yml": `---\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app", "labels": {"x": "y"}}, "data": {"level": "debug"}}\n`,
+      },
+    ).findings[0];
     expect(moved.fingerprint).toBe(first.fingerprint);
     expect(moved.file).toBe("other/b.yml");
     expect(moved.line).toBe(2);
@@ -84,7 +101,10 @@ describe("review", () => {
   });
 
   it("reports invalid YAML with file and line and still reviews the other files", () => {
-    const result = run({}, { "bad.yaml": "apiVersion: v1\nkind: [oops\n", "good.yaml": configMap("app", "debug") });
+    const result = run(
+      {},
+      { "bad.yaml": "apiVersion: v1\nkind: [oops\n", "good.yaml": configMap("app", "debug") },
+    );
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].file).toBe("bad.yaml");
     expect(result.errors[0].line).toBeGreaterThan(0);
@@ -92,15 +112,20 @@ describe("review", () => {
   });
 
   it("skips non-Kubernetes YAML, Helm templates and binary files with a reason", () => {
-    const result = run({}, {
-      "values.yaml": "replicaCount: 2\nimage: {tag: x}\n",
-      ".github/workflows/ci.yml": "on: push\njobs: {}\n",
-      "chart/templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
-      "blob.yaml": new Uint8Array([0x61, 0, 0x62]),
-      "empty.yaml": "# nothing here\n",
-    }, [debugRule], (p) => {
-      p.manifests.exclude = ["**/.github/**"];
-    });
+    const result = run(
+      {},
+      {
+        "values.yaml": "replicaCount: 2\nimage: {tag: x}\n",
+        ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+        "chart/templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+        "blob.yaml": new Uint8Array([0x61, 0, 0x62]),
+        "empty.yaml": "# nothing here\n",
+      },
+      [debugRule],
+      (p) => {
+        p.manifests.exclude = ["**/.github/**"];
+      },
+    );
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.file, s.reason]));
     expect(reasons["values.yaml"]).toMatch(/not a Kubernetes manifest/);
     expect(reasons["chart/templates/svc.yaml"]).toMatch(/Helm template/);
@@ -119,11 +144,16 @@ describe("review", () => {
     const result = run({}, { "big.yaml": configMap("app", "debug") }, [debugRule], (p) => {
       p.limits.maxFileBytes = 10;
     });
-    expect(result.errors[0]).toMatchObject({ file: "big.yaml", message: expect.stringMatching(/limits\.maxFileBytes/) });
+    expect(result.errors[0]).toMatchObject({
+      file: "big.yaml",
+      message: expect.stringMatching(/limits\.maxFileBytes/),
+    });
   });
 
   it("refuses a change with more files than the limit", () => {
-    const head = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`f${i}.yaml`, configMap(`c${i}`, "debug")]));
+    const head = Object.fromEntries(
+      Array.from({ length: 4 }, (_, i) => [`f${i}.yaml`, configMap(`c${i}`, "debug")]),
+    );
     const result = run({}, head, [debugRule], (p) => {
       p.limits.maxFiles = 3;
     });
@@ -139,30 +169,66 @@ describe("review", () => {
   it("judges every head resource as new in full-state mode", () => {
     const same = { "a.yaml": configMap("app", "debug") };
     expect(run(same, same).findings).toEqual([]);
-    expect(run(same, same, [debugRule], (p) => { p.fullState = true; }).findings).toHaveLength(1);
+    expect(
+      run(same, same, [debugRule], (p) => {
+        p.fullState = true;
+      }).findings,
+    ).toHaveLength(1);
   });
 
   it("applies the configured severity and skips disabled rules", () => {
     const head = { "a.yaml": configMap("app", "debug") };
-    expect(run({}, head, [debugRule], (p) => { p.rules["test-debug"].severity = "critical"; }).findings[0].severity).toBe("critical");
-    expect(run({}, head, [debugRule], (p) => { p.rules["test-debug"].enabled = false; }).findings).toEqual([]);
+    expect(
+      run({}, head, [debugRule], (p) => {
+        p.rules["test-debug"].severity = "critical";
+      }).findings[0].severity,
+    ).toBe("critical");
+    expect(
+      run({}, head, [debugRule], (p) => {
+        p.rules["test-debug"].enabled = false;
+      }).findings,
+    ).toEqual([]);
   });
 
   it("moves graded severities with the configured one", () => {
-    const graded: Rule = { ...debugRule, id: "graded", check: (c, ctx) => debugRule.check(c, ctx).map((h) => ({ ...h, severity: "high" })) };
+    const graded: Rule = {
+      ...debugRule,
+      id: "graded",
+      check: (c, ctx) => debugRule.check(c, ctx).map((h) => ({ ...h, severity: "high" })),
+    };
     const head = { "a.yaml": configMap("app", "debug") };
     expect(run({}, head, [graded]).findings[0].severity).toBe("high");
-    expect(run({}, head, [graded], (p) => { p.rules.graded.severity = "low"; }).findings[0].severity).toBe("medium");
-    expect(run({}, head, [graded], (p) => { p.rules.graded.severity = "critical"; }).findings[0].severity).toBe("critical");
+    expect(
+      run({}, head, [graded], (p) => {
+        p.rules.graded.severity = "low";
+      }).findings[0].severity,
+    ).toBe("medium");
+    expect(
+      run({}, head, [graded], (p) => {
+        p.rules.graded.severity = "critical";
+      }).findings[0].severity,
+    ).toBe("critical");
   });
 
   it("parses a file identical on both sides once, and reuses a shared cache", () => {
     const text = configMap("app", "info");
     const cache = new ParseCache();
     const policy = policyFor([debugRule]);
-    const first = review({ base: new Map([["a.yaml", text]]), head: new Map([["a.yaml", text]]), policy, rules: [debugRule], cache });
+    const first = review({
+      base: new Map([["a.yaml", text]]),
+      head: new Map([["a.yaml", text]]),
+      policy,
+      rules: [debugRule],
+      cache,
+    });
     expect(first.stats.filesParsed).toBe(1);
-    const second = review({ base: new Map([["a.yaml", text]]), head: new Map([["a.yaml", configMap("app", "debug")]]), policy, rules: [debugRule], cache });
+    const second = review({
+      base: new Map([["a.yaml", text]]),
+      head: new Map([["a.yaml", configMap("app", "debug")]]),
+      policy,
+      rules: [debugRule],
+      cache,
+    });
     expect(second.stats).toMatchObject({ filesParsed: 1, parseCacheHits: 1 });
     expect(second.findings).toHaveLength(1);
   });

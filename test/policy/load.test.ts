@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildPolicy, defaultPackLayer, loadPolicy, PolicyError, parsePolicyText } from "../../src/policy/load.js";
+import {
+  buildPolicy,
+  defaultPackLayer,
+  loadPolicy,
+  PolicyError,
+  parsePolicyText,
+} from "../../src/policy/load.js";
 import { RULES } from "../../src/rules/index.js";
 
 function problemsOf(text: string): string[] {
@@ -60,12 +66,12 @@ describe("policy", () => {
       ].join("\n"),
     );
     expect(problems).toEqual([
-      ".github/kubedelta.yml: failOn: must be one of info, low, medium, high, critical; got \"severe\"",
+      '.github/kubedelta.yml: failOn: must be one of info, low, medium, high, critical; got "severe"',
       ".github/kubedelta.yml: fullstate: unknown setting (did you mean fullState?)",
       ".github/kubedelta.yml: rules.image-registy: unknown rule id (did you mean image-registry?)",
-      ".github/kubedelta.yml: rules.service-node-port.severity: must be one of info, low, medium, high, critical; got \"urgent\"",
+      '.github/kubedelta.yml: rules.service-node-port.severity: must be one of info, low, medium, high, critical; got "urgent"',
       ".github/kubedelta.yml: rules.service-node-port.colour: unknown setting for service-node-port",
-      ".github/kubedelta.yml: rules.image-registry.allowedRegistries: must be a list of strings; got \"docker.io\"",
+      '.github/kubedelta.yml: rules.image-registry.allowedRegistries: must be a list of strings; got "docker.io"',
       ".github/kubedelta.yml: limits.maxDepth: must be a positive whole number; got -1",
       ".github/kubedelta.yml: limits.maxBytes: unknown limit",
       ".github/kubedelta.yml: manifests.include: must be a list of glob strings",
@@ -75,7 +81,9 @@ describe("policy", () => {
   it("reports YAML syntax errors and non-mapping configs", () => {
     expect(problemsOf("rules: [unclosed")[0]).toMatch(/^\.github\/kubedelta\.yml: not valid YAML/);
     expect(problemsOf("- a\n- b\n")).toEqual([".github/kubedelta.yml: must be a mapping at the top level"]);
-    expect(problemsOf("rules: 3\n")).toEqual([".github/kubedelta.yml: rules: must be a mapping of rule id to settings"]);
+    expect(problemsOf("rules: 3\n")).toEqual([
+      ".github/kubedelta.yml: rules: must be a mapping of rule id to settings",
+    ]);
   });
 
   it("bounds aliases in config files", () => {

@@ -62,12 +62,6 @@ const cases: Case[] = [
     expected: [{ line: 12, side: "head", severity: "high" }],
   },
   {
-    name: "master toleration joined by the control-plane one",
-    base: daemonSet(MASTER),
-    head: daemonSet(MASTER, CONTROL_PLANE),
-    expected: [{ line: 15, side: "head", severity: "high" }],
-  },
-  {
     name: "NoExecute tolerated forever instead of for 60 seconds",
     base: daemonSet(tol("operator: Exists", "effect: NoExecute", "tolerationSeconds: 60")),
     head: daemonSet(tol("operator: Exists", "effect: NoExecute")),
@@ -87,6 +81,18 @@ const cases: Case[] = [
   },
   // Silent.
   { name: "new workload without tolerations", head: daemonSet(), expected: [] },
+  {
+    name: "master toleration renamed to control-plane (the 1.24 taint rename)",
+    base: daemonSet(MASTER),
+    head: daemonSet(CONTROL_PLANE),
+    expected: [],
+  },
+  {
+    name: "master toleration joined by the control-plane one",
+    base: daemonSet(MASTER),
+    head: daemonSet(MASTER, CONTROL_PLANE),
+    expected: [],
+  },
   { name: "new workload with an ordinary toleration", head: daemonSet(GPU), expected: [] },
   {
     name: "tolerations reordered",

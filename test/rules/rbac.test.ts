@@ -289,6 +289,16 @@ describe("grantsOf and newGrants", () => {
     });
   });
 
+  it("never merges a crafted name with the every-name grant", () => {
+    const rules = readRules({
+      rules: [
+        { apiGroups: [""], resources: ["secrets"], resourceNames: ["\u0001"], verbs: ["get"] },
+        { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
+      ],
+    });
+    expect(grantsOf(rules, false)).toHaveLength(2);
+  });
+
   it("leaves non-resource URLs out of namespaced Roles", () => {
     expect(grantsOf(readRules({ rules: [{ nonResourceURLs: ["*"], verbs: ["*"] }] }), false)).toEqual([]);
   });
@@ -330,6 +340,10 @@ describe("grantsOf and newGrants", () => {
     const names = (n: number) => Array.from({ length: n }, (_, i) => `x${i}`);
     const huge = readRules({ rules: [{ apiGroups: names(100), resources: names(100), verbs: names(100) }] });
     expect(() => grantsOf(huge, true)).toThrow(RoleTooLargeError);
+    const repeated = readRules({
+      rules: [{ apiGroups: [""], resources: Array(1000).fill("pods"), verbs: Array(1000).fill("get") }],
+    });
+    expect(() => grantsOf(repeated, false)).toThrow(RoleTooLargeError);
     const wide = readRules({ rules: [{ apiGroups: [""], resources: names(5000), verbs: names(20) }] });
     const many = readRules({
       rules: names(300).map((n) => ({ apiGroups: [n], resources: ["pods"], verbs: ["get"] })),

@@ -1,0 +1,22 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadPolicy } from "../../src/policy/load.js";
+import { RULES } from "../../src/rules/index.js";
+import { ruleReference } from "../../src/rules/reference.js";
+import { runRule } from "./tester.js";
+
+describe("rule reference", () => {
+  it("docs/rules.md is the reference generated from the rules (run `kubedelta rules --format markdown`)", () => {
+    expect(readFileSync("docs/rules.md", "utf8")).toBe(ruleReference(RULES, loadPolicy()));
+  });
+
+  for (const rule of RULES) {
+    it(`${rule.id} documents itself completely and its example fires`, () => {
+      expect(rule.title && rule.description && rule.rationale && rule.remediation).toBeTruthy();
+      expect(rule.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(rule.example).toBeDefined();
+      const example = rule.example as { before?: string; after: string };
+      expect(runRule(rule, example.before, example.after).length).toBeGreaterThan(0);
+    });
+  }
+});
