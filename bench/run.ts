@@ -10,14 +10,14 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { type Corpus, generateCorpus } from "./corpus.js";
-import { RESULT_PREFIX, type SizeResult } from "./types.js";
+import { RESULT_PREFIX, type ReferenceTiming, type SizeResult } from "./types.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const MEASURE = fileURLToPath(new URL("./measure.ts", import.meta.url));
 const SCRATCH = fileURLToPath(new URL("./.corpus/", import.meta.url));
 const DEFAULT_SIZES = [1_000, 10_000, 50_000];
 
-const TARGET = { vsYaml: 1.3, vsJsYaml: 3, rssMb: 600, rssSize: 10_000, linearity: 1.5, reReview: 0.05 };
+const TARGET = { vsYaml: 1.3, vsJsYaml: 3, rssMb: 600, rssSize: 10_000, linearity: 1.5, reReview: 1.25 };
 
 interface SizeRun {
   size: number;
@@ -105,6 +105,10 @@ function table(header: string[], rows: string[][]): string[] {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
 }
 
+function tilde(timing: ReferenceTiming): string {
+  return timing.estimated ? "~" : "";
+}
+
 function ratio(value: number): string {
   return `${num(value, 2)}×`;
 }
@@ -146,8 +150,11 @@ function throughputTable(runs: SizeRun[]): string[] {
     ];
     cells.push(seconds(r.yaml.ms, r.yaml.estimated), seconds(r.jsYaml.ms, r.jsYaml.estimated));
     if (!e) return [...cells, "failed", "", "", "", "", `${num(r.peakRssMb)} MB`];
-    const est = r.yaml.estimated ? "~" : "";
-    cells.push(seconds(e.ms), `${est}${ratio(e.ms / r.yaml.ms)}`, ratio(e.ms / r.jsYaml.ms));
+    cells.push(
+      seconds(e.ms),
+      `${tilde(r.yaml)}${ratio(e.ms / r.yaml.ms)}`,
+      `${tilde(r.jsYaml)}${ratio(e.ms / r.jsYaml.ms)}`,
+    );
     cells.push(num(r.mbTotal / (e.ms / 1000), 1), num(run.size / (e.ms / 1000)), `${num(r.peakRssMb)} MB`);
     return cells;
   });
@@ -155,8 +162,8 @@ function throughputTable(runs: SizeRun[]): string[] {
 }
 
 function reReviewTable(runs: Measured[]): string[] {
-  const header = ["resources", "full review s", "re-review ms", "files parsed", "cache hits"];
-  header.push(`re/full ≤${TARGET.reReview * 100}%`);
+  const header = ["resources", "full review s", "re-review ms", "warm same PR ms", "files parsed", "cache hits"];
+  header.push("re/full", `re/warm ≤${TARGET.reReview}×`);
   header.push("µs/resource", "findings", "input errors");
   const rows = runs.map(({ size, result, engineMs }) => {
     const e = result.engine!;
@@ -166,9 +173,11 @@ function reReviewTable(runs: Measured[]): string[] {
       label(size),
       seconds(engineMs),
       re ? num(re.ms, 1) : "failed",
+      re ? num(re.warmMs, 1) : "",
       re ? re.filesParsed.join("/") : "",
       re ? num(re.parseCacheHits) : "",
       re ? percent(re.ms / engineMs) : "",
+      re ? ratio(re.ms / re.warmMs) : "",
       num((engineMs * 1000) / size, 1),
       num(findings),
       num(e.errors.length),
@@ -186,13 +195,13 @@ function targetLines(runs: Measured[]): string[] {
   lines.push([
     all((m) => vsYaml(m) <= TARGET.vsYaml),
     `engine ≤ ${TARGET.vsYaml}× bare yaml parse`,
-    perSize((m) => ratio(vsYaml(m))),
+    perSize((m) => tilde(m.result.yaml) + ratio(vsYaml(m))),
   ]);
   const vsJs = (m: Measured) => m.engineMs / m.result.jsYaml.ms;
   lines.push([
     all((m) => vsJs(m) <= TARGET.vsJsYaml),
     `engine ≤ ${TARGET.vsJsYaml}× js-yaml loadAll`,
-    perSize((m) => ratio(vsJs(m))),
+    perSize((m) => tilde(m.result.jsYaml) + ratio(vsJs(m))),
   ]);
 
   const rss = runs.find((m) => m.size === TARGET.rssSize);
@@ -213,10 +222,14 @@ function targetLines(runs: Measured[]): string[] {
     lines.push([undefined, `per-resource time roughly constant (≤ ${TARGET.linearity}×)`, "needs two sizes"]);
   }
 
-  const reShare = (m: Measured) =>
-    m.result.reReview ? m.result.reReview.ms / m.engineMs : Number.POSITIVE_INFINITY;
-  const reName = `one-file re-review ≤ ${TARGET.reReview * 100}% of full review`;
-  lines.push([all((m) => reShare(m) <= TARGET.reReview), reName, perSize((m) => percent(reShare(m)))]);
+  // A push re-judges the whole PR (its findings must be complete) but parses only the pushed file:
+  // it must cost about what re-reviewing the unchanged PR costs, whatever the repository's size.
+  const rePush = (m: Measured) => {
+    const re = m.result.reReview;
+    return re && re.filesParsed.every((n) => n === 1) ? re.ms / re.warmMs : Number.POSITIVE_INFINITY;
+  };
+  const reName = `one-file push parses 1 file, costs ≤ ${TARGET.reReview}× a warm re-review`;
+  lines.push([all((m) => rePush(m) <= TARGET.reReview), reName, perSize((m) => ratio(rePush(m)))]);
 
   const width = Math.max(...lines.map(([, name]) => name.length));
   const passed = lines.filter(([pass]) => pass === true).length;

@@ -28,6 +28,8 @@ export interface ReReviewResult extends Timing {
   /** Files the re-review had to parse (the pushed one) and cache hits. */
   filesParsed: number[];
   parseCacheHits: number;
+  /** Best time of a warm review of the same PR without the push: what judging the PR costs. */
+  warmMs: number;
 }
 
 export interface SizeResult {

@@ -6,7 +6,7 @@ import type { Policy } from "../policy/types.js";
 import { RULES } from "../rules/index.js";
 import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
 import { jsonEqual } from "./equal.js";
-import { decodeFile, type FileContent } from "./files.js";
+import { type DecodedFile, decodeFile, type FileContent } from "./files.js";
 import { fingerprint } from "./fingerprint.js";
 import { pairResources } from "./pairing.js";
 import { ParseCache } from "./parse-cache.js";
@@ -24,7 +24,7 @@ import {
   type Skipped,
   severityRank,
 } from "./types.js";
-import type { ParsedDocument } from "./yaml/types.js";
+import type { ParsedDocument, ParseOutcome } from "./yaml/types.js";
 
 /** Path (relative to the side's root, forward slashes) → file content. */
 export type FileSet = ReadonlyMap<string, FileContent>;
@@ -72,44 +72,89 @@ function emptyStats(input: ReviewInput): ReviewStats {
   };
 }
 
-/** Reads one side's manifest files; problems become errors or skip notes, never exceptions. */
-function parseSide(
-  side: Side,
-  files: FileSet,
+/** What reading one file gave; kept so a file identical on both sides is read once. */
+interface ReadFile {
+  decoded: DecodedFile;
+  outcome?: ParseOutcome;
+}
+
+interface SideReport {
+  errors: InputError[];
+  skipped: Skipped[];
+  stats: ReviewStats;
+}
+
+function readFile(
+  path: string,
+  content: FileContent,
   input: ReviewInput,
   cache: ParseCache,
-  report: { errors: InputError[]; skipped: Skipped[]; stats: ReviewStats },
-): ParsedFile[] {
-  const { policy } = input;
+  stats: ReviewStats,
+): ReadFile {
+  const decoded = decodeFile(path, content, input.policy.limits.maxFileBytes);
+  if (decoded.kind !== "text") return { decoded };
+  const hitsBefore = cache.hits;
+  const outcome = cache.parse(decoded.text, input.policy.limits);
+  if (cache.hits > hitsBefore) stats.parseCacheHits++;
+  else {
+    stats.filesParsed++;
+    stats.bytesParsed += decoded.bytes;
+  }
+  return { decoded, outcome };
+}
+
+/**
+ * Reads one side's manifest files; problems become errors or skip notes, never exceptions.
+ * `identical` holds the base reading of files whose head bytes are the same: reused, not redone.
+ */
+function parseSide(
+  side: Side,
+  input: ReviewInput,
+  cache: ParseCache,
+  report: SideReport,
+  identical: ReadonlyMap<string, ReadFile>,
+): { parsed: ParsedFile[]; read: Map<string, ReadFile> } {
+  const files = side === "base" ? input.base : input.head;
   const parsed: ParsedFile[] = [];
+  const read = new Map<string, ReadFile>();
   for (const [path, content] of files) {
-    if (!input.allFilesAreManifests && !isManifestPath(path, policy)) continue;
-    const decoded = decodeFile(path, content, policy.limits.maxFileBytes);
-    // A file present on both sides is reported once, from the head.
+    if (!input.allFilesAreManifests && !isManifestPath(path, input.policy)) continue;
+    const file = identical.get(path) ?? readFile(path, content, input, cache, report.stats);
+    read.set(path, file);
+    // A file present on both sides is reported once, from the head; base problems of a file the
+    // head deletes are reported too, since they hide what the deletion removes.
     const reportIt = side === "head" || !input.head.has(path);
+    const { decoded, outcome } = file;
     if (decoded.kind === "skip") {
       if (reportIt) report.skipped.push({ file: path, reason: decoded.reason });
-      continue;
+    } else if (decoded.kind === "error") {
+      if (reportIt || !identical.has(path))
+        report.errors.push({ file: path, message: `${side}: ${decoded.message}` });
+    } else if (outcome) {
+      if (reportIt) {
+        for (const problem of outcome.errors)
+          report.errors.push({ file: path, line: problem.line, message: problem.message });
+      }
+      parsed.push({ path, side, documents: outcome.documents });
     }
-    if (decoded.kind === "error") {
-      report.errors.push({ file: path, message: `${side}: ${decoded.message}` });
-      continue;
-    }
-    const hitsBefore = cache.hits;
-    const outcome = cache.parse(decoded.text, policy.limits);
-    if (cache.hits > hitsBefore) report.stats.parseCacheHits++;
-    else {
-      report.stats.filesParsed++;
-      report.stats.bytesParsed += decoded.bytes;
-    }
-    for (const problem of outcome.errors) {
-      // Base errors matter too: an unreadable base hides what the head changes.
-      if (side === "head" || reportIt)
-        report.errors.push({ file: path, line: problem.line, message: problem.message });
-    }
-    parsed.push({ path, side, documents: outcome.documents });
   }
-  return parsed;
+  return { parsed, read };
+}
+
+function sameContent(a: FileContent, b: FileContent): boolean {
+  if (typeof a === "string" && typeof b === "string") return a === b;
+  const bytes = (c: FileContent) => (typeof c === "string" ? Buffer.from(c) : c);
+  return Buffer.compare(bytes(a), bytes(b)) === 0;
+}
+
+/** Paths whose base and head bytes are the same: nothing in them can have changed. */
+function identicalPaths(input: ReviewInput): Set<string> {
+  const paths = new Set<string>();
+  for (const [path, after] of input.head) {
+    const before = input.base.get(path);
+    if (before !== undefined && sameContent(before, after)) paths.add(path);
+  }
+  return paths;
 }
 
 function collectResources(
@@ -204,20 +249,12 @@ function dedupe(findings: Finding[]): Finding[] {
   });
 }
 
-function sameContent(a: FileContent, b: FileContent): boolean {
-  if (typeof a === "string" && typeof b === "string") return a === b;
-  const bytes = (c: FileContent) => (typeof c === "string" ? Buffer.from(c) : c);
-  return Buffer.compare(bytes(a), bytes(b)) === 0;
-}
-
 /** Manifest files that differ between the sides: the ones limits.maxFiles bounds. */
-function changedManifestCount(input: ReviewInput): number {
+function changedManifestCount(input: ReviewInput, identical: ReadonlySet<string>): number {
   let count = 0;
   for (const path of new Set([...input.base.keys(), ...input.head.keys()])) {
-    if (!input.allFilesAreManifests && !isManifestPath(path, input.policy)) continue;
-    const before = input.base.get(path);
-    const after = input.head.get(path);
-    if (before === undefined || after === undefined || !sameContent(before, after)) count++;
+    if (identical.has(path) || (!input.allFilesAreManifests && !isManifestPath(path, input.policy))) continue;
+    count++;
   }
   return count;
 }
@@ -230,7 +267,8 @@ export function review(input: ReviewInput): ReviewResult {
   const stats = emptyStats(input);
   const report = { errors, skipped, stats };
 
-  const changedCount = changedManifestCount(input);
+  const identical = identicalPaths(input);
+  const changedCount = changedManifestCount(input, identical);
   if (changedCount > policy.limits.maxFiles) {
     errors.push({
       file: "",
@@ -239,19 +277,29 @@ export function review(input: ReviewInput): ReviewResult {
     return { findings: [], errors, skipped, stats, failOn: policy.failOn };
   }
 
-  const baseFiles = parseSide("base", input.base, input, cache, report);
-  const headFiles = parseSide("head", input.head, input, cache, report);
-  const customScopes = customScopesIn([...baseFiles, ...headFiles].map((f) => f.documents));
-  const baseResources = collectResources(baseFiles, customScopes, [], () => false);
-  const headResources = collectResources(headFiles, customScopes, skipped, () => true);
+  const base = parseSide("base", input, cache, report, new Map());
+  const reuse = new Map(
+    [...identical].flatMap((path) => (base.read.has(path) ? [[path, base.read.get(path) as ReadFile]] : [])),
+  );
+  const head = parseSide("head", input, cache, report, reuse);
+  const customScopes = customScopesIn([...base.parsed, ...head.parsed].map((f) => f.documents));
+  const baseResources = collectResources(base.parsed, customScopes, [], () => false);
+  const headResources = collectResources(head.parsed, customScopes, skipped, () => true);
   stats.resourcesBase = baseResources.length;
   stats.resourcesHead = headResources.length;
 
+  // Resources of byte-identical files cannot have changed: they are context for the rules, but
+  // pairing and judging them would only cost time (a one-file push would cost a whole review).
+  const judged = (r: Resource) => policy.fullState || !identical.has(r.file);
+  const headJudged = headResources.filter(judged);
+  stats.unchanged += headResources.length - headJudged.length;
+  const changes = pairResources(baseResources.filter(judged), headJudged);
+
   const rules = (input.rules ?? RULES).filter((rule) => policy.rules[rule.id]?.enabled);
-  const base = resourceSet(baseResources);
-  const head = resourceSet(headResources);
+  const baseSet = resourceSet(baseResources);
+  const headSet = resourceSet(headResources);
   let findings: Finding[] = [];
-  for (const paired of pairResources(baseResources, headResources)) {
+  for (const paired of changes) {
     const changed = countChange(paired, stats);
     if (!changed && !policy.fullState) continue;
     // Full-state reporting judges every head resource as if it were new.
@@ -259,8 +307,8 @@ export function review(input: ReviewInput): ReviewResult {
     for (const rule of rules) {
       const context: RuleContext = {
         params: policy.rules[rule.id].params,
-        base,
-        head,
+        base: baseSet,
+        head: headSet,
         fullState: policy.fullState,
       };
       try {

@@ -4,8 +4,9 @@
 
 import { jsonEqual } from "../engine/equal.js";
 import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
+import { memo } from "./memo.js";
 import { describeResource, isObject, podLabelsOf, valueAt } from "./pods.js";
-import { type Labels, selectorMatches } from "./selectors.js";
+import { compileSelector, type Labels } from "./selectors.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
 const NETWORK_POLICY_GROUP = "networking.k8s.io";
@@ -20,21 +21,29 @@ function workloadLabels(resource: Resource | undefined): { labels: Labels; path:
   return podLabelsOf(resource);
 }
 
-/** spec.podSelector is a plain struct in the API: absent means `{}`, every pod of the namespace. */
-function policySelects(policy: Resource, labels: Labels): boolean {
-  const spec: Json | undefined = policy.object.spec;
-  if (spec === undefined || spec === null) return true;
-  if (!isObject(spec)) return false;
-  const selector = valueAt(spec, ["podSelector"]);
-  return selectorMatches(selector === undefined || selector === null ? {} : selector, labels);
+/** A NetworkPolicy with its pod selector read once. */
+interface Policy {
+  resource: Resource;
+  selects: (labels: Labels) => boolean;
 }
 
-function policiesIn(set: ResourceSet, namespace: string): Resource[] {
-  return set.byKind("NetworkPolicy").filter((p) => isNetworkPolicy(p) && p.identity.namespace === namespace);
+/** spec.podSelector is a plain struct in the API: absent means `{}`, every pod of the namespace. */
+function compilePolicy(resource: Resource): Policy {
+  const spec: Json | undefined = resource.object.spec;
+  if (spec === undefined || spec === null) return { resource, selects: () => true };
+  if (!isObject(spec)) return { resource, selects: () => false };
+  const selector = valueAt(spec, ["podSelector"]);
+  return { resource, selects: compileSelector(selector === undefined || selector === null ? {} : selector) };
+}
+
+function policiesIn(set: ResourceSet, namespace: string): readonly Policy[] {
+  return memo(set, `network-policies:${namespace}`, () =>
+    set.byKindIn("NetworkPolicy", namespace).filter(isNetworkPolicy).map(compilePolicy),
+  );
 }
 
 function selected(set: ResourceSet, namespace: string, labels: Labels): boolean {
-  return policiesIn(set, namespace).some((policy) => policySelects(policy, labels));
+  return policiesIn(set, namespace).some((policy) => policy.selects(labels));
 }
 
 function labelText(labels: Labels): string {
@@ -71,6 +80,33 @@ function unchangedBase(workload: Resource, ctx: RuleContext): Resource | undefin
   return ctx.base.byKey(workload.key).find((b) => jsonEqual(b.object, workload.object));
 }
 
+/** An unchanged workload that no head policy selects, and the base policies that selected it. */
+interface Orphan {
+  workload: Resource;
+  labels: Labels;
+  culprits: string[];
+}
+
+function orphansIn(namespace: string, ctx: RuleContext): Orphan[] {
+  // Every changed policy of a namespace asks the same question: answer it once per review.
+  return memo(ctx.head, `orphans:${namespace}`, () => {
+    const headPolicies = policiesIn(ctx.head, namespace);
+    const basePolicies = policiesIn(ctx.base, namespace);
+    const orphans: Orphan[] = [];
+    for (const workload of ctx.head.byNamespace(namespace)) {
+      const pods = workloadLabels(workload);
+      if (!pods || headPolicies.some((policy) => policy.selects(pods.labels))) continue;
+      const culprits = basePolicies
+        .filter((policy) => policy.selects(pods.labels))
+        .map((p) => p.resource.key);
+      // Never selected: not this change's doing. Changed workloads are judged on their own.
+      if (culprits.length === 0 || !unchangedBase(workload, ctx)) continue;
+      orphans.push({ workload, labels: pods.labels, culprits: culprits.sort() });
+    }
+    return orphans;
+  });
+}
+
 /**
  * A policy change: workloads the engine will not look at (they did not change) but that lose their
  * last selecting policy. Each is reported once, on the first such policy by identity.
@@ -78,16 +114,8 @@ function unchangedBase(workload: Resource, ctx: RuleContext): Resource | undefin
 function checkPolicy(change: ResourceChange, ctx: RuleContext): RuleHit[] {
   const { before, after } = change;
   if (!isNetworkPolicy(before)) return [];
-  const { namespace } = before.identity;
   const hits: RuleHit[] = [];
-  for (const workload of ctx.head.all) {
-    const pods = workloadLabels(workload);
-    if (!pods || workload.identity.namespace !== namespace || !unchangedBase(workload, ctx)) continue;
-    if (selected(ctx.head, namespace, pods.labels)) continue;
-    const culprits = policiesIn(ctx.base, namespace)
-      .filter((policy) => policySelects(policy, pods.labels))
-      .map((policy) => policy.key)
-      .sort();
+  for (const { workload, labels, culprits } of orphansIn(before.identity.namespace, ctx)) {
     if (culprits[0] !== before.key) continue;
     const verb = after
       ? `${describeResource(after)} no longer selects`
@@ -98,7 +126,7 @@ function checkPolicy(change: ResourceChange, ctx: RuleContext): RuleHit[] {
       path: ["spec", "podSelector"],
       key: `unselected:${workload.key}`,
       message:
-        `${verb} the pods of ${describeResource(workload)} (${labelText(pods.labels)}) ${tail}: they now accept ` +
+        `${verb} the pods of ${describeResource(workload)} (${labelText(labels)}) ${tail}: they now accept ` +
         "traffic from anywhere in the cluster. Keep a NetworkPolicy that selects them.",
     });
   }

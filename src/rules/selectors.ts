@@ -69,7 +69,13 @@ function requirementsOf(selector: Json): Requirement[] | undefined {
  * (NetworkPolicy's podSelector) pass `{}` themselves.
  */
 export function selectorMatches(selector: Json | undefined, labels: Labels): boolean {
-  if (selector === undefined || selector === null) return false;
+  return compileSelector(selector)(labels);
+}
+
+/** selectorMatches with the selector read once, for matching many label sets against it. */
+export function compileSelector(selector: Json | undefined): (labels: Labels) => boolean {
+  if (selector === undefined || selector === null) return () => false;
   const requirements = requirementsOf(selector);
-  return requirements?.every((requirement) => requirement(labels)) ?? false;
+  if (!requirements) return () => false;
+  return (labels) => requirements.every((requirement) => requirement(labels));
 }

@@ -3,6 +3,7 @@
 // change gives it and asks to check the rest.
 
 import type { Json, JsonObject, Resource, RuleHit } from "../engine/types.js";
+import { memo } from "./memo.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
@@ -17,17 +18,18 @@ function isServiceAccount(resource: Resource | undefined): resource is Resource 
   return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
 }
 
-/** A ServiceAccount subject without a namespace means the RoleBinding's own namespace. */
-function bindsAccount(binding: Resource, account: Resource): boolean {
+/** "namespace/name" of each ServiceAccount subject; without a namespace, the binding's own. */
+function accountSubjects(binding: Resource): string[] {
   const subjects = binding.object.subjects;
-  if (!Array.isArray(subjects)) return false;
-  return subjects.some((subject) => {
-    if (!isRecord(subject) || subject.kind !== "ServiceAccount") return false;
+  if (!Array.isArray(subjects)) return [];
+  return subjects.flatMap((subject) => {
+    if (!isRecord(subject) || subject.kind !== "ServiceAccount" || typeof subject.name !== "string")
+      return [];
     const namespace =
       typeof subject.namespace === "string" && subject.namespace
         ? subject.namespace
         : binding.identity.namespace;
-    return subject.name === account.identity.name && namespace === account.identity.namespace;
+    return [`${namespace}/${subject.name}`];
   });
 }
 
@@ -39,10 +41,19 @@ function roleOf(binding: Resource): string {
 
 /** "ClusterRole view (by RoleBinding read)" for each binding in head that names the account. */
 function bindingsOf(account: Resource, ctx: RuleContext): string[] {
-  const bindings = [...ctx.head.byKind("RoleBinding"), ...ctx.head.byKind("ClusterRoleBinding")];
-  return bindings
-    .filter((b) => b.identity.group === RBAC_GROUP && bindsAccount(b, account))
-    .map((b) => `${roleOf(b)} (by ${b.identity.kind} ${b.identity.name})`);
+  // Indexed once per review: a change can add many accounts and many bindings.
+  const index = memo(ctx.head, "service-account-bindings", () => {
+    const byAccount = new Map<string, string[]>();
+    for (const binding of [...ctx.head.byKind("RoleBinding"), ...ctx.head.byKind("ClusterRoleBinding")]) {
+      if (binding.identity.group !== RBAC_GROUP) continue;
+      for (const account of new Set(accountSubjects(binding))) {
+        const label = `${roleOf(binding)} (by ${binding.identity.kind} ${binding.identity.name})`;
+        byAccount.set(account, [...(byAccount.get(account) ?? []), label]);
+      }
+    }
+    return byAccount;
+  });
+  return index.get(`${account.identity.namespace}/${account.identity.name}`) ?? [];
 }
 
 function boundLabel(bound: readonly string[]): string {

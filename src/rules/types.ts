@@ -31,13 +31,16 @@ export interface ResourceSet {
   readonly all: readonly Resource[];
   byKind(kind: string): readonly Resource[];
   byKey(key: string): readonly Resource[];
+  /** Resources of a namespace ("" for cluster-scoped ones). */
+  byNamespace(namespace: string): readonly Resource[];
+  byKindIn(kind: string, namespace: string): readonly Resource[];
 }
 
 export interface RuleContext {
   params: ParamValues;
   base: ResourceSet;
   head: ResourceSet;
-  /** Report pre-existing risk too (a policy setting); rules treat `before` as absent. */
+  /** Report pre-existing risk too (a policy setting); the engine then passes no `before`. */
   fullState: boolean;
 }
 

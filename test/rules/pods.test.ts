@@ -1,3 +1,4 @@
+import { resourceSet } from "../../src/engine/resource-set.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Json, JsonObject } from "../../src/engine/types.js";
@@ -288,7 +289,7 @@ describe("malformed input never throws", () => {
     controlPlaneTolerationRule,
     networkPolicyMissingRule,
   ];
-  const emptySet: ResourceSet = { all: [], byKind: () => [], byKey: () => [] };
+  const emptySet: ResourceSet = resourceSet([]);
   const context = (params: RuleContext["params"] = {}): RuleContext => ({
     params,
     base: emptySet,

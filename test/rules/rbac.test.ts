@@ -1,3 +1,4 @@
+import { resourceSet } from "../../src/engine/resource-set.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
@@ -459,7 +460,7 @@ describe("rbac-escalation properties", () => {
   it(
     "never throws on malformed roles",
     () => {
-      const emptySet: ResourceSet = { all: [], byKind: () => [], byKey: () => [] };
+      const emptySet: ResourceSet = resourceSet([]);
       const context: RuleContext = { params: {}, base: emptySet, head: emptySet, fullState: false };
       const resource = (kind: string, rules: Json): Resource => ({
         identity: {

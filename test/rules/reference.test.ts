@@ -20,3 +20,10 @@ describe("rule reference", () => {
     });
   }
 });
+
+describe("README", () => {
+  it("lists every rule with its default severity", () => {
+    const readme = readFileSync("README.md", "utf8");
+    for (const rule of RULES) expect(readme).toContain(`| [\`${rule.id}\`](docs/rules.md#${rule.id}) | ${rule.defaultSeverity} |`);
+  });
+});

@@ -5,7 +5,12 @@ import type { Json, Path, PathSegment } from "../../src/engine/types.js";
 import { type ParseStats, parseYamlStreamWithStats } from "../../src/engine/yaml/index.js";
 import type { ParseLimits, ParseOutcome } from "../../src/engine/yaml/types.js";
 
-export const LIMITS: ParseLimits = { maxDocuments: 1000, maxDepth: 100, maxAliases: 1000, maxNodes: 1_000_000 };
+export const LIMITS: ParseLimits = {
+  maxDocuments: 1000,
+  maxDepth: 100,
+  maxAliases: 1000,
+  maxNodes: 1_000_000,
+};
 
 /** Every path in a value (the empty path included), plus a few that do not exist. */
 export function probePaths(value: Json): Path[] {
@@ -13,7 +18,7 @@ export function probePaths(value: Json): Path[] {
   const walk = (v: Json, prefix: PathSegment[]): void => {
     out.push(prefix);
     if (Array.isArray(v)) {
-      v.forEach((item, i) => walk(item, [...prefix, i]));
+      for (let i = 0; i < v.length; i++) walk(v[i], [...prefix, i]);
       out.push([...prefix, v.length], [...prefix, "x"]);
     } else if (v !== null && typeof v === "object") {
       for (const key of Object.keys(v)) walk(v[key], [...prefix, key]);
@@ -54,7 +59,7 @@ export function parseBoth(text: string, limits: ParseLimits = LIMITS): ParseOutc
 }
 
 /** parseBoth, for a text of one document: its value, and whether the fast path read it. */
-export function valueOf(text: string, limits: ParseLimits = LIMITS): { value: Json; fast: boolean } {
+export function readOne(text: string, limits: ParseLimits = LIMITS): { value: Json; fast: boolean } {
   const outcome = parseBoth(text, limits);
   expect(outcome.errors).toEqual([]);
   expect(outcome.documents).toHaveLength(1);

@@ -1,56 +1,66 @@
 import { describe, expect, it } from "vitest";
 import { parseYamlStream } from "../../src/engine/yaml/index.js";
-import { LIMITS, parseBoth, valueOf } from "./helpers.js";
+import { LIMITS, parseBoth, readOne } from "./helpers.js";
 
 type Case = [name: string, yaml: string, expected: unknown];
 
 function table(cases: Case[], fast = true): void {
   it.each(cases)("%s", (_name, yaml, expected) => {
-    const result = valueOf(yaml);
+    const result = readOne(yaml);
     expect(result.value).toEqual(expected);
     if (fast) expect(result.fast).toBe(true);
   });
 }
 
 describe("block scalars", () => {
-  table([
-    ["literal, clip", "a: |\n  x\n  y\n", { a: "x\ny\n" }],
-    ["literal, strip", "a: |-\n  x\n  y\n", { a: "x\ny" }],
-    ["literal, keep", "a: |+\n  x\n  y\n\n\nb: 1\n", { a: "x\ny\n\n\n", b: 1 }],
-    ["literal, clip drops trailing empty lines", "a: |\n  x\n\n\nb: 1\n", { a: "x\n", b: 1 }],
-    ["literal, strip drops trailing empty lines", "a: |-\n  x\n\n\nb: 1\n", { a: "x", b: 1 }],
-    ["literal, leading empty line", "a: |\n\n  x\n", { a: "\nx\n" }],
-    ["literal, inner empty line", "a: |\n  x\n\n  y\n", { a: "x\n\ny\n" }],
-    ["literal, more-indented lines", "a: |\n  x\n    y\n  z\n", { a: "x\n  y\nz\n" }],
-    ["literal, explicit indentation", "a: |2\n    x\n  y\n", { a: "  x\ny\n" }],
-    ["literal, explicit indentation 1", "a: |1\n  x\n", { a: " x\n" }],
-    ["literal, indicators in either order", "a: |-2\n   x\nb: |2+\n   y\n\nc: 1\n", { a: " x", b: " y\n\n", c: 1 }],
-    ["literal, comment-like and key-like lines", "a: |\n  # not a comment\n  k: v\n", { a: "# not a comment\nk: v\n" }],
-    ["literal, header comment", "a: | # note\n  x\n", { a: "x\n" }],
-    ["literal, empty", "a: |\nb: 1\n", { a: "", b: 1 }],
-    ["literal, empty with keep", "a: |+\n\nb: 1\n", { a: "\n", b: 1 }],
-    ["literal, ends at a less-indented comment", "a: |\n  x\n# c\n\nb: 1\n", { a: "x\n", b: 1 }],
-    ["literal, keep before a comment", "a: |+\n  x\n\n# c\n\nb: 1\n", { a: "x\n\n", b: 1 }],
-    ["literal, trailing spaces kept", "a: |\n  x  \n", { a: "x  \n" }],
-    ["folded, clip", "a: >\n  x\n  y\n", { a: "x y\n" }],
-    ["folded, empty line becomes a break", "a: >\n  x\n\n  y\n", { a: "x\ny\n" }],
-    ["folded, two empty lines", "a: >\n  x\n\n\n  y\n", { a: "x\n\ny\n" }],
-    ["folded, more-indented line keeps its breaks", "a: >\n  x\n    more\n  y\n", { a: "x\n  more\ny\n" }],
+  table(
     [
-      "folded, more-indented with empty lines",
-      "a: >\n  x\n\n    more\n\n  y\n",
-      { a: "x\n\n  more\n\ny\n" },
-    ],
-    ["folded, two more-indented lines", "a: >\n  x\n    m1\n    m2\n  y\n", { a: "x\n  m1\n  m2\ny\n" }],
-    ["folded, leading empty line", "a: >\n\n  x\n  y\n", { a: "\nx y\n" }],
-    ["folded, strip", "a: >-\n  x\n  y\n\n", { a: "x y" }],
-    ["folded, keep", "a: >+\n  x\n  y\n\nb: 1\n", { a: "x y\n\n", b: 1 }],
-    ["folded, explicit indentation", "a: >2-\n   x\n   y\n", { a: " x\n y" }],
-    ["folded, long paragraph", "a: >\n  one two\n  three\n  four\n", { a: "one two three four\n" }],
-    ["in a sequence", "- |\n  x\n- >-\n  y\n  z\n", ["x\n", "y z"]],
-    ["in a compact mapping", "a:\n- b: |\n    x\n  c: 1\n", { a: [{ b: "x\n", c: 1 }] }],
-    ["keep at the end of a document", "a: |+\n  x\n\n---\nb: 1\n", undefined],
-  ].filter((c) => c[2] !== undefined) as Case[]);
+      ["literal, clip", "a: |\n  x\n  y\n", { a: "x\ny\n" }],
+      ["literal, strip", "a: |-\n  x\n  y\n", { a: "x\ny" }],
+      ["literal, keep", "a: |+\n  x\n  y\n\n\nb: 1\n", { a: "x\ny\n\n\n", b: 1 }],
+      ["literal, clip drops trailing empty lines", "a: |\n  x\n\n\nb: 1\n", { a: "x\n", b: 1 }],
+      ["literal, strip drops trailing empty lines", "a: |-\n  x\n\n\nb: 1\n", { a: "x", b: 1 }],
+      ["literal, leading empty line", "a: |\n\n  x\n", { a: "\nx\n" }],
+      ["literal, inner empty line", "a: |\n  x\n\n  y\n", { a: "x\n\ny\n" }],
+      ["literal, more-indented lines", "a: |\n  x\n    y\n  z\n", { a: "x\n  y\nz\n" }],
+      ["literal, explicit indentation", "a: |2\n    x\n  y\n", { a: "  x\ny\n" }],
+      ["literal, explicit indentation 1", "a: |1\n  x\n", { a: " x\n" }],
+      [
+        "literal, indicators in either order",
+        "a: |-2\n   x\nb: |2+\n   y\n\nc: 1\n",
+        { a: " x", b: " y\n\n", c: 1 },
+      ],
+      [
+        "literal, comment-like and key-like lines",
+        "a: |\n  # not a comment\n  k: v\n",
+        { a: "# not a comment\nk: v\n" },
+      ],
+      ["literal, header comment", "a: | # note\n  x\n", { a: "x\n" }],
+      ["literal, empty", "a: |\nb: 1\n", { a: "", b: 1 }],
+      ["literal, empty with keep", "a: |+\n\nb: 1\n", { a: "\n", b: 1 }],
+      ["literal, ends at a less-indented comment", "a: |\n  x\n# c\n\nb: 1\n", { a: "x\n", b: 1 }],
+      ["literal, keep before a comment", "a: |+\n  x\n\n# c\n\nb: 1\n", { a: "x\n\n", b: 1 }],
+      ["literal, trailing spaces kept", "a: |\n  x  \n", { a: "x  \n" }],
+      ["folded, clip", "a: >\n  x\n  y\n", { a: "x y\n" }],
+      ["folded, empty line becomes a break", "a: >\n  x\n\n  y\n", { a: "x\ny\n" }],
+      ["folded, two empty lines", "a: >\n  x\n\n\n  y\n", { a: "x\n\ny\n" }],
+      ["folded, more-indented line keeps its breaks", "a: >\n  x\n    more\n  y\n", { a: "x\n  more\ny\n" }],
+      [
+        "folded, more-indented with empty lines",
+        "a: >\n  x\n\n    more\n\n  y\n",
+        { a: "x\n\n  more\n\ny\n" },
+      ],
+      ["folded, two more-indented lines", "a: >\n  x\n    m1\n    m2\n  y\n", { a: "x\n  m1\n  m2\ny\n" }],
+      ["folded, leading empty line", "a: >\n\n  x\n  y\n", { a: "\nx y\n" }],
+      ["folded, strip", "a: >-\n  x\n  y\n\n", { a: "x y" }],
+      ["folded, keep", "a: >+\n  x\n  y\n\nb: 1\n", { a: "x y\n\n", b: 1 }],
+      ["folded, explicit indentation", "a: >2-\n   x\n   y\n", { a: " x\n y" }],
+      ["folded, long paragraph", "a: >\n  one two\n  three\n  four\n", { a: "one two three four\n" }],
+      ["in a sequence", "- |\n  x\n- >-\n  y\n  z\n", ["x\n", "y z"]],
+      ["in a compact mapping", "a:\n- b: |\n    x\n  c: 1\n", { a: [{ b: "x\n", c: 1 }] }],
+      ["keep at the end of a document", "a: |+\n  x\n\n---\nb: 1\n", undefined],
+    ].filter((c) => c[2] !== undefined) as Case[],
+  );
 
   it("keep at the end of a document stops at the marker", () => {
     const out = parseBoth("a: |+\n  x\n\n---\nb: 1\n");
@@ -60,8 +70,8 @@ describe("block scalars", () => {
 
   it("a block scalar at the very end of the text without a line break", () => {
     // The yaml package adds the final line break even then; the fast path leaves this to it.
-    expect(valueOf("a: |\n  x").value).toEqual({ a: "x\n" });
-    expect(valueOf("a: |-\n  x").value).toEqual({ a: "x" });
+    expect(readOne("a: |\n  x").value).toEqual({ a: "x\n" });
+    expect(readOne("a: |-\n  x").value).toEqual({ a: "x" });
   });
 });
 
@@ -69,23 +79,35 @@ describe("quoted scalars", () => {
   table([
     ["double, plain", 'a: "x y"\n', { a: "x y" }],
     ["double, keeps spaces", 'a: "  x  "\n', { a: "  x  " }],
-    ["double, escapes", 'a: "\\\\ \\" \\/ \\0 \\a \\b \\e \\f \\n \\r \\t \\v"\n', { a: '\\ " / \0 \x07 \b \x1b \f \n \r \t \v' }],
-    ["double, unicode escapes", 'a: "\\N\\_\\L\\P\\x41\\u00e9\\U0001F600\\ x"\n', { a: "\u0085\u00a0\u2028\u2029Aé😀 x" }],
+    [
+      "double, escapes",
+      'a: "\\\\ \\" \\/ \\0 \\a \\b \\e \\f \\n \\r \\t \\v"\n',
+      { a: '\\ " / \0 \x07 \b \x1b \f \n \r \t \v' },
+    ],
+    [
+      "double, unicode escapes",
+      'a: "\\N\\_\\L\\P\\x41\\u00e9\\U0001F600\\ x"\n',
+      { a: "\u0085\u00a0\u2028\u2029Aé😀 x" },
+    ],
     ["double, escaped tab character", 'a: "x\\\ty"\n', { a: "x\ty" }],
     ["double, raw tab", 'a: "x\ty"\n', { a: "x\ty" }],
-    ["double, looks like a number", 'a: "1"\nb: "true"\nc: "null"\nd: ""\n', { a: "1", b: "true", c: "null", d: "" }],
+    [
+      "double, looks like a number",
+      'a: "1"\nb: "true"\nc: "null"\nd: ""\n',
+      { a: "1", b: "true", c: "null", d: "" },
+    ],
     ["double, with # and : inside", 'a: "x # y: z"\n', { a: "x # y: z" }],
     ["single", "a: 'x y'\n", { a: "x y" }],
     ["single, doubled quote", "a: 'it''s'\nb: ''''\n", { a: "it's", b: "'" }],
     ["single, backslash is literal", "a: 'x\\ny'\n", { a: "x\\ny" }],
     ["single, empty", "a: ''\n", { a: "" }],
-    ["quoted keys", "\"a b\": 1\n'c: d': 2\n\"\": 3\n", { "a b": 1, "c: d": 2, "": 3 }],
+    ["quoted keys", '"a b": 1\n\'c: d\': 2\n"": 3\n', { "a b": 1, "c: d": 2, "": 3 }],
     ["quoted value with trailing comment", 'a: "x" # c\n', { a: "x" }],
     ["unicode", "a: héllo wörld ✓\nb: 日本語\n", { a: "héllo wörld ✓", b: "日本語" }],
   ]);
 
   it("multi-line quoted scalars go to the fallback", () => {
-    const result = valueOf('a: "x\n  y"\nb: \'p\n\n  q\'\n');
+    const result = readOne("a: \"x\n  y\"\nb: 'p\n\n  q'\n");
     expect(result.value).toEqual({ a: "x y", b: "p\nq" });
     expect(result.fast).toBe(false);
   });
@@ -93,39 +115,63 @@ describe("quoted scalars", () => {
 
 describe("plain scalars, keys and comments", () => {
   table([
-    ["typing", "a: 1\nb: 1.5\nc: yes\nd: off\ne: ~\nf:\ng: 0x1F\nh: 2001-12-14\n", {
-      a: 1,
-      b: 1.5,
-      c: true,
-      d: false,
-      e: null,
-      f: null,
-      g: 31,
-      h: "2001-12-14",
-    }],
-    ["keys keep their source text", "yes: 1\n1: a\nnull: b\n~: c\n0x10: d\n", { yes: 1, "1": "a", null: "b", "~": "c", "0x10": "d" }],
-    ["indicators inside plain scalars", "a: x#y\nb: http://x:80/y\nc: -1\nd: a,b[c]{d}\ne: ?x\nf: :x\n", {
-      a: "x#y",
-      b: "http://x:80/y",
-      c: -1,
-      d: "a,b[c]{d}",
-      e: "?x",
-      f: ":x",
-    }],
-    ["trailing comments and spaces", "a: x   # c\nb: w # c: d\n# full line\n  # indented comment\nc: z\n", { a: "x", b: "w", c: "z" }],
-    ["key with special characters", "app.kubernetes.io/name: x\n-k: v\na\"b: z\n", {
-      "app.kubernetes.io/name": "x",
-      "-k": "v",
-      'a"b': "z",
-    }],
-    ["__proto__ is an ordinary key", "__proto__: 1\nconstructor: 2\n", JSON.parse('{"__proto__": 1, "constructor": 2}')],
+    [
+      "typing",
+      "a: 1\nb: 1.5\nc: yes\nd: off\ne: ~\nf:\ng: 0x1F\nh: 2001-12-14\n",
+      {
+        a: 1,
+        b: 1.5,
+        c: true,
+        d: false,
+        e: null,
+        f: null,
+        g: 31,
+        h: "2001-12-14",
+      },
+    ],
+    [
+      "keys keep their source text",
+      "yes: 1\n1: a\nnull: b\n~: c\n0x10: d\n",
+      { yes: 1, "1": "a", null: "b", "~": "c", "0x10": "d" },
+    ],
+    [
+      "indicators inside plain scalars",
+      "a: x#y\nb: http://x:80/y\nc: -1\nd: a,b[c]{d}\ne: ?x\nf: :x\n",
+      {
+        a: "x#y",
+        b: "http://x:80/y",
+        c: -1,
+        d: "a,b[c]{d}",
+        e: "?x",
+        f: ":x",
+      },
+    ],
+    [
+      "trailing comments and spaces",
+      "a: x   # c\nb: w # c: d\n# full line\n  # indented comment\nc: z\n",
+      { a: "x", b: "w", c: "z" },
+    ],
+    [
+      "key with special characters",
+      'app.kubernetes.io/name: x\n-k: v\na"b: z\n',
+      {
+        "app.kubernetes.io/name": "x",
+        "-k": "v",
+        'a"b': "z",
+      },
+    ],
+    [
+      "__proto__ is an ordinary key",
+      "__proto__: 1\nconstructor: 2\n",
+      JSON.parse('{"__proto__": 1, "constructor": 2}'),
+    ],
     ["value on the next line", "a:\n  x\nb:\n  'y'\n", { a: "x", b: "y" }],
     ["root scalar", "hello\n", "hello"],
     ["root number", "12\n", 12],
   ]);
 
   it("multi-line plain scalars go to the fallback", () => {
-    const result = valueOf("a: x\n  y\n\n  z\n");
+    const result = readOne("a: x\n  y\n\n  z\n");
     expect(result.value).toEqual({ a: "x y\nz" });
     expect(result.fast).toBe(false);
   });
@@ -141,17 +187,25 @@ describe("collections", () => {
     ["nested sequences", "- - a\n  - b\n- - - c\n", [["a", "b"], [["c"]]]],
     ["item on the next line", "-\n  a: 1\n-\n- x\n", [{ a: 1 }, null, "x"]],
     ["sequence in a compact mapping", "- a:\n  - 1\n  b:\n    - 2\n", [{ a: [1], b: [2] }]],
-    ["flow sequences", "a: [x, \"y\", 1, 'z', true, ~]\nb: []\nc: [ ]\nd: [a, [b, [c]], {e: f}]\n", {
-      a: ["x", "y", 1, "z", true, null],
-      b: [],
-      c: [],
-      d: ["a", ["b", ["c"]], { e: "f" }],
-    }],
-    ["flow mappings", "a: {cpu: 100m, memory: 128Mi}\nb: {}\nc: { x: 1, \"y z\": [2] }\n", {
-      a: { cpu: "100m", memory: "128Mi" },
-      b: {},
-      c: { x: 1, "y z": [2] },
-    }],
+    [
+      "flow sequences",
+      "a: [x, \"y\", 1, 'z', true, ~]\nb: []\nc: [ ]\nd: [a, [b, [c]], {e: f}]\n",
+      {
+        a: ["x", "y", 1, "z", true, null],
+        b: [],
+        c: [],
+        d: ["a", ["b", ["c"]], { e: "f" }],
+      },
+    ],
+    [
+      "flow mappings",
+      'a: {cpu: 100m, memory: 128Mi}\nb: {}\nc: { x: 1, "y z": [2] }\n',
+      {
+        a: { cpu: "100m", memory: "128Mi" },
+        b: {},
+        c: { x: 1, "y z": [2] },
+      },
+    ],
     ["flow with trailing comma and comment", "a: [1, 2, ] # c\nb: {x: z,}\n", { a: [1, 2], b: { x: "z" } }],
     ["flow plain scalars with spaces and colons", "a: [a b, c:d, -1]\n", { a: ["a b", "c:d", -1] }],
     ["flow in a sequence", "- [1, 2]\n- {a: b}\n", [[1, 2], { a: "b" }]],
@@ -161,22 +215,73 @@ describe("collections", () => {
   ]);
 
   it("multi-line flow collections (JSON) go to the fallback", () => {
-    const json = '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "1", "b": [1, 2.5, true, null]}\n}\n';
-    const result = valueOf(json);
-    expect(result.value).toEqual({ apiVersion: "v1", kind: "ConfigMap", data: { a: "1", b: [1, 2.5, true, null] } });
+    const json =
+      '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "1", "b": [1, 2.5, true, null]}\n}\n';
+    const result = readOne(json);
+    expect(result.value).toEqual({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      data: { a: "1", b: [1, 2.5, true, null] },
+    });
     expect(result.fast).toBe(false);
   });
 
   it("single-line JSON stays on the fast path", () => {
-    const result = valueOf('{"a": [1, "x", {"b": false}], "c": null}\n');
+    const result = readOne('{"a": [1, "x", {"b": false}], "c": null}\n');
     expect(result.value).toEqual({ a: [1, "x", { b: false }], c: null });
     expect(result.fast).toBe(true);
   });
 });
 
 describe("documents", () => {
+  it("reads ordinary manifests on the fast path", () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: web}
+  annotations:
+    description: |
+      Serves the web site.
+spec:
+  replicas: 2
+  template:
+    spec:
+      containers:
+      - name: app
+        image: "nginx:1.25"
+        args: ["--port=80"]
+        resources:
+          requests: {cpu: 100m, memory: 128Mi}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: ClusterIP
+  ports:
+  - port: 80
+    targetPort: 8080
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: reader
+rules:
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: [get, list, watch]
+`;
+    const out = parseBoth(text);
+    expect(out.errors).toEqual([]);
+    expect(out.stats).toEqual({ documents: 3, fast: 3, fallback: 0, wholeStream: false });
+    expect(out.documents.map((d) => d.line)).toEqual([1, 20, 30]);
+  });
+
   it("splits on --- and ..., skips comment-only stretches, keeps explicit empty documents", () => {
-    const text = "# head\n---\na: 1\n--- # c\n# only a comment\n---\nb: 2\n...\n# trailer\n---\nc: 3\n...\nd: 4\n";
+    const text =
+      "# head\n---\na: 1\n--- # c\n# only a comment\n---\nb: 2\n...\n# trailer\n---\nc: 3\n...\nd: 4\n";
     const out = parseBoth(text);
     expect(out.errors).toEqual([]);
     expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, null, { b: 2 }, { c: 3 }, { d: 4 }]);
@@ -220,9 +325,17 @@ describe("documents", () => {
   });
 
   it("reads JSON files", () => {
-    const json = JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ a: 1 }, { b: "x: y" }] }, null, 2);
+    const json = JSON.stringify(
+      { apiVersion: "v1", kind: "List", items: [{ a: 1 }, { b: "x: y" }] },
+      null,
+      2,
+    );
     const out = parseBoth(json);
-    expect(out.documents[0].value).toEqual({ apiVersion: "v1", kind: "List", items: [{ a: 1 }, { b: "x: y" }] });
+    expect(out.documents[0].value).toEqual({
+      apiVersion: "v1",
+      kind: "List",
+      items: [{ a: 1 }, { b: "x: y" }],
+    });
     expect(out.documents[0].locate(["items", 1, "b"])).toBe(9);
   });
 });
@@ -317,7 +430,11 @@ describe("errors and limits", () => {
       const name = String.fromCharCode(97 + i);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(", ")}]`);
     }
-    const out = parseYamlStream(`${levels.join("\n")}\n`, { ...LIMITS, maxAliases: 10_000, maxNodes: 100_000 });
+    const out = parseYamlStream(`${levels.join("\n")}\n`, {
+      ...LIMITS,
+      maxAliases: 10_000,
+      maxNodes: 100_000,
+    });
     expect(out.documents).toEqual([]);
     expect(out.errors[0].message).toMatch(/limit exceeded at line \d+: more than 100000 values/);
     const aliases = parseYamlStream(`${levels.join("\n")}\n`, { ...LIMITS, maxAliases: 20 });
@@ -334,6 +451,11 @@ describe("errors and limits", () => {
     expect(out.errors[0].message).toMatch(/nesting deeper than 100 levels/);
     const seq = parseBoth(`${"- ".repeat(120)}x\n`);
     expect(seq.errors[0].message).toMatch(/nesting deeper than 100 levels/);
+    const deepSeq = parseYamlStream(`${"- ".repeat(10_000)}x\n`, LIMITS);
+    expect(deepSeq.documents).toEqual([]);
+    expect(deepSeq.errors).toHaveLength(1);
+    const deepMap = parseYamlStream(`${"{a: ".repeat(10_000)}1${"}".repeat(10_000)}\n`, LIMITS);
+    expect(deepMap.errors).toHaveLength(1);
   });
 
   it("stops after maxDocuments", () => {
@@ -354,7 +476,17 @@ describe("errors and limits", () => {
   });
 
   it("never throws on garbage", () => {
-    for (const text of ["\u0000\u0001", "{{ .Values.x }}", "a: b: c", "- [", "'", '"\\q"', "? [a]\n: b\n", "*", "&"]) {
+    for (const text of [
+      "\u0000\u0001",
+      "{{ .Values.x }}",
+      "a: b: c",
+      "- [",
+      "'",
+      '"\\q"',
+      "? [a]\n: b\n",
+      "*",
+      "&",
+    ]) {
       expect(() => parseYamlStream(text, LIMITS)).not.toThrow();
     }
   });
@@ -363,7 +495,7 @@ describe("errors and limits", () => {
 describe("YAML 1.1 features handled by the fallback", () => {
   it("merges with explicit keys winning, in order", () => {
     const text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 3\nd:\n  x: 0\n  <<: *a\n";
-    expect(valueOf(text).value).toEqual({
+    expect(readOne(text).value).toEqual({
       a: { x: 1, y: 1 },
       b: { y: 2, z: 2 },
       c: { x: 3, y: 1, z: 2 },
@@ -372,13 +504,14 @@ describe("YAML 1.1 features handled by the fallback", () => {
   });
 
   it("honours core tags and keeps other tags' text", () => {
-    const text = 'a: !!str 123\nb: !!int "12"\nc: !!float 1\nd: !!bool yes\ne: !!null x\nf: !custom 12\ng: ! 12\n';
-    expect(valueOf(text).value).toEqual({ a: "123", b: 12, c: 1, d: true, e: null, f: "12", g: "12" });
+    const text =
+      'a: !!str 123\nb: !!int "12"\nc: !!float 1\nd: !!bool yes\ne: !!null x\nf: !custom 12\ng: ! 12\n';
+    expect(readOne(text).value).toEqual({ a: "123", b: 12, c: 1, d: true, e: null, f: "12", g: "12" });
     expect(parseBoth("a: !!int abc\n").errors[0].message).toMatch(/cannot read "abc" as !!int/);
     expect(parseBoth("a: !!seq {b: 1}\n").errors[0].message).toMatch(/tagged !!seq/);
   });
 
   it("reads anchors and aliases", () => {
-    expect(valueOf("a: &x [1, {b: 2}]\nc: *x\n").value).toEqual({ a: [1, { b: 2 }], c: [1, { b: 2 }] });
+    expect(readOne("a: &x [1, {b: 2}]\nc: *x\n").value).toEqual({ a: [1, { b: 2 }], c: [1, { b: 2 }] });
   });
 });

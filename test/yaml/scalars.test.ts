@@ -12,11 +12,13 @@ const TABLE: [string, unknown][] = [
   ["nULL", "nULL"],
   ["~~", "~~"],
   // booleans, YAML 1.1 style
-  ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map((w): [string, unknown] => [w, true]),
-  ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map((w): [string, unknown] => [
+  ...["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"].map((w): [string, unknown] => [
     w,
-    false,
+    true,
   ]),
+  ...["n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"].map(
+    (w): [string, unknown] => [w, false],
+  ),
   ["yES", "yES"],
   ["tRUE", "tRUE"],
   ["oN", "oN"],
@@ -31,10 +33,10 @@ const TABLE: [string, unknown][] = [
   ["1__0", 10],
   ["-_1", -1],
   ["_1", "_1"],
-  ["9223372036854775807", 9223372036854775807],
-  ["-9223372036854775808", -9223372036854775808],
-  ["18446744073709551615", 18446744073709551615],
-  ["18446744073709551616", 18446744073709551616], // too big for uint64: the float syntax takes it
+  ["9223372036854775807", 2 ** 63],
+  ["-9223372036854775808", -(2 ** 63)],
+  ["18446744073709551615", 2 ** 64],
+  ["18446744073709551616", 2 ** 64], // too big for uint64: the float syntax takes it
   // other bases, Go's strconv base 0
   ["0x1F", 31],
   ["0X1f", 31],
@@ -54,7 +56,7 @@ const TABLE: [string, unknown][] = [
   ["-0755", -493],
   ["08", 8], // not octal; the float syntax reads it as 8
   ["09.5", 9.5],
-  ["0xFFFFFFFFFFFFFFFF", 18446744073709551615],
+  ["0xFFFFFFFFFFFFFFFF", 2 ** 64],
   ["0x1FFFFFFFFFFFFFFFF", "0x1FFFFFFFFFFFFFFFF"],
   ["-0x8000000000000001", "-0x8000000000000001"],
   // floats

@@ -3,11 +3,13 @@
 // anything outside the subset or anything it is not sure about, so the caller can hand that
 // document to the complete parser. It must never return a value the complete parser would not.
 
-import type { Json, JsonObject, Path } from "../types.js";
+import type { Json, JsonObject } from "../types.js";
+import { blockScalarValue, type Chomping } from "./block-text.js";
 import { type Chunk, markerAt } from "./documents.js";
+import { hexValue, simpleEscape } from "./escapes.js";
 import { resolvePlainScalar } from "./scalars.js";
 import { setKey } from "./set-key.js";
-import type { ParsedDocument, ParseLimits } from "./types.js";
+import type { ParseLimits } from "./types.js";
 
 class Unsupported extends Error {}
 
@@ -15,7 +17,7 @@ class Unsupported extends Error {}
 export const UNSUPPORTED: Error = new Unsupported("outside the fast path's YAML subset");
 
 /** Lines of entries, per collection of a re-parsed value: by key for mappings, by index for sequences. */
-type Positions = Map<object, Map<string, number> | number[]>;
+export type Positions = Map<object, Map<string, number> | number[]>;
 
 const SPACE = 32;
 const TAB = 9;
@@ -38,48 +40,15 @@ export function parseFast(text: string, chunk: Chunk, limits: ParseLimits): Json
   return new FastParser(text, chunk, limits, null).document();
 }
 
-/** A document read by the fast path; positions are recorded by a second parse on first use. */
-export class FastDocument implements ParsedDocument {
-  private positions: Positions | undefined;
-  private positionsValue: Json = null;
-
-  constructor(
-    readonly value: Json,
-    private readonly text: string,
-    private readonly chunk: Chunk,
-    private readonly limits: ParseLimits,
-  ) {}
-
-  get line(): number {
-    return this.chunk.line;
-  }
-
-  locate(path: Path): number {
-    if (!this.positions) {
-      const positions: Positions = new Map();
-      this.positionsValue = new FastParser(this.text, this.chunk, this.limits, positions).document();
-      this.positions = positions;
-    }
-    let node = this.positionsValue;
-    let line = this.chunk.line;
-    for (const segment of path) {
-      if (node === null || typeof node !== "object") break;
-      const lines = this.positions.get(node);
-      if (Array.isArray(node)) {
-        if (typeof segment !== "number" || !Array.isArray(lines) || segment < 0 || segment >= node.length)
-          break;
-        line = lines[segment];
-        node = node[segment];
-      } else {
-        if (typeof segment !== "string" || !(lines instanceof Map)) break;
-        const keyLine = lines.get(segment);
-        if (keyLine === undefined) break;
-        line = keyLine;
-        node = (node as JsonObject)[segment];
-      }
-    }
-    return line;
-  }
+/** Parses one document chunk again, recording the line of every entry; throws UNSUPPORTED. */
+export function parseFastWithPositions(
+  text: string,
+  chunk: Chunk,
+  limits: ParseLimits,
+): { value: Json; positions: Positions } {
+  const positions: Positions = new Map();
+  const value = new FastParser(text, chunk, limits, positions).document();
+  return { value, positions };
 }
 
 class FastParser {
@@ -516,7 +485,7 @@ class FastParser {
   private blockScalar(h: number, parentIndent: number): string {
     const s = this.s;
     const folded = s.charCodeAt(h) === GT;
-    let chomp = 0; // -1 strip, 0 clip, 1 keep
+    let chomp: Chomping = 0;
     let chompSet = false;
     let explicit = 0;
     let i = h + 1;
@@ -564,13 +533,7 @@ class FastParser {
       if (!this.hasBreak) throw UNSUPPORTED; // last line of the text without a line break
       this.advance();
     }
-    if (contentLines === 0) return chomp === 1 ? "\n".repeat(lines.length) : "";
-    let body: string;
-    if (folded) body = foldLines(lines, contentLines);
-    else body = contentLines === lines.length ? lines.join("\n") : lines.slice(0, contentLines).join("\n");
-    if (chomp < 0) return body;
-    if (chomp === 0) return `${body}\n`;
-    return `${body}\n${"\n".repeat(lines.length - contentLines)}`;
+    return blockScalarValue(lines, contentLines, folded, chomp);
   }
 
   // ---- flow collections (on one line)
@@ -707,80 +670,4 @@ class FastParser {
 function trimEnd(s: string, start: number, end: number): number {
   while (end > start && s.charCodeAt(end - 1) === SPACE) end--;
   return end;
-}
-
-function simpleEscape(c: number): string | undefined {
-  switch (c) {
-    case 48:
-      return "\0";
-    case 97:
-      return "\x07";
-    case 98:
-      return "\b";
-    case 101:
-      return "\x1b";
-    case 102:
-      return "\f";
-    case 110:
-      return "\n";
-    case 114:
-      return "\r";
-    case 116:
-    case TAB:
-      return "\t";
-    case 118:
-      return "\v";
-    case 78:
-      return "\u0085";
-    case 95:
-      return "\u00a0";
-    case 76:
-      return "\u2028";
-    case 80:
-      return "\u2029";
-    case SPACE:
-      return " ";
-    case DQUOTE:
-      return '"';
-    case 47:
-      return "/";
-    case BACKSLASH:
-      return "\\";
-    default:
-      return undefined;
-  }
-}
-
-function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  const lower = c | 0x20;
-  if (lower >= 97 && lower <= 102) return lower - 87;
-  return -1;
-}
-
-/**
- * YAML folding of `>` content (lines[0, count) after indentation, "" for empty lines): a break
- * between two ordinary lines becomes a space, or is dropped when empty lines follow it; breaks
- * next to more-indented lines stay.
- */
-function foldLines(lines: string[], count: number): string {
-  let out = "";
-  let previous = 0; // 0 none yet, 1 ordinary text, 2 more-indented ("spaced") text
-  let empty = 0;
-  for (let k = 0; k < count; k++) {
-    const line = lines[k];
-    if (line === "") {
-      empty++;
-      continue;
-    }
-    const first = line.charCodeAt(0);
-    const kind = first === SPACE || first === TAB ? 2 : 1;
-    if (previous === 0) out += "\n".repeat(empty);
-    else if (previous === 1 && kind === 1) out += empty > 0 ? "\n".repeat(empty) : " ";
-    else out += "\n".repeat(empty + 1);
-    out += line;
-    previous = kind;
-    empty = 0;
-  }
-  return out;
 }

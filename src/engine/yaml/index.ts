@@ -3,7 +3,8 @@
 
 import { splitDocuments } from "./documents.js";
 import { type FallbackEntry, parseWithYaml } from "./fallback.js";
-import { FastDocument, parseFast } from "./fast.js";
+import { parseFast } from "./fast.js";
+import { FastDocument } from "./fast-document.js";
 import type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
 
 export type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
