@@ -162,7 +162,14 @@ function throughputTable(runs: SizeRun[]): string[] {
 }
 
 function reReviewTable(runs: Measured[]): string[] {
-  const header = ["resources", "full review s", "re-review ms", "warm same PR ms", "files parsed", "cache hits"];
+  const header = [
+    "resources",
+    "full review s",
+    "re-review ms",
+    "warm same PR ms",
+    "files parsed",
+    "cache hits",
+  ];
   header.push("re/full", `re/warm ≤${TARGET.reReview}×`);
   header.push("µs/resource", "findings", "input errors");
   const rows = runs.map(({ size, result, engineMs }) => {

@@ -7,7 +7,15 @@ export type DecodedFile =
   | { kind: "skip"; reason: string }
   | { kind: "error"; message: string };
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/**
+ * kubectl reads UTF-16 files that start with a byte-order mark, so must we: otherwise re-encoding a
+ * manifest would hide it from review. (A UTF-8 BOM is handled by the YAML reader.)
+ */
+function utf16Encoding(content: Uint8Array): "utf-16le" | "utf-16be" | undefined {
+  if (content[0] === 0xff && content[1] === 0xfe) return "utf-16le";
+  if (content[0] === 0xfe && content[1] === 0xff) return "utf-16be";
+  return undefined;
+}
 
 // Markers only a Helm (Go) template has. Plain `{{ }}` is not enough: PrometheusRule and
 // Alertmanager manifests carry Go templates inside ordinary string values.
@@ -31,11 +39,12 @@ export function decodeFile(path: string, content: FileContent, maxBytes: number)
   if (typeof content === "string") {
     text = content;
   } else {
-    if (content.subarray(0, 8192).includes(0)) return { kind: "skip", reason: "binary file" };
+    const utf16 = utf16Encoding(content);
+    if (!utf16 && content.subarray(0, 8192).includes(0)) return { kind: "skip", reason: "binary file" };
     try {
-      text = utf8.decode(content);
+      text = new TextDecoder(utf16 ?? "utf-8", { fatal: true }).decode(content);
     } catch {
-      return { kind: "skip", reason: "binary file (not UTF-8)" };
+      return { kind: "skip", reason: `binary file (not ${utf16 ?? "UTF-8"})` };
     }
   }
   if (text.includes("\u0000")) return { kind: "skip", reason: "binary file" };

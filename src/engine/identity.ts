@@ -83,6 +83,11 @@ function stringField(object: JsonObject | undefined, field: string): string | un
   return typeof value === "string" ? value : undefined;
 }
 
+export const NO_KIND = "no apiVersion/kind";
+
+// Groups whose objects configure a tool and are never sent to a cluster.
+const TOOL_CONFIG_GROUPS = new Set(["kustomize.config.k8s.io", "config.kubernetes.io"]);
+
 /** Reads an object's identity, or says why it has none. */
 export function identityOf(
   object: JsonObject,
@@ -90,7 +95,9 @@ export function identityOf(
 ): ResourceIdentity | { problem: string } {
   const apiVersion = stringField(object, "apiVersion");
   const kind = stringField(object, "kind");
-  if (!apiVersion || !kind) return { problem: "no apiVersion/kind" };
+  if (!apiVersion || !kind) return { problem: NO_KIND };
+  if (TOOL_CONFIG_GROUPS.has(apiGroupOf(apiVersion)))
+    return { problem: `${kind} is kustomize configuration, not a cluster object` };
   const metadata = object.metadata;
   const meta = metadata && typeof metadata === "object" && !Array.isArray(metadata) ? metadata : undefined;
   // generateName objects get a fresh name on every create: pair them by the prefix.

@@ -16,7 +16,9 @@ function groupByKey(resources: readonly Resource[]): Map<string, Resource[]> {
 
 /**
  * The same identity can legitimately appear several times on one side (kustomize overlays for
- * different clusters, say). Those pair by file first; what is left pairs in order of appearance.
+ * different clusters, versioned copies of an install manifest). Those pair by file first, then in
+ * order of appearance. A copy beyond the base's count is not new: the object already exists, so
+ * the copy is judged against the base version (the first one) and only what it widens is reported.
  */
 function pairGroup(before: Resource[], after: Resource[]): ResourceChange[] {
   if (before.length === 1 && after.length === 1) return [{ before: before[0], after: after[0] }];
@@ -28,8 +30,10 @@ function pairGroup(before: Resource[], after: Resource[]): ResourceChange[] {
     if (index >= 0) changes.push({ before: b, after: remainingAfter.splice(index, 1)[0] });
     else unpairedBefore.push(b);
   }
-  const count = Math.max(unpairedBefore.length, remainingAfter.length);
-  for (let i = 0; i < count; i++) changes.push({ before: unpairedBefore[i], after: remainingAfter[i] });
+  remainingAfter.forEach((a, i) => {
+    changes.push({ before: unpairedBefore[i] ?? before[0], after: a });
+  });
+  for (const b of unpairedBefore.slice(remainingAfter.length)) changes.push({ before: b });
   return changes;
 }
 

@@ -13,7 +13,10 @@ function indexBy(all: readonly Resource[], keyOf: (r: Resource) => string): Map<
 }
 
 /** An index built on first use: most reviews ask only some of the questions. */
-function lazyIndex(all: readonly Resource[], keyOf: (r: Resource) => string): (key: string) => readonly Resource[] {
+function lazyIndex(
+  all: readonly Resource[],
+  keyOf: (r: Resource) => string,
+): (key: string) => readonly Resource[] {
   let index: Map<string, Resource[]> | undefined;
   return (key) => {
     index ??= indexBy(all, keyOf);

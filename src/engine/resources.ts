@@ -22,8 +22,14 @@ export interface FileResources {
   notes: string[];
 }
 
+/** `kind: List` and typed lists (ConfigMapList…); `items: null` is an empty list. */
 function isListKind(object: JsonObject): boolean {
-  return typeof object.kind === "string" && object.kind.endsWith("List") && Array.isArray(object.items);
+  const items = object.items;
+  return (
+    typeof object.kind === "string" &&
+    object.kind.endsWith("List") &&
+    (Array.isArray(items) || items === null)
+  );
 }
 
 function candidatesOf(documents: readonly ParsedDocument[], notes: string[]): Candidate[] {
@@ -39,7 +45,7 @@ function candidatesOf(documents: readonly ParsedDocument[], notes: string[]): Ca
       candidates.push({ object: value, document, prefix: [] });
       return;
     }
-    (value.items as Json[]).forEach((item, i) => {
+    ((value.items ?? []) as Json[]).forEach((item, i) => {
       if (isObject(item)) candidates.push({ object: item, document, prefix: ["items", i] });
       else notes.push(`item ${i} of the list at line ${document.line} is not an object`);
     });

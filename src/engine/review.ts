@@ -8,6 +8,7 @@ import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
 import { jsonEqual } from "./equal.js";
 import { type DecodedFile, decodeFile, type FileContent } from "./files.js";
 import { fingerprint } from "./fingerprint.js";
+import { NO_KIND } from "./identity.js";
 import { pairResources } from "./pairing.js";
 import { ParseCache } from "./parse-cache.js";
 import { resourceSet } from "./resource-set.js";
@@ -100,36 +101,53 @@ function readFile(
     stats.filesParsed++;
     stats.bytesParsed += decoded.bytes;
   }
+  // Not YAML, but it has template braces: a template of some tool (Go, Helm, krew, Argo CD…) that
+  // only becomes a manifest once rendered. kubectl could not apply it as it is either.
+  if (outcome.errors.length > 0 && decoded.text.includes("{{")) {
+    return {
+      decoded: {
+        kind: "skip",
+        reason: "template (not valid YAML until rendered): review the rendered manifests",
+      },
+    };
+  }
   return { decoded, outcome };
 }
 
 /**
  * Reads one side's manifest files; problems become errors or skip notes, never exceptions.
- * `identical` holds the base reading of files whose head bytes are the same: reused, not redone.
+ * `unchanged` are the paths whose bytes are the same on both sides; `reuse` holds their base
+ * reading, so the head does not read them again.
  */
 function parseSide(
   side: Side,
   input: ReviewInput,
   cache: ParseCache,
   report: SideReport,
-  identical: ReadonlyMap<string, ReadFile>,
+  unchanged: ReadonlySet<string>,
+  reuse: ReadonlyMap<string, ReadFile>,
 ): { parsed: ParsedFile[]; read: Map<string, ReadFile> } {
   const files = side === "base" ? input.base : input.head;
   const parsed: ParsedFile[] = [];
   const read = new Map<string, ReadFile>();
   for (const [path, content] of files) {
     if (!input.allFilesAreManifests && !isManifestPath(path, input.policy)) continue;
-    const file = identical.get(path) ?? readFile(path, content, input, cache, report.stats);
+    const file = reuse.get(path) ?? readFile(path, content, input, cache, report.stats);
     read.set(path, file);
+    const { decoded, outcome } = file;
+    // A file the change does not touch is not the change's to fix: its problems cannot hide
+    // anything the change does, so they are not reported (the check must not stay red forever).
+    if (unchanged.has(path)) {
+      if (outcome) parsed.push({ path, side, documents: outcome.documents });
+      continue;
+    }
     // A file present on both sides is reported once, from the head; base problems of a file the
     // head deletes are reported too, since they hide what the deletion removes.
     const reportIt = side === "head" || !input.head.has(path);
-    const { decoded, outcome } = file;
     if (decoded.kind === "skip") {
       if (reportIt) report.skipped.push({ file: path, reason: decoded.reason });
     } else if (decoded.kind === "error") {
-      if (reportIt || !identical.has(path))
-        report.errors.push({ file: path, message: `${side}: ${decoded.message}` });
+      report.errors.push({ file: path, message: `${side}: ${decoded.message}` });
     } else if (outcome) {
       if (reportIt) {
         for (const problem of outcome.errors)
@@ -168,7 +186,8 @@ function collectResources(
     const { resources: found, notes } = resourcesOf(file.path, file.side, file.documents, customScopes);
     resources.push(...found);
     if (!reportNotes(file.path)) continue;
-    if (found.length === 0 && file.documents.some((d) => d.value !== null)) {
+    const nothingKubernetes = notes.every((note) => note.endsWith(NO_KIND));
+    if (found.length === 0 && notes.length > 0 && nothingKubernetes) {
       skipped.push({ file: file.path, reason: "not a Kubernetes manifest (no apiVersion/kind)" });
     } else {
       for (const note of notes) skipped.push({ file: file.path, reason: note });
@@ -277,14 +296,14 @@ export function review(input: ReviewInput): ReviewResult {
     return { findings: [], errors, skipped, stats, failOn: policy.failOn };
   }
 
-  const base = parseSide("base", input, cache, report, new Map());
+  const base = parseSide("base", input, cache, report, identical, new Map());
   const reuse = new Map(
     [...identical].flatMap((path) => (base.read.has(path) ? [[path, base.read.get(path) as ReadFile]] : [])),
   );
-  const head = parseSide("head", input, cache, report, reuse);
+  const head = parseSide("head", input, cache, report, identical, reuse);
   const customScopes = customScopesIn([...base.parsed, ...head.parsed].map((f) => f.documents));
   const baseResources = collectResources(base.parsed, customScopes, [], () => false);
-  const headResources = collectResources(head.parsed, customScopes, skipped, () => true);
+  const headResources = collectResources(head.parsed, customScopes, skipped, (path) => !identical.has(path));
   stats.resourcesBase = baseResources.length;
   stats.resourcesHead = headResources.length;
 
@@ -293,11 +312,17 @@ export function review(input: ReviewInput): ReviewResult {
   const judged = (r: Resource) => policy.fullState || !identical.has(r.file);
   const headJudged = headResources.filter(judged);
   stats.unchanged += headResources.length - headJudged.length;
-  const changes = pairResources(baseResources.filter(judged), headJudged);
-
-  const rules = (input.rules ?? RULES).filter((rule) => policy.rules[rule.id]?.enabled);
   const baseSet = resourceSet(baseResources);
   const headSet = resourceSet(headResources);
+  // A head object with no partner among the changed files may still exist in an untouched one (a
+  // new copy of an existing object): it is judged against that version, not as new.
+  const changes = pairResources(baseResources.filter(judged), headJudged).map((change) =>
+    change.before || !change.after
+      ? change
+      : { before: baseSet.byKey(change.after.key)[0], after: change.after },
+  );
+
+  const rules = (input.rules ?? RULES).filter((rule) => policy.rules[rule.id]?.enabled);
   let findings: Finding[] = [];
   for (const paired of changes) {
     const changed = countChange(paired, stats);

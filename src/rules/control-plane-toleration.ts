@@ -1,5 +1,6 @@
 // Tolerations that let pods onto control-plane nodes. Tolerations are compared by what they
-// tolerate, not by position: reordering is silent, and so is one that an old toleration covers.
+// tolerate, not by position: reordering is silent, and so is one that the old tolerations
+// together already cover for every effect that can keep a pod off a node.
 
 import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
 import { describeResource, isObject, podSpecOf, scalarText } from "./pods.js";
@@ -43,22 +44,48 @@ function canonical(t: Toleration): string {
   return JSON.stringify([t.key, t.operator, t.value, t.effect, t.seconds]);
 }
 
-function isRisky(t: Toleration): boolean {
-  return CONTROL_PLANE_KEYS.has(t.key) || (t.operator === "Exists" && t.key === "");
+/**
+ * The taint effects that can keep a pod off a node: NoSchedule (not scheduled there) and NoExecute
+ * (not scheduled, and evicted). PreferNoSchedule is only a scheduler preference, so tolerating it
+ * never opens a node to the pod. An empty effect tolerates every effect.
+ */
+const BLOCKING_EFFECTS = ["NoSchedule", "NoExecute"];
+
+function blockingEffects(t: Toleration): string[] {
+  if (t.effect === "") return BLOCKING_EFFECTS;
+  return t.effect === "PreferNoSchedule" ? [] : [t.effect];
 }
 
-/** Whether `b` tolerates every taint `t` tolerates, as long as `t` would (eviction delay included). */
-function covers(b: Toleration, t: Toleration): boolean {
+function isRisky(t: Toleration): boolean {
+  const reach = CONTROL_PLANE_KEYS.has(t.key) || (t.operator === "Exists" && t.key === "");
+  return reach && blockingEffects(t).length > 0;
+}
+
+/**
+ * Whether `b` tolerates every taint with effect `effect` that `t` tolerates, as long as `t` would
+ * (eviction delay included).
+ */
+function coversEffect(b: Toleration, t: Toleration, effect: string): boolean {
   const keyCovered =
     (b.key === "" && b.operator === "Exists") ||
     (taintName(b.key) === taintName(t.key) &&
       (b.operator === "Exists" || (t.operator !== "Exists" && b.value === t.value)));
-  const effectCovered = b.effect === "" || b.effect === t.effect;
+  const effectCovered = b.effect === "" || b.effect === effect;
   // tolerationSeconds bounds how long a NoExecute taint is tolerated; absent means forever.
-  const evicts = t.effect === "" || t.effect === "NoExecute";
   const secondsCovered =
-    !evicts || b.seconds === "" || (t.seconds !== "" && Number(b.seconds) >= Number(t.seconds));
+    effect !== "NoExecute" ||
+    b.seconds === "" ||
+    (t.seconds !== "" && Number(b.seconds) >= Number(t.seconds));
   return keyCovered && effectCovered && secondsCovered;
+}
+
+/**
+ * Whether the old tolerations together already let the pod onto every node `t` does: for each
+ * effect of `t` that can keep a pod off a node, some old toleration covers it. One toleration per
+ * effect (NoSchedule from one, NoExecute from another) is as wide as a single effect-less one.
+ */
+function covered(previous: readonly Toleration[], t: Toleration): boolean {
+  return blockingEffects(t).every((effect) => previous.some((b) => coversEffect(b, t, effect)));
 }
 
 interface Listed {
@@ -97,7 +124,7 @@ function check(change: ResourceChange): RuleHit[] {
   for (const { toleration, index } of current.list) {
     const form = canonical(toleration);
     if (!isRisky(toleration) || known.has(form) || reported.has(form)) continue;
-    if (previous.some((b) => covers(b, toleration))) continue;
+    if (covered(previous, toleration)) continue;
     reported.add(form);
     hits.push({
       path: [...current.path, index],
@@ -116,10 +143,12 @@ export const controlPlaneTolerationRule: Rule = {
   title: "Workload tolerates control-plane nodes",
   defaultSeverity: "high",
   description:
-    "A pod template that gains a toleration for the node-role.kubernetes.io/control-plane or /master taint, or an operator: Exists toleration without a key (every taint).",
+    "A pod template that gains a toleration for the node-role.kubernetes.io/control-plane or /master taint, or an operator: Exists toleration without a key (every taint), for a NoSchedule or NoExecute taint its old tolerations did not already tolerate.",
   rationale:
     "Control-plane nodes run etcd and the API server and hold the cluster's most sensitive credentials. " +
-    "A workload scheduled there can reach them if it is compromised; the taint exists to keep ordinary pods away.",
+    "A workload scheduled there can reach them if it is compromised; the taint exists to keep ordinary pods away. " +
+    "Only the NoSchedule and NoExecute effects keep pods off a node, so a toleration limited to PreferNoSchedule is not reported, " +
+    "and neither is one that the old tolerations together already allowed (for example NoSchedule from one and NoExecute from another).",
   remediation:
     "Remove the toleration, or narrow a blanket operator: Exists toleration to the specific taints the workload must tolerate.",
   example: {

@@ -48,6 +48,9 @@ describe("identityOf", () => {
 
   it("explains objects without identity", () => {
     expect(identityOf({ replicaCount: 1 })).toEqual({ problem: "no apiVersion/kind" });
+    expect(identityOf({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization" })).toEqual({
+      problem: "Kustomization is kustomize configuration, not a cluster object",
+    });
     expect(identityOf({ apiVersion: "v1", kind: "Pod", metadata: {} })).toEqual({
       problem: "Pod without metadata.name",
     });

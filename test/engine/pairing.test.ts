@@ -31,12 +31,31 @@ describe("pairResources", () => {
     ]);
   });
 
-  it("pairs what is left of duplicates in order, and keeps extras as additions", () => {
+  it("judges extra copies of an existing object against its base version, not as new", () => {
     const base = [resource("a", "one.yaml", "base")];
     const head = [resource("a", "two.yaml", "head"), resource("a", "three.yaml", "head")];
     expect(pairResources(base, head).map(describeChange)).toEqual([
       "a@one.yaml -> a@two.yaml",
-      "- -> a@three.yaml",
+      "a@one.yaml -> a@three.yaml",
+    ]);
+    const kept = pairResources(base, [
+      resource("a", "one.yaml", "head"),
+      resource("a", "v2/one.yaml", "head"),
+    ]);
+    expect(kept.map(describeChange)).toEqual(["a@one.yaml -> a@one.yaml", "a@one.yaml -> a@v2/one.yaml"]);
+  });
+
+  it("keeps base copies beyond the head's count as removals", () => {
+    const base = [
+      resource("a", "x.yaml", "base"),
+      resource("a", "y.yaml", "base"),
+      resource("a", "z.yaml", "base"),
+    ];
+    const head = [resource("a", "w.yaml", "head")];
+    expect(pairResources(base, head).map(describeChange)).toEqual([
+      "a@x.yaml -> a@w.yaml",
+      "a@y.yaml -> -",
+      "a@z.yaml -> -",
     ]);
   });
 });

@@ -232,4 +232,65 @@ describe("review", () => {
     expect(second.stats).toMatchObject({ filesParsed: 1, parseCacheHits: 1 });
     expect(second.findings).toHaveLength(1);
   });
+
+  describe("real-world regressions", () => {
+    it("does not fail a change over unreadable files it does not touch, nor list them as skipped", () => {
+      const broken = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x\n";
+      const values = "replicaCount: 1\n";
+      const result = run(
+        { "broken.yaml": broken, "values.yaml": values, "a.yaml": configMap("app", "info") },
+        { "broken.yaml": broken, "values.yaml": values, "a.yaml": configMap("app", "debug") },
+      );
+      expect(result.errors).toEqual([]);
+      expect(result.skipped).toEqual([]);
+      expect(result.findings).toHaveLength(1);
+    });
+
+    it("skips a changed file that is a template of another tool (not YAML until rendered)", () => {
+      const krew =
+        'apiVersion: krew.googlecontainertools.github.com/v1alpha2\nkind: Plugin\nmetadata: {name: x}\nspec:\n  version: {{ .TagName }}\n  platforms:\n  - selector: {}\n    {{addURIAndSha "https://e.x/a.tgz" .TagName }}\n';
+      const result = run({}, { "krew.yaml": krew });
+      expect(result.errors).toEqual([]);
+      expect(result.skipped).toEqual([{ file: "krew.yaml", reason: expect.stringMatching(/^template/) }]);
+    });
+
+    it("reads UTF-16 manifests with a byte-order mark, as kubectl does", () => {
+      const utf16 = (text: string) =>
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+      const result = run(
+        { "a.yaml": configMap("app", "info") },
+        { "a.yaml": utf16(configMap("app", "debug")) },
+      );
+      expect(result.skipped).toEqual([]);
+      expect(result.findings.map((f) => [f.rule, f.line])).toEqual([["test-debug", 6]]);
+    });
+
+    it("judges a new copy of an existing object against the existing version", () => {
+      const text = configMap("app", "debug");
+      expect(run({ "a.yaml": text }, { "a.yaml": text, "v2/a.yaml": text }).findings).toEqual([]);
+      const widened = run(
+        { "a.yaml": configMap("app", "info") },
+        { "a.yaml": configMap("app", "info"), "v2/a.yaml": text },
+      );
+      expect(widened.findings.map((f) => f.file)).toEqual(["v2/a.yaml"]);
+    });
+
+    it("gives the true reason for kustomize files and reads a null list as empty", () => {
+      const result = run(
+        {},
+        {
+          "kustomization.yaml":
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [a.yaml]\n",
+          "null-list.yaml": "apiVersion: v1\nkind: ConfigMapList\nitems: null\n",
+        },
+      );
+      expect(result.skipped).toEqual([
+        {
+          file: "kustomization.yaml",
+          reason: "line 1: Kustomization is kustomize configuration, not a cluster object",
+        },
+      ]);
+      expect(result.errors).toEqual([]);
+    });
+  });
 });

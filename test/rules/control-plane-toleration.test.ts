@@ -68,6 +68,36 @@ const cases: Case[] = [
     expected: [{ line: 12, side: "head", severity: "high" }],
   },
   {
+    name: "every NoSchedule taint widened to every taint: NoExecute is new",
+    base: daemonSet(tol("operator: Exists", "effect: NoSchedule")),
+    head: daemonSet(EVERYTHING),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "every taint, where the old NoExecute toleration was bounded to 60 seconds",
+    base: daemonSet(
+      tol("operator: Exists", "effect: NoSchedule"),
+      tol("operator: Exists", "effect: NoExecute", "tolerationSeconds: 60"),
+    ),
+    head: daemonSet(EVERYTHING),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "every taint, where the old NoExecute toleration was for the control-plane taint only",
+    base: daemonSet(
+      tol("operator: Exists", "effect: NoSchedule"),
+      tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: NoExecute"),
+    ),
+    head: daemonSet(EVERYTHING),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "control-plane taint on all effects, where the old tolerations had NoSchedule only",
+    base: daemonSet(CONTROL_PLANE, tol("operator: Exists", "effect: PreferNoSchedule")),
+    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
     name: "the same risky toleration twice is one finding",
     head: daemonSet(EVERYTHING, EVERYTHING),
     expected: [{ line: 12, side: "head", severity: "high" }],
@@ -94,6 +124,71 @@ const cases: Case[] = [
     expected: [],
   },
   { name: "new workload with an ordinary toleration", head: daemonSet(GPU), expected: [] },
+  {
+    // kube-prometheus e4ff0f87: the only addition is PreferNoSchedule, which keeps no pod off a node.
+    name: "every NoSchedule and every NoExecute taint merged into every taint",
+    base: daemonSet(
+      ["  - {effect: NoExecute, operator: Exists}"],
+      ["  - {effect: NoSchedule, operator: Exists}"],
+    ),
+    head: workload(["tolerations: [{operator: Exists}]", ...CONTAINERS], {
+      kind: "DaemonSet",
+      name: "agent",
+      namespace: "ops",
+    }),
+    expected: [],
+  },
+  {
+    name: "NoSchedule and NoExecute control-plane tolerations merged into one without an effect",
+    base: daemonSet(
+      CONTROL_PLANE,
+      tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: NoExecute"),
+    ),
+    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
+    expected: [],
+  },
+  {
+    name: "master NoSchedule and control-plane NoExecute merged into one control-plane toleration",
+    base: daemonSet(
+      MASTER,
+      tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: NoExecute"),
+    ),
+    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
+    expected: [],
+  },
+  {
+    name: "merged into every taint, NoExecute bound kept",
+    base: daemonSet(
+      tol("operator: Exists", "effect: NoSchedule"),
+      tol("operator: Exists", "effect: NoExecute", "tolerationSeconds: 300"),
+    ),
+    head: daemonSet(tol("operator: Exists", "tolerationSeconds: 300")),
+    expected: [],
+  },
+  {
+    name: "a PreferNoSchedule-only control-plane toleration",
+    base: daemonSet(),
+    head: daemonSet(
+      tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: PreferNoSchedule"),
+    ),
+    expected: [],
+  },
+  {
+    name: "a PreferNoSchedule-only toleration of every taint",
+    head: daemonSet(tol("operator: Exists", "effect: PreferNoSchedule")),
+    expected: [],
+  },
+  {
+    name: "full-state mode: a PreferNoSchedule-only toleration is still no reach",
+    base: daemonSet(
+      tol("key: node-role.kubernetes.io/master", "operator: Exists", "effect: PreferNoSchedule"),
+    ),
+    head: daemonSet(
+      tol("key: node-role.kubernetes.io/master", "operator: Exists", "effect: PreferNoSchedule"),
+    ),
+    fullState: true,
+    expected: [],
+  },
   {
     name: "tolerations reordered",
     base: daemonSet(GPU, CONTROL_PLANE),

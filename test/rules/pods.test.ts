@@ -1,6 +1,6 @@
-import { resourceSet } from "../../src/engine/resource-set.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { resourceSet } from "../../src/engine/resource-set.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
 import { controlPlaneTolerationRule } from "../../src/rules/control-plane-toleration.js";
 import { imageRegistryRule } from "../../src/rules/image-registry.js";

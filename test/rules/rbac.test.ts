@@ -1,7 +1,7 @@
-import { resourceSet } from "../../src/engine/resource-set.js";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { resourceSet } from "../../src/engine/resource-set.js";
 import type { Json, JsonObject, Resource } from "../../src/engine/types.js";
 import {
   type Grant,

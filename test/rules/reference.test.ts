@@ -24,6 +24,7 @@ describe("rule reference", () => {
 describe("README", () => {
   it("lists every rule with its default severity", () => {
     const readme = readFileSync("README.md", "utf8");
-    for (const rule of RULES) expect(readme).toContain(`| [\`${rule.id}\`](docs/rules.md#${rule.id}) | ${rule.defaultSeverity} |`);
+    for (const rule of RULES)
+      expect(readme).toContain(`| [\`${rule.id}\`](docs/rules.md#${rule.id}) | ${rule.defaultSeverity} |`);
   });
 });
