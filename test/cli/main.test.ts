@@ -219,7 +219,7 @@ describe("kubedelta review (git)", () => {
     expect(dirty.code).toBe(1);
   });
 
-  it("compares two explicit revisions and reads the config from the base", async () => {
+  it("compares two explicit revisions", async () => {
     const dir = gitRepo();
     const head = await cli([
       "review",
@@ -235,6 +235,48 @@ describe("kubedelta review (git)", () => {
     expect(JSON.parse(head.stdout).findings).toHaveLength(1);
     const same = await cli(["review", "--repo", dir, "--base", "main", "--head", "main"]);
     expect(same.code).toBe(0);
+  });
+
+  it("reads the config from the base: a change cannot switch off the rules that judge it", async () => {
+    const dir = gitRepo();
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        stdio: "pipe",
+      });
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github", "kubedelta.yml"), "rules:\n  service-node-port: off\n");
+    git("add", ".");
+    git("commit", "-q", "-m", "silence the rule in the PR itself");
+    const fromPr = await cli([
+      "review",
+      "--repo",
+      dir,
+      "--base",
+      "main",
+      "--head",
+      "feature",
+      "--format",
+      "json",
+    ]);
+    expect(JSON.parse(fromPr.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
+      "service-node-port",
+    ]);
+    // Once the config is on the default branch, it applies.
+    git("checkout", "-q", "main");
+    git("checkout", "-q", "feature", "--", ".github/kubedelta.yml");
+    git("commit", "-q", "-m", "config on main");
+    const fromBase = await cli([
+      "review",
+      "--repo",
+      dir,
+      "--base",
+      "main",
+      "--head",
+      "feature",
+      "--format",
+      "json",
+    ]);
+    expect(JSON.parse(fromBase.stdout).findings).toEqual([]);
   });
 
   it("explains bad revisions and non-repositories", async () => {

@@ -1,0 +1,36 @@
+// The README's first command: the compiled CLI (what `npx kubedelta` runs after `npm ci`) on the
+// bundled example. Builds dist/ first, so it never tests a stale build.
+
+import { execFileSync, spawnSync } from "node:child_process";
+import { beforeAll, describe, expect, it } from "vitest";
+
+describe("bin/kubedelta.js", () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json"], {
+      stdio: "pipe",
+    });
+  }, 120_000);
+
+  it("reviews the bundled example and exits 1 on its blocking findings", () => {
+    const run = spawnSync(
+      process.execPath,
+      ["bin/kubedelta.js", "diff", "examples/risky-pr/base", "examples/risky-pr/head"],
+      {
+        encoding: "utf8",
+        env: { ...process.env, NO_COLOR: "1" },
+      },
+    );
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/apps\/web\.yaml\n +7 HIGH +service-load-balancer/);
+    expect(run.stdout).toMatch(/\nFAILED\n$/);
+  });
+
+  it("prints its version and usage", () => {
+    const version = spawnSync(process.execPath, ["bin/kubedelta.js", "--version"], { encoding: "utf8" });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const usage = spawnSync(process.execPath, ["bin/kubedelta.js", "bogus"], { encoding: "utf8" });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/unknown command "bogus"/);
+  });
+});
