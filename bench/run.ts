@@ -233,7 +233,7 @@ function targetLines(runs: Measured[]): string[] {
   // it must cost about what re-reviewing the unchanged PR costs, whatever the repository's size.
   const rePush = (m: Measured) => {
     const re = m.result.reReview;
-    return re && re.filesParsed.every((n) => n === 1) ? re.ms / re.warmMs : Number.POSITIVE_INFINITY;
+    return re?.filesParsed.every((n) => n === 1) ? re.ms / re.warmMs : Number.POSITIVE_INFINITY;
   };
   const reName = `one-file push parses 1 file, costs ≤ ${TARGET.reReview}× a warm re-review`;
   lines.push([all((m) => rePush(m) <= TARGET.reReview), reName, perSize((m) => ratio(rePush(m)))]);

@@ -1,5 +1,6 @@
 // Container image references read the way Docker and containerd read them, so that `nginx`,
-// `docker.io/library/nginx` and `index.docker.io/library/nginx:1.27` are one image in one registry.
+// `docker.io/library/nginx` and `index.docker.io/library/nginx:1.27` are one image in one registry,
+// and the source each image comes from: the registry, or its publisher on a shared registry.
 
 import { minimatch } from "minimatch";
 
@@ -83,6 +84,72 @@ export function formatImageRef(ref: ImageRef): string {
 /** Where the image lives, without tag or digest: two refs with the same location are one image. */
 export function imageLocation(ref: ImageRef): string {
   return `${ref.registry}/${ref.repository}`;
+}
+
+/** The official Kubernetes registry. */
+export const KUBERNETES_REGISTRY = "registry.k8s.io";
+
+// Earlier homes of the official Kubernetes images, all served from registry.k8s.io today: the
+// k8s.gcr.io vanity host, and the GCR projects behind it (google_containers is the legacy
+// spelling of google-containers; k8s-artifacts-prod also had regional copies).
+const KUBERNETES_HOSTS = new Set(["k8s.gcr.io"]);
+const KUBERNETES_GCR_HOSTS = new Set(["gcr.io", "us.gcr.io", "eu.gcr.io", "asia.gcr.io"]);
+const KUBERNETES_GCR_PROJECTS = new Set(["google-containers", "google_containers", "k8s-artifacts-prod"]);
+
+/**
+ * The image's registry and repository with the official Kubernetes registry's old names folded
+ * into registry.k8s.io: `k8s.gcr.io/pause` and `gcr.io/google-containers/pause` are
+ * `registry.k8s.io/pause`. Any other image is returned as parsed.
+ */
+export function canonicalLocation(ref: ImageRef): { registry: string; repository: string } {
+  if (KUBERNETES_HOSTS.has(ref.registry))
+    return { registry: KUBERNETES_REGISTRY, repository: ref.repository };
+  const slash = ref.repository.indexOf("/");
+  if (
+    slash >= 0 &&
+    KUBERNETES_GCR_HOSTS.has(ref.registry) &&
+    KUBERNETES_GCR_PROJECTS.has(ref.repository.slice(0, slash))
+  ) {
+    return { registry: KUBERNETES_REGISTRY, repository: ref.repository.slice(slash + 1) };
+  }
+  return { registry: ref.registry, repository: ref.repository };
+}
+
+/**
+ * Registries shared by many publishers, where the first path component names the publisher: the
+ * Docker Hub user or organisation (`library` for official images), the GitHub or Quay owner, the
+ * Google Cloud project, the ECR Public alias, the GitLab group.
+ */
+function isSharedRegistry(registry: string): boolean {
+  return (
+    registry === DOCKER_HUB ||
+    registry === "ghcr.io" ||
+    registry === "quay.io" ||
+    registry === "gcr.io" ||
+    registry.endsWith(".gcr.io") ||
+    registry.endsWith(".pkg.dev") ||
+    registry === "public.ecr.aws" ||
+    registry === "registry.gitlab.com"
+  );
+}
+
+/** Where an image comes from, as a trust decision. */
+export interface ImageSource {
+  /**
+   * Who publishes it: the registry host for a registry with one publisher (a private registry,
+   * mcr.microsoft.com, registry.k8s.io), the host and first path component on a shared registry
+   * (`ghcr.io/acme`, `docker.io/library`, `us-docker.pkg.dev/my-project`).
+   */
+  source: string;
+  /** The repository inside the source: `web` for `ghcr.io/acme/web`. */
+  name: string;
+}
+
+export function imageSource(ref: ImageRef): ImageSource {
+  const { registry, repository } = canonicalLocation(ref);
+  const slash = repository.indexOf("/");
+  if (!isSharedRegistry(registry) || slash < 0) return { source: registry, name: repository };
+  return { source: `${registry}/${repository.slice(0, slash)}`, name: repository.slice(slash + 1) };
 }
 
 /**

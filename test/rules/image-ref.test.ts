@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  canonicalLocation,
   entryAllows,
   formatImageRef,
   type ImageRef,
+  type ImageSource,
   imageLocation,
+  imageSource,
   parseImageRef,
   registryAllowed,
 } from "../../src/rules/image-ref.js";
@@ -101,5 +104,86 @@ describe("registryAllowed", () => {
     expect(registryAllowed(image, ["gcr.io", "quay.io"])).toBe(true);
     expect(registryAllowed(image, ["gcr.io"])).toBe(false);
     expect(registryAllowed(image, [])).toBe(false);
+  });
+});
+
+describe("imageSource", () => {
+  const cases: { ref: string; expected: ImageSource }[] = [
+    // Shared registries: the first path component is the publisher.
+    { ref: "nginx:1.27", expected: { source: "docker.io/library", name: "nginx" } },
+    { ref: "docker.io/library/nginx", expected: { source: "docker.io/library", name: "nginx" } },
+    { ref: "index.docker.io/library/nginx", expected: { source: "docker.io/library", name: "nginx" } },
+    { ref: "bitnami/nginx", expected: { source: "docker.io/bitnami", name: "nginx" } },
+    { ref: "ghcr.io/acme/web:1.0", expected: { source: "ghcr.io/acme", name: "web" } },
+    { ref: "ghcr.io/acme/team/web", expected: { source: "ghcr.io/acme", name: "team/web" } },
+    {
+      ref: "quay.io/prometheus/node-exporter",
+      expected: { source: "quay.io/prometheus", name: "node-exporter" },
+    },
+    { ref: "gcr.io/my-project/api", expected: { source: "gcr.io/my-project", name: "api" } },
+    { ref: "eu.gcr.io/my-project/api", expected: { source: "eu.gcr.io/my-project", name: "api" } },
+    { ref: "mirror.gcr.io/library/nginx", expected: { source: "mirror.gcr.io/library", name: "nginx" } },
+    {
+      ref: "us-central1-docker.pkg.dev/google-samples/microservices-demo/x:v1",
+      expected: { source: "us-central1-docker.pkg.dev/google-samples", name: "microservices-demo/x" },
+    },
+    { ref: "public.ecr.aws/eks/coredns", expected: { source: "public.ecr.aws/eks", name: "coredns" } },
+    {
+      ref: "registry.gitlab.com/group/project/image",
+      expected: { source: "registry.gitlab.com/group", name: "project/image" },
+    },
+    // Registries with one publisher: the host.
+    {
+      ref: "mcr.microsoft.com/dotnet/aspnet:8.0",
+      expected: { source: "mcr.microsoft.com", name: "dotnet/aspnet" },
+    },
+    { ref: "registry.k8s.io/pause", expected: { source: "registry.k8s.io", name: "pause" } },
+    {
+      ref: "registry.corp.example:5000/team/api",
+      expected: { source: "registry.corp.example:5000", name: "team/api" },
+    },
+    { ref: "localhost/app", expected: { source: "localhost", name: "app" } },
+    // A shared host that its own rules would not accept (no owner): the host.
+    { ref: "ghcr.io/app", expected: { source: "ghcr.io", name: "app" } },
+    // The official Kubernetes registry under its earlier names.
+    { ref: "k8s.gcr.io/pause:3.9", expected: { source: "registry.k8s.io", name: "pause" } },
+    {
+      ref: "k8s.gcr.io/ingress-nginx/controller",
+      expected: { source: "registry.k8s.io", name: "ingress-nginx/controller" },
+    },
+    { ref: "gcr.io/google-containers/pause", expected: { source: "registry.k8s.io", name: "pause" } },
+    {
+      ref: "gcr.io/google_containers/pause-amd64",
+      expected: { source: "registry.k8s.io", name: "pause-amd64" },
+    },
+    {
+      ref: "gcr.io/k8s-artifacts-prod/kube-state-metrics/kube-state-metrics",
+      expected: { source: "registry.k8s.io", name: "kube-state-metrics/kube-state-metrics" },
+    },
+    { ref: "eu.gcr.io/k8s-artifacts-prod/pause", expected: { source: "registry.k8s.io", name: "pause" } },
+    // Not the Kubernetes project: other hosts, other projects.
+    {
+      ref: "quay.io/google-containers/pause",
+      expected: { source: "quay.io/google-containers", name: "pause" },
+    },
+    { ref: "gcr.io/google-samples/app", expected: { source: "gcr.io/google-samples", name: "app" } },
+  ];
+  it.each(cases)("reads $ref", ({ ref, expected }) => {
+    expect(imageSource(parseImageRef(ref) as ImageRef)).toEqual(expected);
+  });
+
+  it("folds the Kubernetes registry's old names into registry.k8s.io and leaves others alone", () => {
+    expect(canonicalLocation(parseImageRef("k8s.gcr.io/pause:3.9") as ImageRef)).toEqual({
+      registry: "registry.k8s.io",
+      repository: "pause",
+    });
+    expect(canonicalLocation(parseImageRef("gcr.io/google-containers") as ImageRef)).toEqual({
+      registry: "gcr.io",
+      repository: "google-containers",
+    });
+    expect(canonicalLocation(parseImageRef("nginx") as ImageRef)).toEqual({
+      registry: "docker.io",
+      repository: "library/nginx",
+    });
   });
 });

@@ -199,6 +199,73 @@ const moveCases: Case[] = [
     ]),
     expected: [{ line: 13, side: "head", severity: "high" }],
   },
+  {
+    // microservices-demo 9a4616e77f: another Google Cloud project in the same Artifact Registry host.
+    name: "no allow-list: Artifact Registry image moves to another project",
+    base: single("us-central1-docker.pkg.dev/google-samples/microservices-demo/cartservice:v0.10.0"),
+    head: single("us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/cartservice:v0.10.0"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: ghcr.io image moves to another owner",
+    base: single("ghcr.io/acme/web:1.0"),
+    head: single("ghcr.io/someone-else/web:1.0"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: official Docker Hub image replaced by a user's image",
+    base: single("nginx:1.27"),
+    head: single("bitnami/nginx:1.27"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: Docker Hub image moves to another organisation",
+    base: single("docker.io/grafana/grafana:11.0.0"),
+    head: single("grafana-fork/grafana:11.0.0"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: quay.io image moves to another owner",
+    base: single("quay.io/prometheus/node-exporter:v1.8.0"),
+    head: single("quay.io/prometheus-mirror/node-exporter:v1.8.0"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: gcr.io image moves to another project",
+    base: single("gcr.io/project-a/api:1"),
+    head: single("gcr.io/project-b/api:1"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: regional gcr.io image moves to another project",
+    base: single("eu.gcr.io/project-a/api:1"),
+    head: single("eu.gcr.io/project-b/api:1"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: ECR Public image moves to another alias",
+    base: single("public.ecr.aws/eks-distro/kubernetes/pause:3.9"),
+    head: single("public.ecr.aws/someone/kubernetes/pause:3.9"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: GitLab registry image moves to another group",
+    base: single("registry.gitlab.com/acme/platform/api:1"),
+    head: single("registry.gitlab.com/acme-fork/platform/api:1"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: official Kubernetes image replaced by a gcr.io project's copy",
+    base: single("k8s.gcr.io/pause:3.9"),
+    head: single("gcr.io/someone/pause:3.9"),
+    expected: [{ line: 13, side: "head", severity: "high" }],
+  },
+  {
+    name: "no allow-list: only the container that moves is reported",
+    base: deploy(container("api", "ghcr.io/acme/api:1"), container("proxy", "ghcr.io/acme/proxy:1")),
+    head: deploy(container("api", "ghcr.io/acme/api:2"), container("proxy", "ghcr.io/other/proxy:1")),
+    expected: [{ line: 15, side: "head", severity: "high" }],
+  },
   // Silent.
   { name: "no allow-list: new image from anywhere", head: single("quay.io/someone/api:1"), expected: [] },
   {
@@ -214,9 +281,70 @@ const moveCases: Case[] = [
     expected: [],
   },
   {
-    name: "no allow-list: another repository in the same registry",
-    base: single("ghcr.io/shop/api:1.0"),
-    head: single("ghcr.io/other/api:1.0"),
+    name: "no allow-list: digest pin",
+    base: single("ghcr.io/acme/web:1.0"),
+    head: single("ghcr.io/acme/web:1.0@sha256:0123abcd"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: another repository of the same owner on ghcr.io",
+    base: single("ghcr.io/acme/web:1.0"),
+    head: single("ghcr.io/acme/api:1.0"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: deeper repository of the same Artifact Registry project",
+    base: single("us-docker.pkg.dev/my-project/images/api:1"),
+    head: single("us-docker.pkg.dev/my-project/release/api:1"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: another repository in a private registry",
+    base: single("registry.corp.example:5000/team-a/api:1"),
+    head: single("registry.corp.example:5000/team-b/api:1"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: another repository on mcr.microsoft.com (one publisher)",
+    base: single("mcr.microsoft.com/dotnet/aspnet:8.0"),
+    head: single("mcr.microsoft.com/azure-cli:2.60.0"),
+    expected: [],
+  },
+  {
+    // ingress-nginx 96b6228a6b.
+    name: "no allow-list: k8s.gcr.io to registry.k8s.io",
+    base: single("k8s.gcr.io/ingress-nginx/controller:v1.1.1@sha256:0bc88eb1"),
+    head: single("registry.k8s.io/ingress-nginx/controller:v1.1.1@sha256:0bc88eb1"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: gcr.io/google-containers to registry.k8s.io",
+    base: single("gcr.io/google-containers/pause:3.2"),
+    head: single("registry.k8s.io/pause:3.9"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: legacy gcr.io/google_containers to k8s.gcr.io",
+    base: single("gcr.io/google_containers/pause-amd64:3.1"),
+    head: single("k8s.gcr.io/pause-amd64:3.1"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: gcr.io/k8s-artifacts-prod to registry.k8s.io",
+    base: single("gcr.io/k8s-artifacts-prod/kube-state-metrics/kube-state-metrics:v2.10.0"),
+    head: single("registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.10.0"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: official Docker Hub image spelled with docker.io",
+    base: single("nginx:1.27"),
+    head: single("docker.io/library/nginx:1.27"),
+    expected: [],
+  },
+  {
+    name: "no allow-list: official Docker Hub image spelled with index.docker.io",
+    base: single("docker.io/library/nginx:1.27"),
+    head: single("index.docker.io/library/nginx:1.27"),
     expected: [],
   },
   {
@@ -236,11 +364,16 @@ const moveCases: Case[] = [
 describe("image-registry", () => {
   table(imageRegistryRule, [...allowListCases, ...moveCases]);
 
-  it("keeps the fingerprint across tag bumps but not across registries", () => {
-    const run = (image: string) =>
-      runRule(imageRegistryRule, undefined, single(image), { params: ALLOWED })[0];
+  it("keeps the fingerprint across tag bumps and spellings but not across sources or repositories", () => {
+    const params = { allowedRegistries: ["registry.corp.example:5000"] };
+    const run = (image: string) => runRule(imageRegistryRule, undefined, single(image), { params })[0];
     expect(run("quay.io/someone/api:2").fingerprint).toBe(run("quay.io/someone/api:1").fingerprint);
+    expect(run("quay.io/someone/api@sha256:ab").fingerprint).toBe(run("quay.io/someone/api:1").fingerprint);
+    expect(run("registry.k8s.io/pause:3.9").fingerprint).toBe(run("k8s.gcr.io/pause:3.2").fingerprint);
+    expect(run("index.docker.io/library/nginx").fingerprint).toBe(run("nginx:1").fingerprint);
     expect(run("docker.io/someone/api:1").fingerprint).not.toBe(run("quay.io/someone/api:1").fingerprint);
+    expect(run("quay.io/other/api:1").fingerprint).not.toBe(run("quay.io/someone/api:1").fingerprint);
+    expect(run("quay.io/someone/web:1").fingerprint).not.toBe(run("quay.io/someone/api:1").fingerprint);
   });
 
   it("names the container, the image, the registry and the way out", () => {
@@ -252,9 +385,39 @@ describe("image-registry", () => {
     );
     const [moved] = runRule(imageRegistryRule, single("ghcr.io/shop/api:1"), single("quay.io/shop/api:1"));
     expect(moved.message).toBe(
-      "Container `api` of Deployment shop/web now pulls quay.io/shop/api:1 from quay.io instead of ghcr.io: " +
-        "a new registry is a new supply-chain trust decision. Confirm that quay.io is trusted, or keep the " +
-        "image in ghcr.io.",
+      "Container `api` of Deployment shop/web now pulls quay.io/shop/api:1 from quay.io/shop instead of " +
+        "ghcr.io/shop: a new image source is a new supply-chain trust decision. Confirm that quay.io/shop is " +
+        "trusted, or keep the image in ghcr.io/shop.",
     );
+  });
+
+  it("names the old and the new source of a move", () => {
+    const moves: [string, string, string][] = [
+      [
+        "ghcr.io/acme/web:1.0",
+        "ghcr.io/someone-else/web:1.0",
+        "now pulls ghcr.io/someone-else/web:1.0 from ghcr.io/someone-else instead of ghcr.io/acme: ",
+      ],
+      [
+        "us-central1-docker.pkg.dev/google-samples/microservices-demo/adservice:v0.10.0",
+        "us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/adservice:v0.10.0",
+        "now pulls us-central1-docker.pkg.dev/online-boutique-ci/microservices-demo/adservice:v0.10.0 from " +
+          "us-central1-docker.pkg.dev/online-boutique-ci instead of us-central1-docker.pkg.dev/google-samples: ",
+      ],
+      [
+        "nginx:1.27",
+        "mirror.example/nginx:1.27",
+        "now pulls mirror.example/nginx:1.27 from mirror.example instead of docker.io/library: ",
+      ],
+      [
+        "k8s.gcr.io/pause:3.9",
+        "docker.io/someone/pause:3.9",
+        "now pulls docker.io/someone/pause:3.9 from docker.io/someone instead of registry.k8s.io: ",
+      ],
+    ];
+    for (const [base, head, text] of moves) {
+      const findings = runRule(imageRegistryRule, single(base), single(head));
+      expect(findings.map((f) => f.message)).toEqual([expect.stringContaining(text)]);
+    }
   });
 });
