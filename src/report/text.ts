@@ -43,9 +43,10 @@ export function toText(result: ReviewResult, options: TextOptions): string {
     const severity = paint(f.severity, f.severity.toUpperCase().padEnd(SEVERITY_WIDTH));
     const where = String(f.line).padStart(lineWidth);
     // A base-side line numbers the old version of the file (something the change removed).
-    const side = f.side === "base" ? "(line of the base version) " : "";
-    const what = escapeTerminal(`${side}${resourceLabel(f.resource)}: ${f.message}`);
-    lines.push(`  ${where} ${severity} ${escapeTerminal(f.rule)}  ${what}`);
+    const side = f.side === "base" ? " (line of the base version)" : "";
+    const resource = escapeTerminal(resourceLabel(f.resource));
+    lines.push(`  ${where} ${severity} ${escapeTerminal(f.rule)}  ${resource}${side}`);
+    lines.push(`  ${" ".repeat(lineWidth)} ${escapeTerminal(f.message)}`);
   }
 
   if (result.errors.length > 0) {

@@ -2,6 +2,7 @@
 // bundled example. Builds dist/ first, so it never tests a stale build.
 
 import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 
 describe("bin/kubedelta.js", () => {
@@ -24,6 +25,8 @@ describe("bin/kubedelta.js", () => {
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/apps\/web\.yaml\n +7 HIGH +service-load-balancer/);
     expect(run.stdout).toMatch(/\nFAILED\n$/);
+    // The README shows this very output: keep the front door true.
+    expect(readFileSync("README.md", "utf8")).toContain(`\`\`\`text\n${run.stdout}\`\`\``);
   });
 
   it("prints its version and usage", () => {

@@ -24,15 +24,19 @@ describe("toText", () => {
     );
     expect(order.every((pos) => pos >= 0)).toBe(true);
     expect([...order].sort((x, y) => x - y)).toEqual(order);
-    const message = "Service shop/web: type changed from ClusterIP to LoadBalancer.";
-    expect(text.split("\n").slice(0, 7)).toEqual([
+    const message = "type changed from ClusterIP to LoadBalancer.";
+    expect(text.split("\n").slice(0, 11)).toEqual([
       "a.yaml",
-      `    9 HIGH     rule-a9  ${message}`,
-      `  100 MEDIUM   rule-a100  ${message}`,
+      "    9 HIGH     rule-a9  Service shop/web",
+      `      ${message}`,
+      "  100 MEDIUM   rule-a100  Service shop/web",
+      `      ${message}`,
       "",
       "b.yaml",
-      `    4 CRITICAL rule-b4  ${message}`,
-      `   30 HIGH     rule-b30  ${message}`,
+      "    4 CRITICAL rule-b4  Service shop/web",
+      `      ${message}`,
+      "   30 HIGH     rule-b30  Service shop/web",
+      `      ${message}`,
     ]);
   });
 
@@ -82,8 +86,9 @@ describe("toText", () => {
     const plain = toText(hostile, { color: false });
     expect(plain).not.toContain("\x1b");
     expect(plain).not.toContain("\r");
-    // Header, one finding, blank, "Errors", one error, blank, "Skipped", one file, blank, summary, verdict.
-    expect(plain.trimEnd().split("\n")).toHaveLength(11);
+    // Header, one finding (two lines), blank, "Errors", one error, blank, "Skipped", one file, blank,
+    // summary, verdict.
+    expect(plain.trimEnd().split("\n")).toHaveLength(12);
     expect(plain).toContain("evil.yaml\n");
 
     const coloured = toText(hostile, { color: true });
