@@ -554,23 +554,29 @@ class FastParser {
       if (i >= this.le) throw UNSUPPORTED;
       if (lines) lines.push(this.lineNo);
       out.push(this.flowNode(i, depth));
-      i = this.skipSpaces(this.q);
-      const c = s.charCodeAt(i);
-      if (c === COMMA) {
-        i = this.skipSpaces(i + 1);
-        const n = s.charCodeAt(i);
-        if (n === RBRACKET && i < this.le) {
-          this.q = i + 1;
-          return out;
-        }
-        if (n === COMMA) throw UNSUPPORTED;
-      } else if (c === RBRACKET && i < this.le) {
-        this.q = i + 1;
-        return out;
-      } else {
-        throw UNSUPPORTED;
-      }
+      i = this.flowSeparator(this.q, RBRACKET);
+      if (i < 0) return out;
     }
+  }
+
+  /**
+   * After a flow item: the start of the next item (past a `,`), or -1 when the collection closes
+   * (a trailing `,` before the close is allowed), with `q` set past the closing bracket.
+   */
+  private flowSeparator(p: number, close: number): number {
+    const s = this.s;
+    let i = this.skipSpaces(p);
+    const c = s.charCodeAt(i);
+    if (c === COMMA) {
+      i = this.skipSpaces(i + 1);
+      const n = s.charCodeAt(i);
+      if (n === COMMA) throw UNSUPPORTED;
+      if (n !== close || i >= this.le) return i;
+    } else if (c !== close || i >= this.le) {
+      throw UNSUPPORTED;
+    }
+    this.q = i + 1;
+    return -1;
   }
 
   private flowMap(p: number, depth: number): JsonObject {
@@ -606,22 +612,8 @@ class FastParser {
       const v = s.charCodeAt(i);
       if (i >= this.le || v === COMMA || v === RBRACE || v === HASH) throw UNSUPPORTED;
       setKey(out, key, this.flowNode(i, depth));
-      i = this.skipSpaces(this.q);
-      const n = s.charCodeAt(i);
-      if (n === COMMA) {
-        i = this.skipSpaces(i + 1);
-        const m = s.charCodeAt(i);
-        if (m === RBRACE && i < this.le) {
-          this.q = i + 1;
-          return out;
-        }
-        if (m === COMMA) throw UNSUPPORTED;
-      } else if (n === RBRACE && i < this.le) {
-        this.q = i + 1;
-        return out;
-      } else {
-        throw UNSUPPORTED;
-      }
+      i = this.flowSeparator(this.q, RBRACE);
+      if (i < 0) return out;
     }
   }
 

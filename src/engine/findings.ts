@@ -1,0 +1,64 @@
+// From rule hits to findings: line, severity, fingerprint; then one sorted, de-duplicated list.
+
+import type { Policy } from "../policy/types.js";
+import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
+import { fingerprint } from "./fingerprint.js";
+import { type Finding, SEVERITIES, type Severity, severityRank } from "./types.js";
+
+/**
+ * A rule that grades danger itself states severities relative to its default; the policy's
+ * severity moves the whole scale, so lowering a rule by one step lowers every grade by one.
+ */
+function gradedSeverity(rule: Rule, graded: Severity | undefined, configured: Severity): Severity {
+  if (!graded) return configured;
+  const shifted = severityRank(graded) + severityRank(configured) - severityRank(rule.defaultSeverity);
+  return SEVERITIES[Math.max(0, Math.min(SEVERITIES.length - 1, shifted))];
+}
+
+export function findingsOf(
+  rule: Rule,
+  change: ResourceChange,
+  context: RuleContext,
+  policy: Policy,
+): Finding[] {
+  const settings = policy.rules[rule.id];
+  const findings: Finding[] = [];
+  for (const hit of rule.check(change, context)) {
+    const side = hit.side ?? "head";
+    const resource = side === "head" ? change.after : change.before;
+    if (!resource) continue;
+    const { apiVersion, kind, namespace, name } = resource.identity;
+    findings.push({
+      rule: rule.id,
+      severity: gradedSeverity(rule, hit.severity, settings.severity),
+      file: resource.file,
+      line: resource.locate(hit.path),
+      side,
+      resource: { apiVersion, kind, namespace, name },
+      message: hit.message,
+      fingerprint: fingerprint(rule.id, resource.key, hit.key),
+    });
+  }
+  return findings;
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.rule.localeCompare(b.rule) ||
+    a.fingerprint.localeCompare(b.fingerprint)
+  );
+}
+
+/** Same fingerprint at the same place (a resource listed twice in one file) is one finding. */
+export function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.fingerprint}\u0000${f.file}\u0000${f.line}\u0000${f.side}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,170 @@
+// Reading the two sides of a change: which files are manifests, decoding and parsing them (each
+// distinct text once), and the resources they hold. Problems become errors or skip notes.
+
+import { minimatch } from "minimatch";
+import type { Policy } from "../policy/types.js";
+import { type DecodedFile, decodeFile, type FileContent } from "./files.js";
+import { NO_KIND } from "./identity.js";
+import type { ParseCache } from "./parse-cache.js";
+import { resourcesOf } from "./resources.js";
+import type { InputError, Resource, ReviewStats, Side, Skipped } from "./types.js";
+import type { ParsedDocument, ParseOutcome } from "./yaml/types.js";
+
+/** Path (relative to the side's root, forward slashes) → file content. */
+export type FileSet = ReadonlyMap<string, FileContent>;
+
+/** What reading needs to know about the review. */
+export interface ReadInput {
+  base: FileSet;
+  head: FileSet;
+  policy: Policy;
+  /** Read every file as a manifest, whatever the policy's globs say (files named explicitly). */
+  allFilesAreManifests?: boolean;
+}
+
+export interface ParsedFile {
+  path: string;
+  side: Side;
+  documents: readonly ParsedDocument[];
+}
+
+export function isManifestPath(path: string, policy: Policy): boolean {
+  const options = { dot: true, nocase: true };
+  return (
+    policy.manifests.include.some((glob) => minimatch(path, glob, options)) &&
+    !policy.manifests.exclude.some((glob) => minimatch(path, glob, options))
+  );
+}
+
+/** What reading one file gave; kept so a file identical on both sides is read once. */
+export interface ReadFile {
+  decoded: DecodedFile;
+  outcome?: ParseOutcome;
+}
+
+export interface SideReport {
+  errors: InputError[];
+  skipped: Skipped[];
+  stats: ReviewStats;
+}
+
+function readFile(
+  path: string,
+  content: FileContent,
+  input: ReadInput,
+  cache: ParseCache,
+  stats: ReviewStats,
+): ReadFile {
+  const decoded = decodeFile(path, content, input.policy.limits.maxFileBytes);
+  if (decoded.kind !== "text") return { decoded };
+  const hitsBefore = cache.hits;
+  const outcome = cache.parse(decoded.text, input.policy.limits);
+  if (cache.hits > hitsBefore) stats.parseCacheHits++;
+  else {
+    stats.filesParsed++;
+    stats.bytesParsed += decoded.bytes;
+  }
+  // Not YAML, but it has template braces: a template of some tool (Go, Helm, krew, Argo CD…) that
+  // only becomes a manifest once rendered. kubectl could not apply it as it is either.
+  if (outcome.errors.length > 0 && decoded.text.includes("{{")) {
+    return {
+      decoded: {
+        kind: "skip",
+        reason: "template (not valid YAML until rendered): review the rendered manifests",
+      },
+    };
+  }
+  return { decoded, outcome };
+}
+
+/**
+ * Reads one side's manifest files; problems become errors or skip notes, never exceptions.
+ * `unchanged` are the paths whose bytes are the same on both sides; `reuse` holds their base
+ * reading, so the head does not read them again.
+ */
+export function parseSide(
+  side: Side,
+  input: ReadInput,
+  cache: ParseCache,
+  report: SideReport,
+  unchanged: ReadonlySet<string>,
+  reuse: ReadonlyMap<string, ReadFile>,
+): { parsed: ParsedFile[]; read: Map<string, ReadFile> } {
+  const files = side === "base" ? input.base : input.head;
+  const parsed: ParsedFile[] = [];
+  const read = new Map<string, ReadFile>();
+  for (const [path, content] of files) {
+    if (!input.allFilesAreManifests && !isManifestPath(path, input.policy)) continue;
+    const file = reuse.get(path) ?? readFile(path, content, input, cache, report.stats);
+    read.set(path, file);
+    const { decoded, outcome } = file;
+    // A file the change does not touch is not the change's to fix: its problems cannot hide
+    // anything the change does, so they are not reported (the check must not stay red forever).
+    if (unchanged.has(path)) {
+      if (outcome) parsed.push({ path, side, documents: outcome.documents });
+      continue;
+    }
+    // A file present on both sides is reported once, from the head; base problems of a file the
+    // head deletes are reported too, since they hide what the deletion removes.
+    const reportIt = side === "head" || !input.head.has(path);
+    if (decoded.kind === "skip") {
+      if (reportIt) report.skipped.push({ file: path, reason: decoded.reason });
+    } else if (decoded.kind === "error") {
+      report.errors.push({ file: path, message: `${side}: ${decoded.message}` });
+    } else if (outcome) {
+      if (reportIt) {
+        for (const problem of outcome.errors)
+          report.errors.push({ file: path, line: problem.line, message: problem.message });
+      }
+      parsed.push({ path, side, documents: outcome.documents });
+    }
+  }
+  return { parsed, read };
+}
+
+function sameContent(a: FileContent, b: FileContent): boolean {
+  if (typeof a === "string" && typeof b === "string") return a === b;
+  const bytes = (c: FileContent) => (typeof c === "string" ? Buffer.from(c) : c);
+  return Buffer.compare(bytes(a), bytes(b)) === 0;
+}
+
+/** Paths whose base and head bytes are the same: nothing in them can have changed. */
+export function identicalPaths(input: ReadInput): Set<string> {
+  const paths = new Set<string>();
+  for (const [path, after] of input.head) {
+    const before = input.base.get(path);
+    if (before !== undefined && sameContent(before, after)) paths.add(path);
+  }
+  return paths;
+}
+
+export function collectResources(
+  files: readonly ParsedFile[],
+  customScopes: ReadonlyMap<string, boolean>,
+  skipped: Skipped[],
+  reportNotes: (path: string) => boolean,
+): Resource[] {
+  const resources: Resource[] = [];
+  for (const file of files) {
+    const { resources: found, notes } = resourcesOf(file.path, file.side, file.documents, customScopes);
+    resources.push(...found);
+    if (!reportNotes(file.path)) continue;
+    const nothingKubernetes = notes.every((note) => note.endsWith(NO_KIND));
+    if (found.length === 0 && notes.length > 0 && nothingKubernetes) {
+      skipped.push({ file: file.path, reason: "not a Kubernetes manifest (no apiVersion/kind)" });
+    } else {
+      for (const note of notes) skipped.push({ file: file.path, reason: note });
+    }
+  }
+  return resources;
+}
+
+/** Manifest files that differ between the sides: the ones limits.maxFiles bounds. */
+export function changedManifestCount(input: ReadInput, identical: ReadonlySet<string>): number {
+  let count = 0;
+  for (const path of new Set([...input.base.keys(), ...input.head.keys()])) {
+    if (identical.has(path) || (!input.allFilesAreManifests && !isManifestPath(path, input.policy))) continue;
+    count++;
+  }
+  return count;
+}
