@@ -29,6 +29,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxAliases: 1_000,
   maxNodes: 1_000_000,
   maxFiles: 3_000,
+  maxContextFiles: 2_000,
 };
 
 const DEFAULT_PACK = new URL("../../policies/default.yml", import.meta.url);

@@ -15,6 +15,11 @@ export interface Limits {
   maxNodes: number;
   /** Changed files per review. */
   maxFiles: number;
+  /**
+   * Unchanged manifests the GitHub App reads as context for repository-wide rules (NetworkPolicy
+   * coverage); over it, those rules see the changed files only and the check says so.
+   */
+  maxContextFiles: number;
 }
 
 export interface RuleSettings {

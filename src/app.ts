@@ -1,0 +1,107 @@
+// Probot entry point: which events start a review, and how each finds its pull request. The
+// handlers hold no logic of their own (see github/review-pull-request.ts).
+
+import type { Context, Probot } from "probot";
+import { ParseCache } from "./engine/parse-cache.js";
+import { BlobCache } from "./github/contents.js";
+import { type AppState, reviewPullRequest } from "./github/review-pull-request.js";
+import type { Octokit, PullRequestRef } from "./github/types.js";
+import { CHECK_NAME } from "./report/check-run.js";
+
+const PULL_REQUEST_EVENTS: (
+  | "pull_request.opened"
+  | "pull_request.synchronize"
+  | "pull_request.reopened"
+  | "pull_request.ready_for_review"
+  | "pull_request.edited"
+)[] = [
+  "pull_request.opened",
+  "pull_request.synchronize",
+  "pull_request.reopened",
+  "pull_request.ready_for_review",
+  "pull_request.edited",
+];
+
+interface PullRequestPayload {
+  number: number;
+  base: { sha: string };
+  head: { sha: string };
+}
+
+function refOf(context: Context, pull: PullRequestPayload): PullRequestRef {
+  const { owner, repo } = context.repo();
+  return { owner, repo, number: pull.number, baseSha: pull.base.sha, headSha: pull.head.sha };
+}
+
+async function pullRequestRef(context: Context, octokit: Octokit, number: number): Promise<PullRequestRef> {
+  const { data } = await octokit.rest.pulls.get({ ...context.repo(), pull_number: number });
+  return refOf(context, data);
+}
+
+/** The PR a re-run is for: from the event, or (fork PRs arrive without it) from our external_id. */
+function pullNumberOf(
+  pullRequests: readonly { number: number }[],
+  externalId: string | null | undefined,
+): number | undefined {
+  if (pullRequests.length > 0) return pullRequests[0].number;
+  const number = Number(externalId);
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+}
+
+export function createState(app: Probot): AppState {
+  let login: Promise<string> | undefined;
+  return {
+    blobs: new BlobCache(),
+    parses: new ParseCache(),
+    botLogin: () => {
+      login ??= app
+        .auth()
+        .then((octokit) => octokit.rest.apps.getAuthenticated())
+        .then(({ data }) => `${data?.slug}[bot]`);
+      // A failed lookup is retried on the next event rather than cached.
+      login.catch(() => {
+        login = undefined;
+      });
+      return login;
+    },
+  };
+}
+
+export default function kubedelta(app: Probot): void {
+  const state = createState(app);
+
+  app.on(PULL_REQUEST_EVENTS, async (context) => {
+    const { payload } = context;
+    // An edit matters only when it moves the base branch: the change under review is then another.
+    if (
+      payload.action === "edited" &&
+      !("changes" in payload && payload.changes && "base" in payload.changes)
+    )
+      return;
+    await reviewPullRequest(context, refOf(context, payload.pull_request), state);
+  });
+
+  app.on("check_run.rerequested", async (context) => {
+    const run = context.payload.check_run;
+    if (run.name !== CHECK_NAME) return;
+    const number = pullNumberOf(run.pull_requests, run.external_id);
+    if (number === undefined) return;
+    await reviewPullRequest(context, await pullRequestRef(context, context.octokit, number), state);
+  });
+
+  app.on("check_suite.rerequested", async (context) => {
+    const suite = context.payload.check_suite;
+    let number = pullNumberOf(suite.pull_requests, undefined);
+    if (number === undefined) {
+      // A fork PR's suite names no PR: find our previous run in it, which carries the number.
+      const { data } = await context.octokit.rest.checks.listForSuite({
+        ...context.repo(),
+        check_suite_id: suite.id,
+        check_name: CHECK_NAME,
+      });
+      number = pullNumberOf([], data.check_runs[0]?.external_id);
+    }
+    if (number === undefined) return;
+    await reviewPullRequest(context, await pullRequestRef(context, context.octokit, number), state);
+  });
+}

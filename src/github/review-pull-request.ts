@@ -1,0 +1,172 @@
+// One review of one pull request head: start the check run, read what changed, run the engine,
+// post the review, complete the check run. Whatever breaks, the check run ends `failure` with a
+// title that says what went wrong: a required check never goes green on an error.
+
+import type { Context } from "probot";
+import type { ParseCache } from "../engine/parse-cache.js";
+import { isManifestPath, review } from "../engine/review.js";
+import type { ReviewResult } from "../engine/types.js";
+import { PolicyError } from "../policy/load.js";
+import type { Policy } from "../policy/types.js";
+import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } from "../report/check-run.js";
+import { planReview } from "../report/review-comments.js";
+import { ruleById, ruleDocsUrl } from "../rules/index.js";
+import { completeCheckRun, startCheckRun } from "./checks.js";
+import { type BlobCache, fetchFiles } from "./contents.js";
+import { loadRepositoryPolicy } from "./policy.js";
+import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
+import { repositoryContext } from "./repository-context.js";
+import { commentedFingerprints, postReview } from "./reviews.js";
+import type { Octokit, PullRequestRef } from "./types.js";
+
+/** What outlives one event: caches (blobs by sha, parses by content) and the bot's identity. */
+export interface AppState {
+  blobs: BlobCache;
+  parses: ParseCache;
+  /** The login KubeDelta comments as (`<app-slug>[bot]`). */
+  botLogin: () => Promise<string>;
+}
+
+/** A problem the check run should name in its title. */
+class ReviewStopped extends Error {}
+
+function isManifestFile(file: PullFile, policy: Policy): boolean {
+  return (
+    isManifestPath(file.filename, policy) ||
+    (!!file.previousFilename && isManifestPath(file.previousFilename, policy))
+  );
+}
+
+/** Where the base versions live: the merge base, as GitHub's own diff of the PR uses. */
+async function mergeBase(octokit: Octokit, pr: PullRequestRef): Promise<string> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+    owner: pr.owner,
+    repo: pr.repo,
+    basehead: `${pr.baseSha}...${pr.headSha}`,
+    per_page: 1,
+  });
+  return data.merge_base_commit.sha;
+}
+
+/** Base and head contents of the changed manifests (renamed files: the base from the old path). */
+async function changedContents(octokit: Octokit, pr: PullRequestRef, files: PullFile[], blobs: BlobCache) {
+  const basePaths = files
+    .filter((f) => f.status !== "added" && f.status !== "copied")
+    .map((f) => f.previousFilename ?? f.filename);
+  const headFiles = files.filter((f) => f.status !== "removed");
+  const known = new Map(headFiles.flatMap((f) => (f.sha ? [[f.filename, f.sha] as const] : [])));
+  const baseSha = await mergeBase(octokit, pr);
+  const base = await fetchFiles(octokit, pr, baseSha, basePaths, blobs);
+  const head = await fetchFiles(
+    octokit,
+    pr,
+    pr.headSha,
+    headFiles.map((f) => f.filename),
+    blobs,
+    known,
+  );
+  return { base, head };
+}
+
+async function publishReview(
+  context: Context,
+  pr: PullRequestRef,
+  files: PullFile[],
+  result: ReviewResult,
+  state: AppState,
+) {
+  const octokit = context.octokit;
+  const alreadyCommented = await commentedFingerprints(octokit, pr, await state.botLogin());
+  const plan = planReview(result, { files, alreadyCommented, rules: ruleById, docsUrl: ruleDocsUrl });
+  if (plan) await postReview(octokit, pr, plan);
+}
+
+async function evaluate(context: Context, pr: PullRequestRef, state: AppState): Promise<CheckRunOutput> {
+  const octokit = context.octokit;
+  let policy: Policy;
+  try {
+    policy = await loadRepositoryPolicy(context);
+  } catch (error) {
+    if (error instanceof PolicyError)
+      throw new ReviewStopped(`invalid configuration: ${error.problems.join("; ")}`);
+    throw new ReviewStopped(
+      `cannot read .github/kubedelta.yml: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const files = await listPullFiles(octokit, pr);
+  if (files.length >= GITHUB_MAX_LISTED_FILES) {
+    throw new ReviewStopped(
+      `the pull request changes ${GITHUB_MAX_LISTED_FILES} files or more: GitHub lists no more, so it cannot be reviewed whole`,
+    );
+  }
+  const manifests = files.filter((file) => isManifestFile(file, policy));
+  if (manifests.length === 0) return noManifestOutput();
+  if (manifests.length > policy.limits.maxFiles) {
+    throw new ReviewStopped(
+      `${manifests.length} changed manifest files, over limits.maxFiles (${policy.limits.maxFiles})`,
+    );
+  }
+
+  const { base, head } = await changedContents(octokit, pr, manifests, state.blobs);
+  const changed = new Set(manifests.flatMap((f) => [f.filename, f.previousFilename ?? f.filename]));
+  const context_ = await repositoryContext(octokit, pr, changed, policy, state.blobs);
+  let note: string | undefined;
+  if (context_.kind === "complete") {
+    // Unchanged files are the same on both sides: the engine reads them as context only.
+    for (const [path, content] of context_.files) {
+      base.set(path, content);
+      head.set(path, content);
+    }
+  } else {
+    note = `Repository-wide rules (NetworkPolicy coverage) saw only the changed files: ${context_.reason}.`;
+  }
+
+  const result = review({ base, head, policy, cache: state.parses });
+  try {
+    await publishReview(context, pr, manifests, result, state);
+  } catch (error) {
+    // The verdict stands on its own; the summary says the inline comments are missing.
+    context.log.warn({ err: error }, "posting the review failed");
+    const why = error instanceof Error ? error.message : String(error);
+    note = [note, `The inline review could not be posted (${why}); every finding is listed below.`]
+      .filter(Boolean)
+      .join(" ");
+  }
+  return checkRunOutput(result, {
+    rules: ruleById,
+    docsUrl: ruleDocsUrl,
+    headFiles: new Set(head.keys()),
+    note,
+  });
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ReviewStopped) return error.message;
+  const status = (error as { status?: number }).status;
+  const message = error instanceof Error ? error.message : String(error);
+  return status ? `GitHub answered ${status}: ${message}` : `internal error: ${message}`;
+}
+
+export async function reviewPullRequest(
+  context: Context,
+  pr: PullRequestRef,
+  state: AppState,
+): Promise<void> {
+  const octokit = context.octokit;
+  const checkRunId = await startCheckRun(octokit, pr);
+  let output: CheckRunOutput;
+  try {
+    output = await evaluate(context, pr, state);
+  } catch (error) {
+    if (!(error instanceof ReviewStopped)) context.log.error({ err: error }, "review failed");
+    output = errorOutput(describe(error));
+  }
+  try {
+    await completeCheckRun(octokit, pr, checkRunId, output);
+  } catch (error) {
+    // Completing with the verdict failed (an annotation batch, say): the run must not stay
+    // in progress, nor keep a success it could not finish reporting.
+    context.log.error({ err: error }, "completing the check run failed");
+    await completeCheckRun(octokit, pr, checkRunId, errorOutput(describe(error)));
+  }
+}

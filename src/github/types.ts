@@ -1,0 +1,17 @@
+import type { ProbotOctokit } from "probot";
+
+/** The authenticated client Probot hands each event (an installation token). */
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The repository a pull request targets. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+/** What the shell needs to know about the pull request under review. */
+export interface PullRequestRef extends RepoRef {
+  number: number;
+  baseSha: string;
+  headSha: string;
+}

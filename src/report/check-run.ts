@@ -1,0 +1,272 @@
+// The one check run KubeDelta posts per head commit: conclusion, title, summary and annotations.
+// Branch protection requires this check, so it must always report and never pass by accident:
+// input errors fail it like blocking findings do, and errorOutput() fails it when the review broke.
+// Pure: the GitHub shell sends the batches, one request per batch.
+
+import {
+  blockingFindings,
+  type Finding,
+  type InputError,
+  type ReviewResult,
+  reviewPassed,
+  type Severity,
+  severityRank,
+} from "../engine/types.js";
+import type { RuleMeta } from "../rules/types.js";
+import { bySeverity, plural, resourceLabel, severityBreakdown } from "./common.js";
+import { escapeMarkdown, escapeTerminal } from "./escape.js";
+import { GITHUB_SUMMARY_LIMIT, toMarkdown } from "./markdown.js";
+
+export const CHECK_NAME = "KubeDelta";
+
+export type Conclusion = "success" | "failure" | "neutral";
+
+export interface Annotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: "failure" | "warning" | "notice";
+  title: string;
+  message: string;
+  raw_details?: string;
+}
+
+export interface CheckRunOutput {
+  conclusion: Conclusion;
+  title: string;
+  summary: string;
+  text?: string;
+  /** Annotations in requests of at most ANNOTATIONS_PER_REQUEST, most severe first. */
+  annotationBatches: Annotation[][];
+}
+
+export interface CheckRunOptions {
+  rules: (id: string) => RuleMeta | undefined;
+  docsUrl: (id: string) => string;
+  /** Paths that exist in the head commit: an annotation can only point at one of them. */
+  headFiles: ReadonlySet<string>;
+  /** An extra line for the top of the summary; plain text, escaped like everything else. */
+  note?: string;
+}
+
+/** GitHub accepts at most this many annotations per create/update request. */
+export const ANNOTATIONS_PER_REQUEST = 50;
+/** Our own cap: 20 requests per check run is plenty, and keeps a huge PR from eating the rate limit. */
+export const MAX_ANNOTATIONS = 1000;
+
+// GitHub's limits on the fields of a check run and of an annotation.
+const TITLE_MAX = 255;
+const FIELD_MAX_BYTES = 64 * 1000; // "64 KB": the smaller reading, so that either one holds
+// Untrusted text is clipped before escaping, as in markdown.ts, so it cannot crowd out the rest.
+const NOTE_CLIP = 1000;
+const WHAT_CLIP = 2000;
+
+/** U+2060 WORD JOINER, as in escape.ts: invisible, and it keeps `<!--` from forming our markers. */
+const WJ = "\u2060";
+
+export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): CheckRunOutput {
+  const annotations = [
+    ...result.errors.flatMap((e) => errorAnnotation(e, options.headFiles)),
+    ...[...result.findings].sort(bySeverity).flatMap((f) => findingAnnotation(f, result, options)),
+  ];
+  const shown = annotations.slice(0, MAX_ANNOTATIONS);
+
+  const notes: string[] = [];
+  if (options.note !== undefined && options.note.trim() !== "") {
+    notes.push(`> ${escapeMarkdown(clipChars(options.note, NOTE_CLIP))}`);
+  }
+  if (annotations.length > shown.length) {
+    notes.push(
+      `> Only the ${shown.length} most severe of ${annotations.length} annotations are attached to the ` +
+        "files; the table below lists the findings.",
+    );
+  }
+  const prefix = notes.map((line) => `${line}\n\n`).join("");
+  const markdown = toMarkdown(result, {
+    rules: options.rules,
+    docsUrl: options.docsUrl,
+    maxLength: Math.max(0, GITHUB_SUMMARY_LIMIT - prefix.length),
+  });
+
+  return {
+    conclusion: reviewPassed(result) ? "success" : "failure",
+    title: clipChars(resultTitle(result), TITLE_MAX),
+    summary: clipChars(prefix + markdown, GITHUB_SUMMARY_LIMIT),
+    annotationBatches: chunk(shown, ANNOTATIONS_PER_REQUEST),
+  };
+}
+
+// A PR without manifest changes still gets a green check: a required check that never reports
+// blocks merging forever.
+export function noManifestOutput(): CheckRunOutput {
+  return {
+    conclusion: "success",
+    title: "No Kubernetes manifest changed",
+    summary:
+      "## ✅ KubeDelta: passed\n\n" +
+      "No Kubernetes manifest changed in this pull request, so there was nothing to review.\n",
+    annotationBatches: [],
+  };
+}
+
+/**
+ * The check run when the review itself failed (GitHub unreachable, a limit we could not handle, a
+ * bug). It fails closed: a required check never turns green because something broke.
+ */
+export function errorOutput(what: string): CheckRunOutput {
+  const reason = escapeTerminal(what).trim() || "unknown error";
+  const prefix = "KubeDelta could not complete the review: ";
+  const summary = [
+    "## ❌ KubeDelta: could not complete the review",
+    `**What went wrong:** ${escapeMarkdown(clipChars(reason, WHAT_CLIP))}`,
+    "This check fails closed: when the review cannot be completed, the check fails rather than " +
+      "letting unreviewed changes merge. Nothing about the pull request itself was judged.",
+    "To try again, use **Re-run** on this check in the Checks tab, or push a new commit. If it keeps " +
+      "failing, ask the KubeDelta administrators to look at the app's logs.",
+  ].join("\n\n");
+  return {
+    conclusion: "failure",
+    title: clipChars(prefix + plain(reason), TITLE_MAX),
+    summary: `${clipChars(summary, GITHUB_SUMMARY_LIMIT - 1)}\n`,
+    annotationBatches: [],
+  };
+}
+
+/** "2 blocking risks (1 critical, 1 high)", "Input errors in 1 file", "No risky changes". */
+function resultTitle(result: ReviewResult): string {
+  const blocking = blockingFindings(result);
+  const parts: string[] = [];
+  if (blocking.length > 0) {
+    parts.push(`${plural(blocking.length, "blocking risk")} (${severityBreakdown(blocking)})`);
+  }
+  if (result.errors.length > 0) {
+    // Files, not errors: one broken file can report many errors, and the fix is per file.
+    const files = new Set(result.errors.map((e) => e.file)).size;
+    parts.push(`input errors in ${plural(files, "file")}`);
+  }
+  if (parts.length > 0) {
+    const title = parts.join("; ");
+    return title[0].toUpperCase() + title.slice(1);
+  }
+  if (result.findings.length > 0) {
+    return `No blocking risk (${plural(result.findings.length, "finding")} below ${result.failOn})`;
+  }
+  // Skipped files do not fail the check, but "no risky changes" should not hide them either.
+  const skipped = result.skipped.length;
+  return skipped > 0 ? `No risky changes (${plural(skipped, "file")} skipped)` : "No risky changes";
+}
+
+const LEVELS: Record<Severity, Annotation["annotation_level"]> = {
+  critical: "failure",
+  high: "failure",
+  medium: "warning",
+  low: "notice",
+  info: "notice",
+};
+
+/**
+ * An annotation on the head commit. A removed field lives on an old line that GitHub cannot show,
+ * so a base-side finding goes to line 1 of the same path when the head commit still has it, and
+ * is left to the summary otherwise. Paths missing from the head commit are left out for any
+ * finding: an annotation there would point at nothing.
+ */
+function findingAnnotation(f: Finding, result: ReviewResult, options: CheckRunOptions): Annotation[] {
+  if (!options.headFiles.has(f.file)) return [];
+  const line = f.side === "base" ? 1 : validLine(f.line);
+  const where = f.side === "base" ? ` in the base version, line ${f.line}` : "";
+  const meta = options.rules(f.rule);
+  const blocking = severityAtLeast(f.severity, result.failOn);
+  const details = [
+    `Rule: ${f.rule}${meta ? ` (${meta.title})` : ""}`,
+    `Severity: ${f.severity}, ${blocking ? "blocking" : "not blocking"} at fail-on ${result.failOn}`,
+    ...(meta ? [`Fix: ${meta.remediation}`] : []),
+    `Docs: ${options.docsUrl(f.rule)}`,
+    `Fingerprint: ${f.fingerprint}`,
+  ];
+  return [
+    {
+      path: f.file,
+      start_line: line,
+      end_line: line,
+      annotation_level: LEVELS[f.severity],
+      title: clipChars(plain(`${f.severity.toUpperCase()} ${f.rule}`), TITLE_MAX),
+      message: clipBytes(plain(`${resourceLabel(f.resource)}${where}: ${f.message}`), FIELD_MAX_BYTES),
+      raw_details: clipBytes(details.map(plain).join("\n"), FIELD_MAX_BYTES),
+    },
+  ];
+}
+
+/** An input error fails the check, so it is annotated as a failure where the file exists. */
+function errorAnnotation(e: InputError, headFiles: ReadonlySet<string>): Annotation[] {
+  if (!headFiles.has(e.file)) return [];
+  const line = validLine(e.line ?? 1);
+  return [
+    {
+      path: e.file,
+      start_line: line,
+      end_line: line,
+      annotation_level: "failure",
+      title: "Input error: KubeDelta could not read this file",
+      message: clipBytes(plain(e.message), FIELD_MAX_BYTES) || "Input error",
+    },
+  ];
+}
+
+function severityAtLeast(severity: Severity, threshold: Severity): boolean {
+  return severityRank(severity) >= severityRank(threshold);
+}
+
+/** GitHub rejects annotations on line 0 or on fractional lines. */
+function validLine(line: number): number {
+  return Number.isInteger(line) && line >= 1 ? line : 1;
+}
+
+/**
+ * Annotations are plain text, so no Markdown escaping: only controls, escape sequences and bidi
+ * overrides go (escapeTerminal), lone surrogates become U+FFFD (invalid in the JSON GitHub parses),
+ * and `<!` gets a word joiner so that nothing scanning for our hidden markers can match one.
+ */
+function plain(text: string): string {
+  return escapeTerminal(text)
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
+    .replace(/<!/g, `<${WJ}!`);
+}
+
+/** At most `max` UTF-16 units, ending in `…` when clipped, never splitting a surrogate pair. */
+function clipChars(text: string, max: number): string {
+  if (text.length <= max) return text;
+  if (max <= 0) return "";
+  let cut = text.slice(0, max - 1);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/** At most `maxBytes` bytes of UTF-8 (GitHub limits annotations in bytes), ending in `…` when clipped. */
+function clipBytes(text: string, maxBytes: number): string {
+  // A UTF-16 unit never takes more than 3 bytes (a pair of them takes 4), so short text is fine as is.
+  if (text.length * 3 <= maxBytes || utf8Length(text) <= maxBytes) return text;
+  const budget = maxBytes - utf8Length("…");
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += utf8Length(char);
+    if (bytes > budget) break;
+    end += char.length;
+  }
+  return `${text.slice(0, end)}…`;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const cp = char.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

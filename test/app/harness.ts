@@ -1,0 +1,256 @@
+// Runs the real app (Probot, handlers, engine) against a fake repository served by nock at the
+// HTTP level. Every request GitHub would receive is recorded, so tests assert exact traffic.
+
+import { generateKeyPairSync } from "node:crypto";
+import { createRequire } from "node:module";
+import nock from "nock";
+import { Probot, ProbotOctokit } from "probot";
+import kubedelta from "../../src/app.js";
+
+const require = createRequire(import.meta.url);
+type Example = Record<string, unknown>;
+const examples: { name: string; examples: Example[] }[] = require("@octokit/webhooks-examples");
+
+export const API = "https://api.github.com";
+export const OWNER = "Codertocat";
+export const REPO = "Hello-World";
+export const INSTALLATION = 4242;
+export const BASE_SHA = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+export const HEAD_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+export const MERGE_BASE = "1111111111111111111111111111111111111111";
+export const CHECK_RUN_ID = 777;
+
+const { privateKey } = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+});
+
+/** A real payload from @octokit/webhooks-examples, with the installation the app needs. */
+export function examplePayload(event: string, action: string, index = 0): Example {
+  const found = examples.find((e) => e.name === event)?.examples.filter((e) => e.action === action)[index];
+  if (!found) throw new Error(`no ${event}.${action} example`);
+  return { ...structuredClone(found), installation: { id: INSTALLATION } };
+}
+
+export function newProbot(): Probot {
+  const probot = new Probot({
+    appId: 123,
+    privateKey,
+    logLevel: "fatal",
+    // Throttling and retries off (a function, so Probot's own defaults do not win).
+    Octokit: ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+      ...options,
+      retry: { enabled: false },
+      throttle: { ...(options.throttle as object), enabled: false },
+    })),
+  });
+  probot.load(kubedelta);
+  return probot;
+}
+
+export interface Recorded {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+export interface FakeFile {
+  filename: string;
+  status: "added" | "removed" | "modified" | "renamed";
+  previousFilename?: string;
+  base?: string;
+  head?: string;
+  /** Defaults to a patch that replaces every line (every head line commentable). */
+  patch?: string;
+}
+
+export interface FakeRepo {
+  files: FakeFile[];
+  /** Unchanged files of the head tree (context for repository-wide rules). */
+  unchanged?: Record<string, string>;
+  config?: string;
+  existingComments?: { user: string; body: string }[];
+  existingReviews?: { user: string; body: string }[];
+  /** HTTP status for the first createReview (422 to test the fallback). */
+  reviewStatus?: number;
+}
+
+/** A patch in which every head line is added and every base line removed. */
+export function fullPatch(base = "", head = ""): string {
+  const before = base ? base.replace(/\n$/, "").split("\n") : [];
+  const after = head ? head.replace(/\n$/, "").split("\n") : [];
+  const header = `@@ -${before.length ? 1 : 0},${before.length} +${after.length ? 1 : 0},${after.length} @@`;
+  return [header, ...before.map((l) => `-${l}`), ...after.map((l) => `+${l}`)].join("\n");
+}
+
+let blobCounter = 0;
+function blobSha(text: string): string {
+  blobCounter++;
+  return `${Buffer.from(text).toString("hex").slice(0, 20).padEnd(20, "0")}${String(blobCounter).padStart(20, "0")}`.slice(
+    0,
+    40,
+  );
+}
+
+/** Serves the fake repository; returns the list every request is recorded into. */
+export function serveRepository(fake: FakeRepo): Recorded[] {
+  const recorded: Recorded[] = [];
+  const record = (method: string) =>
+    function (this: { req: { path: string } }, _uri: string, body: unknown) {
+      recorded.push({ method, path: decodeURIComponent(this.req.path), body });
+    };
+  const repoPath = `/repos/${OWNER}/${REPO}`;
+  const blobs = new Map<string, string>();
+  const at = new Map<string, { oid: string; text: string }>();
+  const addBlob = (sha: string, path: string, text: string) => {
+    const oid = blobSha(text);
+    blobs.set(oid, text);
+    at.set(`${sha}:${path}`, { oid, text });
+    return oid;
+  };
+  for (const f of fake.files) {
+    if (f.base !== undefined) addBlob(MERGE_BASE, f.previousFilename ?? f.filename, f.base);
+  }
+  const headShas = new Map<string, string>();
+  for (const f of fake.files)
+    if (f.head !== undefined) headShas.set(f.filename, addBlob(HEAD_SHA, f.filename, f.head));
+  const tree = Object.entries(fake.unchanged ?? {}).map(([path, text]) => ({
+    path,
+    mode: "100644",
+    type: "blob",
+    sha: addBlob(HEAD_SHA, path, text),
+  }));
+  for (const [path, oid] of headShas) tree.push({ path, mode: "100644", type: "blob", sha: oid });
+
+  const api = nock(API);
+  api
+    .post(`/app/installations/${INSTALLATION}/access_tokens`)
+    .reply(201, { token: "installation-token", permissions: {} })
+    .persist();
+  api.get("/app").reply(200, { id: 123, slug: "kubedelta" }).persist();
+  api
+    .get(`${repoPath}/contents/${encodeURIComponent(".github/kubedelta.yml")}`)
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return fake.config === undefined
+        ? [404, { message: "Not Found" }]
+        : [200, fake.config, { "content-type": "text/plain; charset=utf-8" }]; // raw, as GitHub serves it
+    })
+    .persist();
+  api
+    .get(`/repos/${OWNER}/.github/contents/${encodeURIComponent(".github/kubedelta.yml")}`)
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [404, { message: "Not Found" }];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/pulls/2/files`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [
+        200,
+        fake.files.map((f) => ({
+          filename: f.filename,
+          previous_filename: f.previousFilename,
+          status: f.status,
+          sha: headShas.get(f.filename) ?? "",
+          patch: f.patch ?? fullPatch(f.base, f.head),
+        })),
+      ];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/compare/`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [200, { merge_base_commit: { sha: MERGE_BASE }, files: [] }];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/git/trees/${HEAD_SHA}`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [200, { sha: HEAD_SHA, truncated: false, tree }];
+    })
+    .persist();
+  api
+    .post("/graphql")
+    .reply(function (uri, body) {
+      record("POST").call(this, uri, body);
+      const variables = (body as { variables: Record<string, string> }).variables;
+      const repository: Record<string, unknown> = {};
+      for (const [name, expression] of Object.entries(variables)) {
+        if (!name.startsWith("e")) continue;
+        const blob = at.get(expression);
+        repository[`f${name.slice(1)}`] = blob
+          ? { oid: blob.oid, isBinary: false, isTruncated: false, text: blob.text }
+          : null;
+      }
+      return [200, { data: { repository } }];
+    })
+    .persist();
+  api
+    .post(`${repoPath}/check-runs`)
+    .reply(function (uri, body) {
+      record("POST").call(this, uri, body);
+      return [201, { id: CHECK_RUN_ID }];
+    })
+    .persist();
+  api
+    .patch(`${repoPath}/check-runs/${CHECK_RUN_ID}`)
+    .reply(function (uri, body) {
+      record("PATCH").call(this, uri, body);
+      return [200, { id: CHECK_RUN_ID }];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/pulls/2/comments`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      const comments = (fake.existingComments ?? []).map((c, i) => ({
+        id: i + 1,
+        user: { login: c.user },
+        body: c.body,
+      }));
+      return [200, comments];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/pulls/2/reviews`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [
+        200,
+        (fake.existingReviews ?? []).map((r, i) => ({ id: i + 1, user: { login: r.user }, body: r.body })),
+      ];
+    })
+    .persist();
+  let reviews = 0;
+  api
+    .post(`${repoPath}/pulls/2/reviews`)
+    .reply(function (uri, body) {
+      record("POST").call(this, uri, body);
+      reviews++;
+      if (reviews === 1 && fake.reviewStatus) return [fake.reviewStatus, { message: "Unprocessable Entity" }];
+      return [200, { id: reviews }];
+    })
+    .persist();
+  return recorded;
+}
+
+/** Requests other than the token and app lookups, as "METHOD path" lines. */
+export function traffic(recorded: Recorded[]): string[] {
+  return recorded.map((r) => `${r.method} ${r.path.replace(/\?.*$/, "")}`);
+}
+
+export function pullRequestEvent(action = "opened"): { id: string; name: "pull_request"; payload: Example } {
+  const payload = examplePayload("pull_request", action === "opened" ? "opened" : action);
+  const pull = payload.pull_request as { number: number; base: { sha: string }; head: { sha: string } };
+  payload.number = 2;
+  pull.number = 2;
+  pull.base.sha = BASE_SHA;
+  pull.head.sha = HEAD_SHA;
+  return { id: "delivery-1", name: "pull_request", payload };
+}

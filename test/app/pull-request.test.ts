@@ -1,0 +1,253 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import {
+  CHECK_RUN_ID,
+  HEAD_SHA,
+  MERGE_BASE,
+  newProbot,
+  pullRequestEvent,
+  type Recorded,
+  serveRepository,
+  traffic,
+} from "./harness.js";
+
+const SERVICE = (type: string) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  type: ${type}\n  ports:\n    - port: 80\n`;
+
+function bodies(recorded: Recorded[], method: string, pathEnd: string): Record<string, unknown>[] {
+  return recorded
+    .filter((r) => r.method === method && r.path.replace(/\?.*$/, "").endsWith(pathEnd))
+    .map((r) => r.body as Record<string, unknown>);
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+});
+
+describe("pull_request events", () => {
+  it("reviews a risky change: one check run, one review with an inline comment on the risky line", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+        },
+      ],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+
+    expect(traffic(recorded)).toEqual([
+      "POST /repos/Codertocat/Hello-World/check-runs",
+      "GET /repos/Codertocat/Hello-World/contents/.github/kubedelta.yml",
+      "GET /repos/Codertocat/.github/contents/.github/kubedelta.yml",
+      "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      `GET /repos/Codertocat/Hello-World/compare/f95f852bd8fca8fcc58a9a2d6c842781e32a215e...${HEAD_SHA}`,
+      "POST /graphql",
+      "POST /graphql",
+      `GET /repos/Codertocat/Hello-World/git/trees/${HEAD_SHA}`,
+      "GET /repos/Codertocat/Hello-World/pulls/2/comments",
+      "GET /repos/Codertocat/Hello-World/pulls/2/reviews",
+      "POST /repos/Codertocat/Hello-World/pulls/2/reviews",
+      `PATCH /repos/Codertocat/Hello-World/check-runs/${CHECK_RUN_ID}`,
+    ]);
+
+    const [created] = bodies(recorded, "POST", "/check-runs");
+    expect(created).toEqual({
+      name: "KubeDelta",
+      head_sha: HEAD_SHA,
+      status: "in_progress",
+      external_id: "2",
+    });
+
+    const [base, head] = bodies(recorded, "POST", "/graphql").map(
+      (b) => (b as { variables: Record<string, string> }).variables,
+    );
+    expect(base.e0).toBe(`${MERGE_BASE}:k8s/svc.yaml`);
+    expect(head.e0).toBe(`${HEAD_SHA}:k8s/svc.yaml`);
+
+    const [review] = bodies(recorded, "POST", "/pulls/2/reviews");
+    expect(review).toMatchObject({ commit_id: HEAD_SHA, event: "COMMENT" });
+    const comments = review.comments as { path: string; line: number; side: string; body: string }[];
+    expect(comments.map(({ path, line, side }) => ({ path, line, side }))).toEqual([
+      { path: "k8s/svc.yaml", line: 7, side: "RIGHT" },
+    ]);
+    expect(comments[0].body).toMatch(/service-load-balancer/);
+    expect(comments[0].body).toMatch(/<!-- kubedelta:fp=[0-9a-f]{16} -->/);
+
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ status: "completed", conclusion: "failure" });
+    const output = completed.output as {
+      title: string;
+      summary: string;
+      annotations: Record<string, unknown>[];
+    };
+    expect(output.title).toMatch(/1 blocking/);
+    expect(output.annotations).toEqual([
+      expect.objectContaining({
+        path: "k8s/svc.yaml",
+        start_line: 7,
+        end_line: 7,
+        annotation_level: "failure",
+      }),
+    ]);
+  });
+
+  it("posts a successful check and no review when no manifest changed", async () => {
+    const recorded = serveRepository({
+      files: [{ filename: "README.md", status: "modified", base: "a\n", head: "b\n" }],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    expect(traffic(recorded).filter((t) => !t.includes("kubedelta.yml"))).toEqual([
+      "POST /repos/Codertocat/Hello-World/check-runs",
+      "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      `PATCH /repos/Codertocat/Hello-World/check-runs/${CHECK_RUN_ID}`,
+    ]);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({
+      conclusion: "success",
+      output: expect.objectContaining({ title: "No Kubernetes manifest changed" }),
+    });
+  });
+
+  it("posts no review when every finding already has a KubeDelta comment, but still fails the check", async () => {
+    const first = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+        },
+      ],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const posted = (bodies(first, "POST", "/pulls/2/reviews")[0].comments as { body: string }[])[0].body;
+    nock.cleanAll();
+
+    const second = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+        },
+      ],
+      existingComments: [{ user: "kubedelta[bot]", body: posted }],
+    });
+    await newProbot().receive(pullRequestEvent("synchronize") as never);
+    expect(bodies(second, "POST", "/pulls/2/reviews")).toEqual([]);
+    expect(bodies(second, "PATCH", `/check-runs/${CHECK_RUN_ID}`)[0]).toMatchObject({
+      conclusion: "failure",
+    });
+  });
+
+  it("does not trust markers in comments written by someone else", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+        },
+      ],
+      existingComments: [{ user: "mallory", body: "<!-- kubedelta:fp=0000000000000000 -->" }],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    expect(bodies(recorded, "POST", "/pulls/2/reviews")).toHaveLength(1);
+  });
+
+  it("reads the base of a renamed file from its old path", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "new/svc.yaml",
+          previousFilename: "old/svc.yaml",
+          status: "renamed",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("ClusterIP"),
+        },
+      ],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [base, head] = bodies(recorded, "POST", "/graphql").map(
+      (b) => (b as { variables: Record<string, string> }).variables,
+    );
+    expect(base.e0).toBe(`${MERGE_BASE}:old/svc.yaml`);
+    expect(head.e0).toBe(`${HEAD_SHA}:new/svc.yaml`);
+    expect(bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`)[0]).toMatchObject({
+      conclusion: "success",
+    });
+    expect(bodies(recorded, "POST", "/pulls/2/reviews")).toEqual([]);
+  });
+
+  it("moves the comments into the body when GitHub refuses the inline review (422)", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+        },
+      ],
+      reviewStatus: 422,
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const reviews = bodies(recorded, "POST", "/pulls/2/reviews");
+    expect(reviews).toHaveLength(2);
+    expect(reviews[1].comments).toBeUndefined();
+    expect(reviews[1].body).toMatch(/service-load-balancer/);
+    expect(bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`)[0]).toMatchObject({
+      conclusion: "failure",
+    });
+  });
+
+  it("fails the check, naming the problem, when the configuration is invalid", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("ClusterIP"),
+        },
+      ],
+      config: "rules:\n  no-such-rule: off\n",
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ conclusion: "failure" });
+    expect((completed.output as { title: string }).title).toMatch(
+      /invalid configuration: .*no-such-rule: unknown rule id/,
+    );
+  });
+
+  it("uses the NetworkPolicies of unchanged files as context", async () => {
+    const deployment =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          readinessProbe: {httpGet: {path: /, port: 80}}\n          livenessProbe: {httpGet: {path: /, port: 80}}\n          resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n";
+    const policy =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n";
+    const covered = serveRepository({
+      files: [{ filename: "k8s/api.yaml", status: "added", head: deployment }],
+      unchanged: { "k8s/policies.yaml": policy },
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    expect(bodies(covered, "POST", "/pulls/2/reviews")).toEqual([]);
+    nock.cleanAll();
+
+    const uncovered = serveRepository({
+      files: [{ filename: "k8s/api.yaml", status: "added", head: deployment }],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [review] = bodies(uncovered, "POST", "/pulls/2/reviews");
+    expect(JSON.stringify(review)).toMatch(/network-policy-missing/);
+  });
+});
