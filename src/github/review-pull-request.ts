@@ -17,6 +17,7 @@ import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
 import { repositoryContext } from "./repository-context.js";
 import { commentedFingerprints, postReview } from "./reviews.js";
+import { RequestTimeoutError, withRequestTimeout } from "./timeouts.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
 /** What outlives one event: caches (blobs by sha, parses by content) and the bot's identity. */
@@ -141,7 +142,7 @@ async function evaluate(context: Context, pr: PullRequestRef, state: AppState): 
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ReviewStopped) return error.message;
+  if (error instanceof ReviewStopped || error instanceof RequestTimeoutError) return error.message;
   const status = (error as { status?: number }).status;
   const message = error instanceof Error ? error.message : String(error);
   return status ? `GitHub answered ${status}: ${message}` : `internal error: ${message}`;

@@ -63,6 +63,8 @@ export interface FakeFile {
   head?: string;
   /** Defaults to a patch that replaces every line (every head line commentable). */
   patch?: string;
+  /** GraphQL gives no text for it (too large): it must be read raw through REST. */
+  truncated?: boolean;
 }
 
 export interface FakeRepo {
@@ -112,6 +114,7 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
   for (const f of fake.files) {
     if (f.base !== undefined) addBlob(MERGE_BASE, f.previousFilename ?? f.filename, f.base);
   }
+  const truncated = new Set(fake.files.filter((f) => f.truncated).map((f) => f.filename));
   const headShas = new Map<string, string>();
   for (const f of fake.files)
     if (f.head !== undefined) headShas.set(f.filename, addBlob(HEAD_SHA, f.filename, f.head));
@@ -184,11 +187,29 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       for (const [name, expression] of Object.entries(variables)) {
         if (!name.startsWith("e")) continue;
         const blob = at.get(expression);
+        const cut = truncated.has(expression.slice(expression.indexOf(":") + 1));
         repository[`f${name.slice(1)}`] = blob
-          ? { oid: blob.oid, isBinary: false, isTruncated: false, text: blob.text }
+          ? { oid: blob.oid, isBinary: false, isTruncated: cut, text: cut ? null : blob.text }
           : null;
       }
       return [200, { data: { repository } }];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/git/blobs/`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      const text = blobs.get(uri.split("/").pop()?.replace(/\?.*$/, "") ?? "");
+      return text === undefined
+        ? [404, { message: "Not Found" }]
+        : [200, text, { "content-type": "application/vnd.github.raw" }];
+    })
+    .persist();
+  api
+    .get(`${repoPath}/pulls/2`)
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [200, { number: 2, base: { sha: BASE_SHA }, head: { sha: HEAD_SHA } }];
     })
     .persist();
   api
@@ -246,7 +267,8 @@ export function traffic(recorded: Recorded[]): string[] {
 }
 
 export function pullRequestEvent(action = "opened"): { id: string; name: "pull_request"; payload: Example } {
-  const payload = examplePayload("pull_request", action === "opened" ? "opened" : action);
+  // Every action's payload has the same shape; the opened example carries a full pull request.
+  const payload: Example = { ...examplePayload("pull_request", "opened"), action };
   const pull = payload.pull_request as { number: number; base: { sha: string }; head: { sha: string } };
   payload.number = 2;
   pull.number = 2;
