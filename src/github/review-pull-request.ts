@@ -153,7 +153,8 @@ export async function reviewPullRequest(
   pr: PullRequestRef,
   state: AppState,
 ): Promise<void> {
-  const octokit = context.octokit;
+  // Every GitHub call of this review gets a deadline (the evaluation uses context.octokit too).
+  const octokit = withRequestTimeout(context.octokit);
   const checkRunId = await startCheckRun(octokit, pr);
   let output: CheckRunOutput;
   try {

@@ -56,16 +56,13 @@ describe("failures fail closed", () => {
   });
 
   it("a secondary rate limit on the review keeps the computed verdict and says the comments are missing", async () => {
-    nock(API)
-      .post(`${REPO}/pulls/2/reviews`)
-      .reply(
-        403,
-        {
-          message:
-            "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
-        },
-        { "retry-after": "60" },
-      );
+    nock(API).post(`${REPO}/pulls/2/reviews`).reply(
+      403,
+      {
+        message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+      },
+      { "retry-after": "60" },
+    );
     const recorded = serveRepository({ files: RISKY });
     await newProbot().receive(pullRequestEvent() as never);
     const [done] = completions(recorded);
