@@ -16,7 +16,7 @@ import { type BlobCache, fetchFiles } from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
 import { repositoryContext } from "./repository-context.js";
-import { commentedFingerprints, postReview } from "./reviews.js";
+import { postedFindings, postReview, resolveFixedThreads } from "./reviews.js";
 import { RequestTimeoutError, withRequestTimeout } from "./timeouts.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
@@ -77,9 +77,28 @@ async function publishReview(
   state: AppState,
 ) {
   const octokit = context.octokit;
-  const alreadyCommented = await commentedFingerprints(octokit, pr, await state.botLogin());
-  const plan = planReview(result, { files, alreadyCommented, rules: ruleById, docsUrl: ruleDocsUrl });
+  const posted = await postedFindings(octokit, pr, await state.botLogin());
+  const plan = planReview(result, {
+    files,
+    alreadyCommented: posted.fingerprints,
+    rules: ruleById,
+    docsUrl: ruleDocsUrl,
+  });
   if (plan) await postReview(octokit, pr, plan);
+  // A finding that is gone from a review that read every file was fixed: close its thread. (After
+  // an input error, a finding may be gone only because its file could not be read.)
+  if (result.errors.length > 0) return;
+  const current = new Set(result.findings.map((f) => f.fingerprint));
+  const fixed = posted.inline.filter(
+    (c) => c.fingerprints.length > 0 && c.fingerprints.every((fp) => !current.has(fp)),
+  );
+  if (fixed.length === 0) return;
+  try {
+    await resolveFixedThreads(octokit, pr, new Set(fixed.map((c) => c.id)));
+  } catch (error) {
+    // Tidying up must not turn a computed verdict into an error.
+    context.log.warn({ err: error }, "resolving fixed threads failed");
+  }
 }
 
 async function evaluate(context: Context, pr: PullRequestRef, state: AppState): Promise<CheckRunOutput> {

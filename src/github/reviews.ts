@@ -4,25 +4,95 @@
 import { bodyWithoutComments, markedFingerprints, type ReviewPlan } from "../report/review-comments.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
+/** What KubeDelta already wrote on a pull request. */
+export interface PostedFindings {
+  /** Fingerprints in our inline comments and review bodies: never posted twice. */
+  fingerprints: Set<string>;
+  /** Our inline comments (thread starters and replies), by id, with the fingerprints they carry. */
+  inline: { id: number; fingerprints: string[] }[];
+}
+
 /**
- * Fingerprints KubeDelta already posted on this pull request: in inline comments, and in review
- * bodies (findings outside the diff are listed there), so neither is ever posted twice.
+ * What KubeDelta already posted on this pull request: inline comments, and review bodies
+ * (findings outside the diff are listed there), so neither is ever posted twice.
  */
-export async function commentedFingerprints(
+export async function postedFindings(
   octokit: Octokit,
   pr: PullRequestRef,
   botLogin: string,
-): Promise<Set<string>> {
+): Promise<PostedFindings> {
   const where = { owner: pr.owner, repo: pr.repo, pull_number: pr.number, per_page: 100 };
   const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, where);
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, where);
-  const fingerprints = new Set<string>();
-  for (const written of [...comments, ...reviews]) {
-    // Only our own text counts: anyone can type a marker into theirs.
-    if (written.user?.login !== botLogin || !written.body) continue;
-    for (const fingerprint of markedFingerprints(written.body)) fingerprints.add(fingerprint);
+  const posted: PostedFindings = { fingerprints: new Set(), inline: [] };
+  // Only our own text counts: anyone can type a marker into theirs.
+  const ours = (user: { login: string } | null | undefined) => user?.login === botLogin;
+  for (const comment of comments) {
+    if (!ours(comment.user)) continue;
+    const fingerprints = markedFingerprints(comment.body);
+    posted.inline.push({ id: comment.id, fingerprints });
+    for (const fingerprint of fingerprints) posted.fingerprints.add(fingerprint);
   }
-  return fingerprints;
+  for (const review of reviews) {
+    if (!ours(review.user) || !review.body) continue;
+    for (const fingerprint of markedFingerprints(review.body)) posted.fingerprints.add(fingerprint);
+  }
+  return posted;
+}
+
+interface ThreadPage {
+  repository: {
+    pullRequest: {
+      reviewThreads: {
+        nodes: { id: string; isResolved: boolean; comments: { nodes: { databaseId: number | null }[] } }[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
+    } | null;
+  } | null;
+}
+
+const THREADS_QUERY = `query($owner: String!, $name: String!, $number: Int!, $after: String) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) {
+    reviewThreads(first: 100, after: $after) {
+      nodes { id isResolved comments(first: 1) { nodes { databaseId } } }
+      pageInfo { hasNextPage endCursor }
+    } } } }`;
+
+/**
+ * Resolves the open threads that KubeDelta started for findings the change has since fixed.
+ * Threads are only resolved, never deleted, so human replies stay.
+ */
+export async function resolveFixedThreads(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  startedBy: ReadonlySet<number>,
+): Promise<number> {
+  const threads: string[] = [];
+  let after: string | null = null;
+  do {
+    const page: ThreadPage = await octokit.graphql<ThreadPage>(THREADS_QUERY, {
+      owner: pr.owner,
+      name: pr.repo,
+      number: pr.number,
+      after,
+    });
+    const connection = page.repository?.pullRequest?.reviewThreads;
+    if (!connection) break;
+    for (const thread of connection.nodes) {
+      const first = thread.comments.nodes[0]?.databaseId;
+      if (!thread.isResolved && first && startedBy.has(first)) threads.push(thread.id);
+    }
+    after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
+  } while (after);
+  if (threads.length === 0) return 0;
+  // One request resolves them all: aliased mutations, thread ids as variables.
+  const declarations = threads.map((_, i) => `$t${i}: ID!`).join(", ");
+  const fields = threads.map(
+    (_, i) => `r${i}: resolveReviewThread(input: { threadId: $t${i} }) { thread { id } }`,
+  );
+  const variables = Object.fromEntries(threads.map((id, i) => [`t${i}`, id]));
+  await octokit.graphql(`mutation(${declarations}) { ${fields.join(" ")} }`, variables);
+  return threads.length;
 }
 
 function isUnprocessable(error: unknown): boolean {

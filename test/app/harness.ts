@@ -74,6 +74,8 @@ export interface FakeRepo {
   config?: string;
   existingComments?: { user: string; body: string }[];
   existingReviews?: { user: string; body: string }[];
+  /** Review threads, each started by the existing comment with that (1-based) id. */
+  threads?: { id: string; isResolved: boolean; firstCommentId: number }[];
   /** HTTP status for the first createReview (422 to test the fallback). */
   reviewStatus?: number;
 }
@@ -182,7 +184,17 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
     .post("/graphql")
     .reply(function (uri, body) {
       record("POST").call(this, uri, body);
-      const variables = (body as { variables: Record<string, string> }).variables;
+      const { query, variables } = body as { query: string; variables: Record<string, string> };
+      if (query.startsWith("mutation")) return [200, { data: {} }];
+      if (query.includes("reviewThreads")) {
+        const nodes = (fake.threads ?? []).map((t) => ({
+          id: t.id,
+          isResolved: t.isResolved,
+          comments: { nodes: [{ databaseId: t.firstCommentId }] },
+        }));
+        const pageInfo = { hasNextPage: false, endCursor: null };
+        return [200, { data: { repository: { pullRequest: { reviewThreads: { nodes, pageInfo } } } } }];
+      }
       const repository: Record<string, unknown> = {};
       for (const [name, expression] of Object.entries(variables)) {
         if (!name.startsWith("e")) continue;

@@ -250,4 +250,62 @@ describe("pull_request events", () => {
     const [review] = bodies(uncovered, "POST", "/pulls/2/reviews");
     expect(JSON.stringify(review)).toMatch(/network-policy-missing/);
   });
+
+  it("resolves KubeDelta's threads whose finding the change has fixed, and leaves the others", async () => {
+    const risky = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+        },
+      ],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const posted = (bodies(risky, "POST", "/pulls/2/reviews")[0].comments as { body: string }[])[0].body;
+    nock.cleanAll();
+
+    const fixed = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("ClusterIP"),
+        },
+      ],
+      existingComments: [
+        { user: "kubedelta[bot]", body: posted },
+        { user: "octocat", body: "Why a LoadBalancer?" },
+      ],
+      threads: [
+        { id: "T_ours", isResolved: false, firstCommentId: 1 },
+        { id: "T_human", isResolved: false, firstCommentId: 2 },
+      ],
+    });
+    await newProbot().receive(pullRequestEvent("synchronize") as never);
+    const mutations = bodies(fixed, "POST", "/graphql").filter((b) => String(b.query).startsWith("mutation"));
+    expect(mutations).toHaveLength(1);
+    expect(mutations[0].variables).toEqual({ t0: "T_ours" });
+    expect(bodies(fixed, "POST", "/pulls/2/reviews")).toEqual([]);
+    expect(bodies(fixed, "PATCH", `/check-runs/${CHECK_RUN_ID}`)[0]).toMatchObject({ conclusion: "success" });
+  });
+
+  it("does not resolve anything when a file could not be read (the finding may only be hidden)", async () => {
+    const recorded = serveRepository({
+      files: [
+        { filename: "k8s/svc.yaml", status: "modified", base: SERVICE("ClusterIP"), head: "kind: [broken\n" },
+      ],
+      existingComments: [{ user: "kubedelta[bot]", body: "<!-- kubedelta:fp=0123456789abcdef -->" }],
+      threads: [{ id: "T_ours", isResolved: false, firstCommentId: 1 }],
+    });
+    await newProbot().receive(pullRequestEvent("synchronize") as never);
+    expect(
+      bodies(recorded, "POST", "/graphql").filter((b) => String(b.query).includes("reviewThreads")),
+    ).toEqual([]);
+    expect(bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`)[0]).toMatchObject({
+      conclusion: "failure",
+    });
+  });
 });
