@@ -8,9 +8,9 @@
 // what was already said, because a finding is never commented on twice.
 
 import { type Finding, type ReviewResult, severityRank } from "../engine/types.js";
-import { type CommentableLines, commentableLines } from "../github/diff-lines.js";
 import type { RuleMeta } from "../rules/types.js";
 import { bySeverity, locationLabel, plural, resourceLabel } from "./common.js";
+import { type CommentableLines, commentableLines } from "./diff-lines.js";
 import { escapeMarkdown, inlineCode } from "./escape.js";
 
 /** The hidden marker in our comments; group 1 is the fingerprint. Global: use with matchAll. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { commentableLines } from "../../src/github/diff-lines.js";
+import { commentableLines } from "../../src/report/diff-lines.js";
 
 /** Numbers from..to, inclusive. */
 function range(from: number, to: number): number[] {
