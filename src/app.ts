@@ -5,6 +5,7 @@ import type { Context, Probot } from "probot";
 import { ParseCache } from "./engine/parse-cache.js";
 import { BlobCache } from "./github/contents.js";
 import { type AppState, reviewPullRequest } from "./github/review-pull-request.js";
+import { withRequestTimeout } from "./github/timeouts.js";
 import type { Octokit, PullRequestRef } from "./github/types.js";
 import { CHECK_NAME } from "./report/check-run.js";
 
@@ -56,7 +57,8 @@ export function createState(app: Probot): AppState {
     botLogin: () => {
       login ??= app
         .auth()
-        .then((octokit) => octokit.rest.apps.getAuthenticated())
+        // Under a deadline like every other call: a hung lookup must not hang the review.
+        .then((octokit) => withRequestTimeout(octokit).rest.apps.getAuthenticated())
         .then(({ data }) => `${data?.slug}[bot]`);
       // A failed lookup is retried on the next event rather than cached.
       login.catch(() => {

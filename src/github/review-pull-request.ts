@@ -12,7 +12,7 @@ import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } fr
 import { planReview } from "../report/review-comments.js";
 import { ruleById, ruleDocsUrl } from "../rules/index.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
-import { type BlobCache, fetchFiles } from "./contents.js";
+import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey } from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
 import { repositoryContext } from "./repository-context.js";
@@ -49,24 +49,53 @@ async function mergeBase(octokit: Octokit, pr: PullRequestRef): Promise<string> 
   return data.merge_base_commit.sha;
 }
 
-/** Base and head contents of the changed manifests (renamed files: the base from the old path). */
-async function changedContents(octokit: Octokit, pr: PullRequestRef, files: PullFile[], blobs: BlobCache) {
-  const basePaths = files
+/** The files one review reads: changed manifests on both sides, and the repository around them. */
+interface Inputs {
+  base: Map<string, Uint8Array | string>;
+  head: Map<string, Uint8Array | string>;
+  /** Set when repository-wide rules could see only the changed files. */
+  note?: string;
+}
+
+/**
+ * Base versions at the merge base (renamed files: from the old path), head versions at the head,
+ * and the unchanged manifests of the head tree as context, all read in shared batches.
+ */
+async function readInputs(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  files: PullFile[],
+  policy: Policy,
+  blobs: BlobCache,
+) {
+  const changed = new Set(files.flatMap((f) => [f.filename, f.previousFilename ?? f.filename]));
+  const [baseSha, context] = await Promise.all([
+    mergeBase(octokit, pr),
+    repositoryContext(octokit, pr, changed, policy),
+  ]);
+  const baseLookups: BlobLookup[] = files
     .filter((f) => f.status !== "added" && f.status !== "copied")
-    .map((f) => f.previousFilename ?? f.filename);
-  const headFiles = files.filter((f) => f.status !== "removed");
-  const known = new Map(headFiles.flatMap((f) => (f.sha ? [[f.filename, f.sha] as const] : [])));
-  const baseSha = await mergeBase(octokit, pr);
-  const base = await fetchFiles(octokit, pr, baseSha, basePaths, blobs);
-  const head = await fetchFiles(
-    octokit,
-    pr,
-    pr.headSha,
-    headFiles.map((f) => f.filename),
-    blobs,
-    known,
-  );
-  return { base, head };
+    .map((f) => ({ sha: baseSha, path: f.previousFilename ?? f.filename }));
+  const headLookups: BlobLookup[] = files
+    .filter((f) => f.status !== "removed")
+    .map((f) => ({ sha: pr.headSha, path: f.filename, oid: f.sha }));
+  const contextLookups: BlobLookup[] =
+    context.kind === "complete"
+      ? [...context.blobs].map(([path, oid]) => ({ sha: pr.headSha, path, oid }))
+      : [];
+  const contents = await fetchBlobs(octokit, pr, [...baseLookups, ...headLookups, ...contextLookups], blobs);
+  const read = (lookups: BlobLookup[]) =>
+    new Map(lookups.map((l) => [l.path, contents.get(lookupKey(l.sha, l.path)) ?? ""]));
+  const inputs: Inputs = { base: read(baseLookups), head: read(headLookups) };
+  // Unchanged files are the same on both sides: the engine reads them as context only.
+  for (const [path, content] of read(contextLookups)) {
+    inputs.base.set(path, content);
+    inputs.head.set(path, content);
+  }
+  if (context.kind === "partial") {
+    inputs.note = `Repository-wide rules (NetworkPolicy coverage) saw only the changed files: ${context.reason}.`;
+  }
+  return inputs;
 }
 
 async function publishReview(
@@ -127,20 +156,8 @@ async function evaluate(context: Context, pr: PullRequestRef, state: AppState): 
     );
   }
 
-  const { base, head } = await changedContents(octokit, pr, manifests, state.blobs);
-  const changed = new Set(manifests.flatMap((f) => [f.filename, f.previousFilename ?? f.filename]));
-  const context_ = await repositoryContext(octokit, pr, changed, policy, state.blobs);
-  let note: string | undefined;
-  if (context_.kind === "complete") {
-    // Unchanged files are the same on both sides: the engine reads them as context only.
-    for (const [path, content] of context_.files) {
-      base.set(path, content);
-      head.set(path, content);
-    }
-  } else {
-    note = `Repository-wide rules (NetworkPolicy coverage) saw only the changed files: ${context_.reason}.`;
-  }
-
+  const { base, head, note: contextNote } = await readInputs(octokit, pr, manifests, policy, state.blobs);
+  let note = contextNote;
   const result = review({ base, head, policy, cache: state.parses });
   try {
     await publishReview(context, pr, manifests, result, state);

@@ -18,6 +18,12 @@ export class RequestTimeoutError extends Error {
   }
 }
 
+/** The path of a request, without host (a GitHub Enterprise host is internal) or query. */
+function routeOf(url: string): string {
+  const path = new URL(url, "http://github.invalid").pathname;
+  return decodeURIComponent(path).replace(/^\/api\/v3(?=\/)/, "");
+}
+
 export function withRequestTimeout(octokit: Octokit, ms: number = requestTimeoutMs()): Octokit {
   octokit.hook.wrap("request", async (request, options) => {
     const signal = AbortSignal.timeout(ms);
@@ -26,7 +32,7 @@ export function withRequestTimeout(octokit: Octokit, ms: number = requestTimeout
     try {
       return await request(options);
     } catch (error) {
-      if (signal.aborted) throw new RequestTimeoutError(`${options.method} ${options.url}`, ms);
+      if (signal.aborted) throw new RequestTimeoutError(`${options.method} ${routeOf(options.url)}`, ms);
       throw error;
     }
   });
