@@ -7,7 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { SEVERITIES, type Severity } from "../engine/types.js";
 import { RULES } from "../rules/index.js";
 import type { ParamSpec, ParamValues, Rule } from "../rules/types.js";
-import type { Limits, Policy, RuleSettings } from "./types.js";
+import { type Limits, PERMISSIONS, type Permission, type Policy, type RuleSettings } from "./types.js";
 
 export class PolicyError extends Error {
   constructor(readonly problems: string[]) {
@@ -80,6 +80,14 @@ export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
     manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] },
     limits: { ...DEFAULT_LIMITS },
     rules: ruleSettings,
+    approvals: {
+      minPermission: "write",
+      teams: [],
+      users: [],
+      allowAuthor: false,
+      quorum: { severity: "critical", approvers: 1 },
+      resetOnPush: false,
+    },
   };
 }
 
@@ -188,7 +196,71 @@ function applyLimits(policy: Policy, data: unknown, path: string, problems: stri
   }
 }
 
-const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules"];
+const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+
+function applyQuorum(policy: Policy, data: unknown, path: string, problems: string[]) {
+  if (!isRecord(data)) {
+    problems.push(`${path}: must be a mapping with severity and approvers`);
+    return;
+  }
+  for (const [field, value] of Object.entries(data)) {
+    if (field === "severity") {
+      if (isSeverity(value)) policy.approvals.quorum.severity = value;
+      else problems.push(`${path}.severity: must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`);
+    } else if (field === "approvers") {
+      if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 10) {
+        policy.approvals.quorum.approvers = value;
+      } else problems.push(`${path}.approvers: must be a whole number from 1 to 10; got ${describe(value)}`);
+    } else problems.push(`${path}.${field}: unknown setting (expected severity or approvers)`);
+  }
+}
+
+function applyNames(
+  value: unknown,
+  pattern: RegExp,
+  what: string,
+  where: string,
+  problems: string[],
+): string[] | undefined {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    problems.push(`${where}: must be a list of ${what}`);
+    return undefined;
+  }
+  const bad = value.filter((v) => !pattern.test(v));
+  if (bad.length > 0) problems.push(`${where}: not ${what}: ${bad.map((b) => describe(b)).join(", ")}`);
+  return bad.length > 0 ? undefined : value;
+}
+
+function applyApprovals(policy: Policy, data: unknown, path: string, problems: string[]) {
+  if (!isRecord(data)) {
+    problems.push(`${path}: must be a mapping`);
+    return;
+  }
+  const approvals = policy.approvals;
+  for (const [field, value] of Object.entries(data)) {
+    const where = `${path}.${field}`;
+    if (field === "minPermission") {
+      if ((PERMISSIONS as readonly unknown[]).includes(value)) approvals.minPermission = value as Permission;
+      else problems.push(`${where}: must be one of ${PERMISSIONS.join(", ")}; got ${describe(value)}`);
+    } else if (field === "teams") {
+      const teams = applyNames(value, TEAM, "teams written org/team-slug", where, problems);
+      if (teams) approvals.teams = teams;
+    } else if (field === "users") {
+      const users = applyNames(value, LOGIN, "GitHub logins", where, problems);
+      if (users) approvals.users = users;
+    } else if (field === "allowAuthor" || field === "resetOnPush") {
+      if (typeof value === "boolean") approvals[field] = value;
+      else problems.push(`${where}: must be true or false`);
+    } else if (field === "quorum") applyQuorum(policy, value, where, problems);
+    else {
+      const known = ["minPermission", "teams", "users", "allowAuthor", "quorum", "resetOnPush"];
+      problems.push(`${where}: unknown setting${suggest(field, known)}`);
+    }
+  }
+}
+
+const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules", "approvals"];
 
 /** Applies one layer onto the policy in place, collecting problems. */
 function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], problems: string[]) {
@@ -209,6 +281,7 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
     } else if (field === "manifests") applyManifests(policy, value, where, problems);
     else if (field === "limits") applyLimits(policy, value, where, problems);
     else if (field === "rules") applyRules(policy, value, where, rules, problems);
+    else if (field === "approvals") applyApprovals(policy, value, where, problems);
     else problems.push(`${where}: unknown setting${suggest(field, TOP_LEVEL)}`);
   }
 }

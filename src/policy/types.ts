@@ -28,6 +28,26 @@ export interface RuleSettings {
   params: ParamValues;
 }
 
+/** Repository roles, weakest first, as GitHub's collaborator-permission endpoint names them. */
+export const PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Who may accept a risk with /approve-risk, and how many must. */
+export interface ApprovalSettings {
+  /** A collaborator with at least this role may approve; "none": the role alone never suffices. */
+  minPermission: Permission;
+  /** "org/team-slug": active members may approve. */
+  teams: string[];
+  /** Logins that may approve. */
+  users: string[];
+  /** Whether the pull request's author may approve its own risks. */
+  allowAuthor: boolean;
+  /** Findings at or above `severity` need `approvers` distinct approvers (others need one). */
+  quorum: { severity: Severity; approvers: number };
+  /** Whether any new commit voids the approvals given before it. */
+  resetOnPush: boolean;
+}
+
 /** The effective policy: the default pack with the repository's config applied. Validated. */
 export interface Policy {
   /** Findings at or above this severity fail the review. */
@@ -38,4 +58,5 @@ export interface Policy {
   manifests: { include: string[]; exclude: string[] };
   limits: Limits;
   rules: Record<string, RuleSettings>;
+  approvals: ApprovalSettings;
 }

@@ -97,4 +97,30 @@ describe("policy", () => {
     ]);
     expect(policy.failOn).toBe("critical");
   });
+
+  it("configures who may approve, and explains bad approval settings", () => {
+    const policy = loadPolicy({
+      source: "cfg",
+      text: "approvals:\n  minPermission: maintain\n  teams: [acme/platform]\n  users: [octocat]\n  quorum: {severity: high, approvers: 2}\n",
+    });
+    expect(policy.approvals).toEqual({
+      minPermission: "maintain",
+      teams: ["acme/platform"],
+      users: ["octocat"],
+      allowAuthor: false,
+      quorum: { severity: "high", approvers: 2 },
+      resetOnPush: false,
+    });
+    expect(
+      problemsOf(
+        "approvals:\n  minPermission: owner\n  teams: [platform]\n  users: ['bad login!']\n  quorum: {approvers: 0}\n  allowauthor: true\n",
+      ),
+    ).toEqual([
+      '.github/kubedelta.yml: approvals.minPermission: must be one of none, read, triage, write, maintain, admin; got "owner"',
+      '.github/kubedelta.yml: approvals.teams: not teams written org/team-slug: "platform"',
+      '.github/kubedelta.yml: approvals.users: not GitHub logins: "bad login!"',
+      ".github/kubedelta.yml: approvals.quorum.approvers: must be a whole number from 1 to 10; got 0",
+      ".github/kubedelta.yml: approvals.allowauthor: unknown setting (did you mean allowAuthor?)",
+    ]);
+  });
 });
