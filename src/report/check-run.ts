@@ -8,7 +8,6 @@ import {
   type Finding,
   type InputError,
   type ReviewResult,
-  reviewPassed,
   type Severity,
   severityRank,
 } from "../engine/types.js";
@@ -47,6 +46,8 @@ export interface CheckRunOptions {
   headFiles: ReadonlySet<string>;
   /** An extra line for the top of the summary; plain text, escaped like everything else. */
   note?: string;
+  /** Risks accepted with /approve-risk: they stop blocking, and the summary says who approved. */
+  approvals?: { approved: ReadonlySet<string>; markdown: string };
 }
 
 /** GitHub accepts at most this many annotations per create/update request. */
@@ -81,6 +82,7 @@ export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): 
         "files; the table below lists the findings.",
     );
   }
+  if (options.approvals?.markdown) notes.push(options.approvals.markdown);
   const prefix = notes.map((line) => `${line}\n\n`).join("");
   const markdown = toMarkdown(result, {
     rules: options.rules,
@@ -88,9 +90,11 @@ export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): 
     maxLength: Math.max(0, GITHUB_SUMMARY_LIMIT - prefix.length),
   });
 
+  const approved = options.approvals?.approved ?? new Set<string>();
+  const open = blockingFindings(result).filter((f) => !approved.has(f.fingerprint));
   return {
-    conclusion: reviewPassed(result) ? "success" : "failure",
-    title: clipChars(resultTitle(result), TITLE_MAX),
+    conclusion: result.errors.length === 0 && open.length === 0 ? "success" : "failure",
+    title: clipChars(resultTitle(result, approved), TITLE_MAX),
     summary: clipChars(prefix + markdown, GITHUB_SUMMARY_LIMIT),
     annotationBatches: chunk(shown, ANNOTATIONS_PER_REQUEST),
   };
@@ -133,11 +137,16 @@ export function errorOutput(what: string): CheckRunOutput {
 }
 
 /** "2 blocking risks (1 critical, 1 high)", "Input errors in 1 file", "No risky changes". */
-function resultTitle(result: ReviewResult): string {
-  const blocking = blockingFindings(result);
+function resultTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
+  const all = blockingFindings(result);
+  const blocking = all.filter((f) => !approved.has(f.fingerprint));
+  const accepted = all.length - blocking.length;
   const parts: string[] = [];
   if (blocking.length > 0) {
-    parts.push(`${plural(blocking.length, "blocking risk")} (${severityBreakdown(blocking)})`);
+    const also = accepted > 0 ? `; ${accepted} approved` : "";
+    parts.push(`${plural(blocking.length, "blocking risk")} (${severityBreakdown(blocking)})${also}`);
+  } else if (accepted > 0) {
+    parts.push(`${accepted === 1 ? "The blocking risk" : `All ${accepted} blocking risks`} approved`);
   }
   if (result.errors.length > 0) {
     // Files, not errors: one broken file can report many errors, and the fix is per file.

@@ -344,3 +344,42 @@ describe("errorOutput", () => {
     expect(errorOutput("x".repeat(1_000_000)).summary.length).toBeLessThanOrEqual(GITHUB_SUMMARY_LIMIT);
   });
 });
+
+describe("approved risks", () => {
+  it("stop blocking, and the title and summary say so", async () => {
+    const { checkRunOutput } = await import("../../src/report/check-run.js");
+    const { result, finding } = await import("./fixtures.js");
+    const high = finding({ severity: "high", fingerprint: "aaaaaaaaaaaaaaaa" });
+    const critical = finding({ severity: "critical", fingerprint: "bbbbbbbbbbbbbbbb" });
+    const base = {
+      rules: () => undefined,
+      docsUrl: (id: string) => `https://docs/${id}`,
+      headFiles: new Set([high.file]),
+    };
+    const review = result({ findings: [high, critical] });
+
+    const partly = checkRunOutput(review, {
+      ...base,
+      approvals: { approved: new Set([high.fingerprint]), markdown: "### Approvals\n\none" },
+    });
+    expect(partly.conclusion).toBe("failure");
+    expect(partly.title).toBe("1 blocking risk (1 critical); 1 approved");
+    expect(partly.summary).toMatch(/^### Approvals\n\none\n\n/);
+
+    const all = checkRunOutput(review, {
+      ...base,
+      approvals: { approved: new Set([high.fingerprint, critical.fingerprint]), markdown: "" },
+    });
+    expect(all.conclusion).toBe("success");
+    expect(all.title).toBe("All 2 blocking risks approved");
+
+    const broken = checkRunOutput(
+      result({ findings: [high], errors: [{ file: "x.yaml", message: "bad" }] }),
+      {
+        ...base,
+        approvals: { approved: new Set([high.fingerprint]), markdown: "" },
+      },
+    );
+    expect(broken.conclusion).toBe("failure");
+  });
+});
