@@ -27,11 +27,19 @@ interface PullRequestPayload {
   number: number;
   base: { sha: string };
   head: { sha: string };
+  user: { login: string } | null;
 }
 
 function refOf(context: Context, pull: PullRequestPayload): PullRequestRef {
   const { owner, repo } = context.repo();
-  return { owner, repo, number: pull.number, baseSha: pull.base.sha, headSha: pull.head.sha };
+  return {
+    owner,
+    repo,
+    number: pull.number,
+    baseSha: pull.base.sha,
+    headSha: pull.head.sha,
+    author: pull.user?.login ?? "",
+  };
 }
 
 async function pullRequestRef(context: Context, octokit: Octokit, number: number): Promise<PullRequestRef> {

@@ -14,4 +14,6 @@ export interface PullRequestRef extends RepoRef {
   number: number;
   baseSha: string;
   headSha: string;
+  /** Login of the pull request's author (who may not approve its own risks by default). */
+  author: string;
 }

@@ -221,7 +221,7 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
     .get(`${repoPath}/pulls/2`)
     .reply(function (uri, body) {
       record("GET").call(this, uri, body);
-      return [200, { number: 2, base: { sha: BASE_SHA }, head: { sha: HEAD_SHA } }];
+      return [200, { number: 2, base: { sha: BASE_SHA }, head: { sha: HEAD_SHA }, user: { login: "Codertocat" } }];
     })
     .persist();
   api
