@@ -189,7 +189,8 @@ const isCompletion = (r: RecordedRequest) =>
 /**
  * What the design allows one review to cost: file-list pages, content batches per side, config
  * (repository and organisation), merge base, tree, context batches, check run create + complete,
- * extra annotation batches, the two listings of existing threads, and one review.
+ * extra annotation batches, the approvals in the conversation, the two listings of existing
+ * threads, and one review.
  */
 function budgetFor(repo: FakeRepo, annotations: number): number {
   const n = repo.files.length;
@@ -197,7 +198,7 @@ function budgetFor(repo: FakeRepo, annotations: number): number {
   const pages = Math.max(1, Math.ceil(n / 100));
   const fetches = 2 * Math.ceil(n / 50);
   const annotationBatches = Math.max(0, Math.ceil(annotations / 50) - 1);
-  return pages + fetches + 2 + 1 + 1 + Math.ceil(contextFiles / 50) + 2 + annotationBatches + 2 + 1;
+  return pages + fetches + 2 + 1 + 1 + Math.ceil(contextFiles / 50) + 2 + annotationBatches + 1 + 2 + 1;
 }
 
 /** Longer than the throttle's spacing of writes (1 s; 3 s for notifying ones). */

@@ -2,12 +2,13 @@
 // handlers hold no logic of their own (see github/review-pull-request.ts).
 
 import type { Context, Probot } from "probot";
+import { parseCommands } from "./approvals/commands.js";
 import { ParseCache } from "./engine/parse-cache.js";
 import { BlobCache } from "./github/contents.js";
 import { type AppState, reviewPullRequest } from "./github/review-pull-request.js";
 import { withRequestTimeout } from "./github/timeouts.js";
 import type { Octokit, PullRequestRef } from "./github/types.js";
-import { CHECK_NAME } from "./report/check-run.js";
+import { APPROVE_ACTION, CHECK_NAME } from "./report/check-run.js";
 
 const PULL_REQUEST_EVENTS: (
   | "pull_request.opened"
@@ -77,8 +78,59 @@ export function createState(app: Probot): AppState {
   };
 }
 
+/** The PR an issue comment belongs to, or undefined for comments on plain issues. */
+function commentedPullRequest(payload: {
+  issue: { number: number; pull_request?: unknown };
+}): number | undefined {
+  return payload.issue.pull_request ? payload.issue.number : undefined;
+}
+
 export default function kubedelta(app: Probot): void {
   const state = createState(app);
+
+  app.on("issue_comment.created", async (context) => {
+    const number = commentedPullRequest(context.payload);
+    const { comment } = context.payload;
+    if (number === undefined || !comment.user || comment.user.login === (await state.botLogin())) return;
+    const commands = parseCommands(comment.body ?? "");
+    if (commands.length === 0) return;
+    const pr = await pullRequestRef(context, context.octokit, number);
+    const approver = { login: comment.user.login, type: comment.user.type ?? "User" };
+    const command = { commentId: comment.id, approver, commands, at: comment.created_at };
+    await reviewPullRequest(context, pr, state, { command, publish: false });
+  });
+
+  // An edited or deleted command, or a tampered acknowledgement, changes which approvals count.
+  app.on(["issue_comment.edited", "issue_comment.deleted"], async (context) => {
+    const number = commentedPullRequest(context.payload);
+    if (number === undefined) return;
+    const { comment } = context.payload;
+    const before = "changes" in context.payload ? (context.payload.changes?.body?.from ?? "") : "";
+    const relevant =
+      comment.user?.login === (await state.botLogin()) ||
+      parseCommands(comment.body ?? "").length > 0 ||
+      parseCommands(before).length > 0;
+    if (!relevant) return;
+    await reviewPullRequest(context, await pullRequestRef(context, context.octokit, number), state, {
+      publish: false,
+    });
+  });
+
+  app.on("check_run.requested_action", async (context) => {
+    const { check_run: run, requested_action: action, sender } = context.payload;
+    if (run.name !== CHECK_NAME || action?.identifier !== APPROVE_ACTION.identifier) return;
+    const number = pullNumberOf(run.pull_requests, run.external_id);
+    if (number === undefined) return;
+    const pr = await pullRequestRef(context, context.octokit, number);
+    const approver = { login: sender.login, type: sender.type ?? "User" };
+    const command = {
+      commentId: 0,
+      approver,
+      commands: [{ kind: "approve" as const, ids: [] }],
+      at: new Date().toISOString(),
+    };
+    await reviewPullRequest(context, pr, state, { command, publish: false });
+  });
 
   app.on(PULL_REQUEST_EVENTS, async (context) => {
     const { payload } = context;

@@ -43,7 +43,11 @@ function edited(comment: ConversationComment): boolean {
  * anyone), and answering a command comment that still exists unedited and was written by the
  * approver named in the acknowledgement.
  */
-export async function acknowledgements(octokit: Octokit, pr: PullRequestRef, botLogin: string): Promise<Acknowledgement[]> {
+export async function acknowledgements(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  botLogin: string,
+): Promise<Acknowledgement[]> {
   const comments: ConversationComment[] = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: pr.owner,
     repo: pr.repo,
@@ -71,7 +75,12 @@ async function reply(octokit: Octokit, pr: PullRequestRef, body: string) {
 
 async function react(octokit: Octokit, pr: PullRequestRef, commentId: number, content: "+1" | "confused") {
   if (commentId <= 0) return;
-  await octokit.rest.reactions.createForIssueComment({ owner: pr.owner, repo: pr.repo, comment_id: commentId, content });
+  await octokit.rest.reactions.createForIssueComment({
+    owner: pr.owner,
+    repo: pr.repo,
+    comment_id: commentId,
+    content,
+  });
 }
 
 /**
@@ -102,13 +111,19 @@ export async function answerCommands(
       continue;
     }
     const login = event.approver.login;
-    const base = { approver: login, reason: command.reason, commandId: event.commentId, at: event.at, headSha: pr.headSha };
+    const base = {
+      approver: login,
+      reason: command.reason,
+      commandId: event.commentId,
+      at: event.at,
+      headSha: pr.headSha,
+    };
     let ack: Acknowledgement;
     if (command.kind === "cancel") {
       ack = { ...base, kind: "cancel", fingerprints: [] };
     } else {
       const state = approvalState([...known, ...written], result.findings, policy.approvals);
-      const targets = targetsOf(command, blockingFindings(result), state, login);
+      const targets = targetsOf(command, blockingFindings(result), state, login, result.findings);
       if ("refusal" in targets) {
         await refuse(targets.refusal);
         continue;
@@ -124,9 +139,17 @@ export async function answerCommands(
 }
 
 /** What the check run shows and applies: the approvals that count for this head. */
-export function appliedApprovals(result: ReviewResult, policy: Policy, acks: readonly Acknowledgement[], headSha: string) {
+export function appliedApprovals(
+  result: ReviewResult,
+  policy: Policy,
+  acks: readonly Acknowledgement[],
+  headSha: string,
+) {
   // With resetOnPush, only approvals given for this very commit count.
   const counted = policy.approvals.resetOnPush ? acks.filter((a) => a.headSha === headSha) : [...acks];
   const state = approvalState(counted, result.findings, policy.approvals);
-  return { approved: state.approved, markdown: counted.length > 0 ? approvalsSummary(state, result.findings) : "" };
+  return {
+    approved: state.approved,
+    markdown: counted.length > 0 ? approvalsSummary(state, result.findings) : "",
+  };
 }

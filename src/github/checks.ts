@@ -32,6 +32,7 @@ export async function completeCheckRun(
     status: "completed",
     conclusion: output.conclusion,
     output: { title: output.title, summary: output.summary, ...text, annotations: first },
+    ...(output.actions ? { actions: output.actions } : {}),
   });
   for (const annotations of rest) {
     await octokit.rest.checks.update({

@@ -11,6 +11,7 @@ import type { Policy } from "../policy/types.js";
 import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } from "../report/check-run.js";
 import { planReview } from "../report/review-comments.js";
 import { ruleById, ruleDocsUrl } from "../rules/index.js";
+import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
 import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey } from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
@@ -130,7 +131,19 @@ async function publishReview(
   }
 }
 
-async function evaluate(context: Context, pr: PullRequestRef, state: AppState): Promise<CheckRunOutput> {
+/** What started the review, beyond a push: an /approve-risk command, and whether to comment. */
+export interface ReviewOptions {
+  command?: CommandEvent;
+  /** Post the inline review (default). Approval events only re-judge the check. */
+  publish?: boolean;
+}
+
+async function evaluate(
+  context: Context,
+  pr: PullRequestRef,
+  state: AppState,
+  options: ReviewOptions,
+): Promise<CheckRunOutput> {
   const octokit = context.octokit;
   let policy: Policy;
   try {
@@ -159,6 +172,15 @@ async function evaluate(context: Context, pr: PullRequestRef, state: AppState): 
   const { base, head, note: contextNote } = await readInputs(octokit, pr, manifests, policy, state.blobs);
   let note = contextNote;
   const result = review({ base, head, policy, cache: state.parses });
+  // Approvals live in the conversation; reading them is part of the verdict, so failing to read
+  // them fails the check (closed) like any other read.
+  const known = await acknowledgements(octokit, pr, await state.botLogin());
+  const fresh = options.command
+    ? await answerCommands(octokit, pr, result, policy, known, options.command)
+    : [];
+  const approvals = appliedApprovals(result, policy, [...known, ...fresh], pr.headSha);
+  const output = { rules: ruleById, docsUrl: ruleDocsUrl, headFiles: new Set(head.keys()), approvals };
+  if (options.publish === false) return checkRunOutput(result, { ...output, note });
   try {
     await publishReview(context, pr, manifests, result, state);
   } catch (error) {
@@ -169,12 +191,7 @@ async function evaluate(context: Context, pr: PullRequestRef, state: AppState): 
       .filter(Boolean)
       .join(" ");
   }
-  return checkRunOutput(result, {
-    rules: ruleById,
-    docsUrl: ruleDocsUrl,
-    headFiles: new Set(head.keys()),
-    note,
-  });
+  return checkRunOutput(result, { ...output, note });
 }
 
 function describe(error: unknown): string {
@@ -188,13 +205,14 @@ export async function reviewPullRequest(
   context: Context,
   pr: PullRequestRef,
   state: AppState,
+  options: ReviewOptions = {},
 ): Promise<void> {
   // Every GitHub call of this review gets a deadline (the evaluation uses context.octokit too).
   const octokit = withRequestTimeout(context.octokit);
   const checkRunId = await startCheckRun(octokit, pr);
   let output: CheckRunOutput;
   try {
-    output = await evaluate(context, pr, state);
+    output = await evaluate(context, pr, state, options);
   } catch (error) {
     if (!(error instanceof ReviewStopped)) context.log.error({ err: error }, "review failed");
     output = errorOutput(describe(error));

@@ -37,7 +37,22 @@ export interface CheckRunOutput {
   text?: string;
   /** Annotations in requests of at most ANNOTATIONS_PER_REQUEST, most severe first. */
   annotationBatches: Annotation[][];
+  /** Buttons on the check run (GitHub allows three). */
+  actions?: CheckRunAction[];
 }
+
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
+}
+
+/** The button that does what `/approve-risk` does, for the person who presses it. */
+export const APPROVE_ACTION: CheckRunAction = {
+  label: "Approve risks",
+  description: "Accept the blocking risks (if allowed)",
+  identifier: "approve-risks",
+};
 
 export interface CheckRunOptions {
   rules: (id: string) => RuleMeta | undefined;
@@ -94,6 +109,7 @@ export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): 
   const open = blockingFindings(result).filter((f) => !approved.has(f.fingerprint));
   return {
     conclusion: result.errors.length === 0 && open.length === 0 ? "success" : "failure",
+    ...(open.length > 0 ? { actions: [APPROVE_ACTION] } : {}),
     title: clipChars(resultTitle(result, approved), TITLE_MAX),
     summary: clipChars(prefix + markdown, GITHUB_SUMMARY_LIMIT),
     annotationBatches: chunk(shown, ANNOTATIONS_PER_REQUEST),

@@ -74,6 +74,8 @@ export interface FakeRepo {
   config?: string;
   existingComments?: { user: string; body: string }[];
   existingReviews?: { user: string; body: string }[];
+  /** Comments in the pull request's conversation (commands, acknowledgements), ids from 101. */
+  conversation?: { user: string; body: string; edited?: boolean; type?: string }[];
   /** Review threads, each started by the existing comment with that (1-based) id. */
   threads?: { id: string; isResolved: boolean; firstCommentId: number }[];
   /** HTTP status for the first createReview (422 to test the fallback). */
@@ -221,7 +223,10 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
     .get(`${repoPath}/pulls/2`)
     .reply(function (uri, body) {
       record("GET").call(this, uri, body);
-      return [200, { number: 2, base: { sha: BASE_SHA }, head: { sha: HEAD_SHA }, user: { login: "Codertocat" } }];
+      return [
+        200,
+        { number: 2, base: { sha: BASE_SHA }, head: { sha: HEAD_SHA }, user: { login: "Codertocat" } },
+      ];
     })
     .persist();
   api
@@ -258,6 +263,34 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
         200,
         (fake.existingReviews ?? []).map((r, i) => ({ id: i + 1, user: { login: r.user }, body: r.body })),
       ];
+    })
+    .persist();
+  const conversation = (fake.conversation ?? []).map((c, i) => ({
+    id: 101 + i,
+    user: { login: c.user, type: c.type ?? (c.user.endsWith("[bot]") ? "Bot" : "User") },
+    body: c.body,
+    created_at: "2026-11-20T10:00:00Z",
+    updated_at: c.edited ? "2026-11-20T11:00:00Z" : "2026-11-20T10:00:00Z",
+  }));
+  api
+    .get(new RegExp(`^${repoPath}/issues/2/comments`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      return [200, conversation];
+    })
+    .persist();
+  api
+    .post(`${repoPath}/issues/2/comments`)
+    .reply(function (uri, body) {
+      record("POST").call(this, uri, body);
+      return [201, { id: 900 }];
+    })
+    .persist();
+  api
+    .post(new RegExp(`^${repoPath}/issues/comments/\\d+/reactions`))
+    .reply(function (uri, body) {
+      record("POST").call(this, uri, body);
+      return [201, { id: 1 }];
     })
     .persist();
   let reviews = 0;

@@ -52,6 +52,7 @@ describe("pull_request events", () => {
       `GET /repos/Codertocat/Hello-World/compare/f95f852bd8fca8fcc58a9a2d6c842781e32a215e...${HEAD_SHA}`,
       `GET /repos/Codertocat/Hello-World/git/trees/${HEAD_SHA}`,
       "POST /graphql",
+      "GET /repos/Codertocat/Hello-World/issues/2/comments",
       "GET /repos/Codertocat/Hello-World/pulls/2/comments",
       "GET /repos/Codertocat/Hello-World/pulls/2/reviews",
       "POST /repos/Codertocat/Hello-World/pulls/2/reviews",

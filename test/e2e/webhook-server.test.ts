@@ -84,6 +84,7 @@ describe("signed pull_request.opened over HTTP", () => {
       "compare",
       "tree",
       "graphql",
+      "conversation",
       "comments",
       "reviews",
       "createReview",

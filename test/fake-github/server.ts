@@ -47,6 +47,9 @@ export type Route =
   | "comments"
   | "reviews"
   | "createReview"
+  | "conversation"
+  | "createComment"
+  | "reaction"
   | "unknown";
 
 export interface FakeFile {
@@ -80,6 +83,8 @@ export interface FakeRepo {
   orgConfig?: string;
   existingComments?: { user: string; body: string }[];
   existingReviews?: { user: string; body: string }[];
+  /** The pull request's conversation (commands, acknowledgements). */
+  conversation?: { user: string; body: string }[];
   /** HTTP status for the first createReview (422 to test the fallback), as in harness.ts. */
   reviewStatus?: number;
   failures?: Partial<Record<Route, Failure>>;
@@ -186,6 +191,7 @@ export class FakeGitHub {
   private hung = new Set<ServerResponse>();
   private waiters: Waiter[] = [];
   private postedComments: Thread[] = [];
+  private conversationComments: Record<string, unknown>[] = [];
   private postedReviews: Thread[] = [];
   private checkRuns = new Map<number, Record<string, unknown>>();
   private nextCheckRunId = CHECK_RUN_ID;
@@ -232,6 +238,7 @@ export class FakeGitHub {
     this.requests.length = 0;
     this.failed.clear();
     this.postedComments = [];
+    this.conversationComments = [];
     this.postedReviews = [];
     this.checkRuns.clear();
     this.nextCheckRunId = CHECK_RUN_ID;
@@ -363,6 +370,12 @@ export class FakeGitHub {
         return this.page(url, [...this.existing("existingReviews"), ...this.postedReviews]);
       case "createReview":
         return this.createReview(request.body as Record<string, unknown>);
+      case "conversation":
+        return this.page(url, [...this.existingConversation(), ...this.conversationComments]);
+      case "createComment":
+        return this.createComment(request.body as Record<string, unknown>);
+      case "reaction":
+        return json(201, { id: 1, content: (request.body as { content?: string }).content });
       default:
         return NOT_FOUND;
     }
@@ -393,6 +406,7 @@ export class FakeGitHub {
     return {
       number: PULL_NUMBER,
       state: "open",
+      user: { login: OWNER, type: "User" },
       base: { sha: BASE_SHA, ref: "main", repo: { name: REPO, owner: { login: OWNER } } },
       head: { sha: HEAD_SHA, ref: "feature", repo: { name: REPO, owner: { login: OWNER } } },
     };
@@ -521,6 +535,31 @@ export class FakeGitHub {
     return undefined;
   }
 
+  private existingConversation(): Record<string, unknown>[] {
+    const at = "2026-11-20T10:00:00Z";
+    return (this.index.repo.conversation ?? []).map((c, i) => ({
+      id: 3000 + i,
+      user: { login: c.user, type: c.user.endsWith("[bot]") ? "Bot" : "User" },
+      body: c.body,
+      created_at: at,
+      updated_at: at,
+    }));
+  }
+
+  /** A reply in the conversation; GitHub lists it back on the next read. */
+  private createComment(body: Record<string, unknown>): Answer {
+    const at = new Date().toISOString();
+    const comment = {
+      id: 6000 + this.conversationComments.length,
+      user: { login: "kubedelta[bot]", type: "Bot" },
+      body: body.body,
+      created_at: at,
+      updated_at: at,
+    };
+    this.conversationComments.push(comment);
+    return json(201, comment);
+  }
+
   private existing(key: "existingComments" | "existingReviews"): Thread[] {
     return (this.index.repo[key] ?? []).map((c, i) => ({
       id: i + 1,
@@ -567,6 +606,9 @@ export function routeOf(method: string, path: string): Route {
     ["GET", new RegExp(`^${pull}/comments$`), "comments"],
     ["GET", new RegExp(`^${pull}/reviews$`), "reviews"],
     ["POST", new RegExp(`^${pull}/reviews$`), "createReview"],
+    ["GET", new RegExp(`^/issues/${PULL_NUMBER}/comments$`), "conversation"],
+    ["POST", new RegExp(`^/issues/${PULL_NUMBER}/comments$`), "createComment"],
+    ["POST", /^\/issues\/comments\/\d+\/reactions$/, "reaction"],
     ["GET", /^\/compare\/.+$/, "compare"],
     ["GET", /^\/git\/trees\/[0-9a-f]+$/, "tree"],
     ["GET", /^\/git\/blobs\/[0-9a-f]+$/, "blob"],
