@@ -74,6 +74,10 @@ export interface FakeRepo {
   config?: string;
   existingComments?: { user: string; body: string }[];
   existingReviews?: { user: string; body: string }[];
+  /** Repository roles by login (absent: not a collaborator, 404). */
+  roles?: Record<string, string>;
+  /** "org/team" → active members. */
+  teams?: Record<string, string[]>;
   /** Comments in the pull request's conversation (commands, acknowledgements), ids from 101. */
   conversation?: { user: string; body: string; edited?: boolean; type?: string }[];
   /** Review threads, each started by the existing comment with that (1-based) id. */
@@ -293,6 +297,28 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       return [201, { id: 1 }];
     })
     .persist();
+  api
+    .get(new RegExp(`^${repoPath}/collaborators/[^/]+/permission`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      const login = decodeURIComponent(uri.split("/")[5]);
+      const role = fake.roles?.[login];
+      if (!role) return [404, { message: "Not Found" }];
+      const legacy = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+      return [200, { permission: legacy, role_name: role, user: { login } }];
+    })
+    .persist();
+  api
+    .get(/^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+/)
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      const [, , org, , team, , login] = uri.split("/");
+      const members = fake.teams?.[`${org}/${team}`] ?? [];
+      return members.includes(decodeURIComponent(login))
+        ? [200, { state: "active", role: "member" }]
+        : [404, { message: "Not Found" }];
+    })
+    .persist();
   let reviews = 0;
   api
     .post(`${repoPath}/pulls/2/reviews`)
@@ -320,4 +346,25 @@ export function pullRequestEvent(action = "opened"): { id: string; name: "pull_r
   pull.base.sha = BASE_SHA;
   pull.head.sha = HEAD_SHA;
   return { id: "delivery-1", name: "pull_request", payload };
+}
+
+/** A real issue_comment.created payload, on pull request #2 of the served repository. */
+export function commentEvent(
+  login: string,
+  body: string,
+  id = 101,
+  type = "User",
+): { id: string; name: "issue_comment"; payload: Example } {
+  const payload = examplePayload("issue_comment", "created");
+  payload.repository = examplePayload("pull_request", "opened").repository;
+  const issue = payload.issue as Record<string, unknown>;
+  issue.number = 2;
+  issue.pull_request = { url: `${API}/repos/${OWNER}/${REPO}/pulls/2` };
+  const comment = payload.comment as Record<string, unknown>;
+  comment.id = id;
+  comment.body = body;
+  comment.user = { login, type };
+  comment.created_at = "2026-11-20T10:00:00Z";
+  comment.updated_at = "2026-11-20T10:00:00Z";
+  return { id: `delivery-comment-${id}`, name: "issue_comment", payload };
 }
