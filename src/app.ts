@@ -3,12 +3,14 @@
 
 import type { Context, Probot } from "probot";
 import { parseCommands } from "./approvals/commands.js";
+import { shortId } from "./approvals/state.js";
 import { ParseCache } from "./engine/parse-cache.js";
 import { BlobCache } from "./github/contents.js";
 import { type AppState, reviewPullRequest } from "./github/review-pull-request.js";
 import { withRequestTimeout } from "./github/timeouts.js";
 import type { Octokit, PullRequestRef } from "./github/types.js";
 import { APPROVE_ACTION, CHECK_NAME } from "./report/check-run.js";
+import { markedFingerprints } from "./report/review-comments.js";
 
 const PULL_REQUEST_EVENTS: (
   | "pull_request.opened"
@@ -96,8 +98,44 @@ export default function kubedelta(app: Probot): void {
     if (commands.length === 0) return;
     const pr = await pullRequestRef(context, context.octokit, number);
     const approver = { login: comment.user.login, type: comment.user.type ?? "User" };
-    const command = { commentId: comment.id, approver, commands, at: comment.created_at };
+    const reactTo = { kind: "issue" as const, id: comment.id };
+    const command = { commentId: comment.id, reactTo, approver, commands, at: comment.created_at };
     await reviewPullRequest(context, pr, state, { command, publish: false });
+  });
+
+  app.on("pull_request_review.submitted", async (context) => {
+    const { review, pull_request: pull } = context.payload;
+    if (!review.user || review.user.login === (await state.botLogin())) return;
+    const commands = parseCommands(review.body ?? "");
+    if (commands.length === 0) return;
+    const approver = { login: review.user.login, type: review.user.type ?? "User" };
+    const command = { commentId: 0, approver, commands, at: review.submitted_at ?? new Date().toISOString() };
+    await reviewPullRequest(context, refOf(context, pull), state, { command, publish: false });
+  });
+
+  // A reply in one of KubeDelta's threads: a bare /approve-risk approves that thread's finding.
+  app.on("pull_request_review_comment.created", async (context) => {
+    const { comment, pull_request: pull } = context.payload;
+    if (!comment.user || comment.user.login === (await state.botLogin())) return;
+    let commands = parseCommands(comment.body ?? "");
+    if (commands.length === 0) return;
+    if (comment.in_reply_to_id) {
+      const { data: root } = await context.octokit.rest.pulls.getReviewComment({
+        ...context.repo(),
+        comment_id: comment.in_reply_to_id,
+      });
+      const [fingerprint] =
+        root.user?.login === (await state.botLogin()) ? markedFingerprints(root.body) : [];
+      if (fingerprint) {
+        commands = commands.map((c) =>
+          c.kind === "approve" && c.ids.length === 0 ? { ...c, ids: [shortId(fingerprint)] } : c,
+        );
+      }
+    }
+    const approver = { login: comment.user.login, type: comment.user.type ?? "User" };
+    const reactTo = { kind: "review" as const, id: comment.id };
+    const command = { commentId: 0, reactTo, approver, commands, at: comment.created_at };
+    await reviewPullRequest(context, refOf(context, pull), state, { command, publish: false });
   });
 
   // An edited or deleted command, or a tampered acknowledgement, changes which approvals count.

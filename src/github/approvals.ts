@@ -18,8 +18,13 @@ import type { Octokit, PullRequestRef } from "./types.js";
 
 /** A comment (or button press) that carries approval commands. */
 export interface CommandEvent {
-  /** The conversation comment holding the commands; 0 for the check run's "Approve risks" button. */
+  /**
+   * The conversation comment holding the commands, whose later edit voids them; 0 when they came
+   * from elsewhere (a review body, a thread reply, the check run's "Approve risks" button).
+   */
   commentId: number;
+  /** Where the reaction goes: a conversation comment or a review comment (a thread reply). */
+  reactTo?: { kind: "issue" | "review"; id: number };
   approver: Approver;
   commands: ApprovalCommand[];
   /** When the command was given (ISO time, from GitHub). */
@@ -73,14 +78,12 @@ async function reply(octokit: Octokit, pr: PullRequestRef, body: string) {
   await octokit.rest.issues.createComment({ owner: pr.owner, repo: pr.repo, issue_number: pr.number, body });
 }
 
-async function react(octokit: Octokit, pr: PullRequestRef, commentId: number, content: "+1" | "confused") {
-  if (commentId <= 0) return;
-  await octokit.rest.reactions.createForIssueComment({
-    owner: pr.owner,
-    repo: pr.repo,
-    comment_id: commentId,
-    content,
-  });
+async function react(octokit: Octokit, pr: PullRequestRef, event: CommandEvent, content: "+1" | "confused") {
+  const target = event.reactTo;
+  if (!target) return;
+  const where = { owner: pr.owner, repo: pr.repo, comment_id: target.id, content };
+  if (target.kind === "issue") await octokit.rest.reactions.createForIssueComment(where);
+  else await octokit.rest.reactions.createForPullRequestReviewComment(where);
 }
 
 /**
@@ -98,7 +101,7 @@ export async function answerCommands(
   const written: Acknowledgement[] = [];
   const refuse = async (why: string) => {
     await reply(octokit, pr, refusalBody(why));
-    await react(octokit, pr, event.commentId, "confused");
+    await react(octokit, pr, event, "confused");
   };
   const authorization = await authorize(octokit, pr, event.approver, pr.author, policy.approvals);
   for (const command of event.commands) {
@@ -132,7 +135,7 @@ export async function answerCommands(
     }
     const approved = result.findings.filter((f) => ack.fingerprints.includes(f.fingerprint));
     await reply(octokit, pr, acknowledgementBody(ack, { findings: approved, shortIds: shortId }));
-    await react(octokit, pr, event.commentId, "+1");
+    await react(octokit, pr, event, "+1");
     written.push(ack);
   }
   return written;

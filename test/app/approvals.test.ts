@@ -4,12 +4,15 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  approveButtonEvent,
   CHECK_RUN_ID,
   commentEvent,
   type FakeRepo,
   newProbot,
   pullRequestEvent,
   type Recorded,
+  reviewCommentEvent,
+  reviewEvent,
   serveRepository,
 } from "./harness.js";
 
@@ -249,5 +252,80 @@ describe("approvals rebuilt from the conversation", () => {
     nock.cleanAll();
     const second = await comment({ files, roles, config, conversation }, "wes", "/approve-risk");
     expect(conclusion(second).conclusion).toBe("success");
+  });
+});
+
+describe("other ways to approve", () => {
+  it("a bare /approve-risk replying in a KubeDelta thread approves that thread's finding", async () => {
+    const first = serveRepository({ files: RISKY });
+    await newProbot().receive(pullRequestEvent() as never);
+    const inline = (posted(first, "/pulls/2/reviews")[0].comments as { body: string }[])[0].body;
+    nock.cleanAll();
+    const recorded = serveRepository({
+      files: RISKY,
+      roles: { ada: "admin" },
+      reviewComments: { 42: { user: "kubedelta[bot]", body: inline } },
+    });
+    await newProbot().receive(reviewCommentEvent("ada", "/approve-risk -- ok for staging", 42) as never);
+    expect(acknowledgementOf(recorded)).toMatch(/ok for staging/);
+    expect(posted(recorded, "/pulls/comments/555/reactions").map((b) => b.content)).toEqual(["+1"]);
+    expect(conclusion(recorded).conclusion).toBe("success");
+  });
+
+  it("a command in a review body counts", async () => {
+    const recorded = serveRepository({ files: RISKY, roles: { ada: "admin" } });
+    await newProbot().receive(reviewEvent("ada", "Looks fine.\n\n/approve-risk") as never);
+    expect(acknowledgementOf(recorded)).toMatch(/kubedelta:approval/);
+    expect(conclusion(recorded).conclusion).toBe("success");
+  });
+
+  it("the check run's Approve risks button approves for the person who pressed it, under the same rules", async () => {
+    const allowed = serveRepository({ files: RISKY, roles: { ada: "admin" } });
+    await newProbot().receive(approveButtonEvent("ada") as never);
+    expect(acknowledgementOf(allowed)).toMatch(/kubedelta:approval/);
+    expect(conclusion(allowed).conclusion).toBe("success");
+    nock.cleanAll();
+    const refused = serveRepository({ files: RISKY, roles: { rob: "read" } });
+    await newProbot().receive(approveButtonEvent("rob") as never);
+    expect(posted(refused, "/issues/2/comments").map((b) => String(b.body))[0]).toMatch(
+      /rob may not approve/,
+    );
+    expect(conclusion(refused).conclusion).toBe("failure");
+  });
+
+  it("editing or deleting a command re-judges the check", async () => {
+    const recorded = serveRepository({
+      files: RISKY,
+      conversation: [{ user: "ada", body: "/approve-risk", edited: true }],
+    });
+    const event = commentEvent("ada", "/approve-risk", 101);
+    event.payload.action = "edited";
+    event.payload.changes = { body: { from: "/approve-risk" } };
+    await newProbot().receive(event as never);
+    expect(posted(recorded, "/issues/2/comments")).toEqual([]);
+    expect(conclusion(recorded).conclusion).toBe("failure");
+  });
+
+  it("with resetOnPush, a new commit voids earlier approvals", async () => {
+    const first = await comment({ files: RISKY, roles: { ada: "admin" } }, "ada", "/approve-risk");
+    const ack = acknowledgementOf(first);
+    nock.cleanAll();
+    const conversation = [
+      { user: "ada", body: "/approve-risk" },
+      { user: "kubedelta[bot]", body: ack },
+    ];
+    const same = serveRepository({ files: RISKY, conversation, config: "approvals:\n  resetOnPush: true\n" });
+    await newProbot().receive(pullRequestEvent("synchronize") as never);
+    expect(conclusion(same).conclusion).toBe("success");
+    nock.cleanAll();
+    const pushed = serveRepository({
+      files: RISKY,
+      conversation,
+      config: "approvals:\n  resetOnPush: true\n",
+    });
+    const event = pullRequestEvent("synchronize");
+    (event.payload.pull_request as { head: { sha: string } }).head.sha = "2".repeat(40);
+    await newProbot().receive(event as never);
+    expect(conclusion(pushed)).toMatchObject({ conclusion: "failure", title: "1 blocking risk (1 high)" });
   });
 });

@@ -76,6 +76,8 @@ export interface FakeRepo {
   existingReviews?: { user: string; body: string }[];
   /** Repository roles by login (absent: not a collaborator, 404). */
   roles?: Record<string, string>;
+  /** Review comments by id (the roots of threads that replies point at). */
+  reviewComments?: Record<number, { user: string; body: string }>;
   /** "org/team" → active members. */
   teams?: Record<string, string[]>;
   /** Comments in the pull request's conversation (commands, acknowledgements), ids from 101. */
@@ -180,7 +182,7 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
     })
     .persist();
   api
-    .get(new RegExp(`^${repoPath}/git/trees/${HEAD_SHA}`))
+    .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]{40}`))
     .reply(function (uri, body) {
       record("GET").call(this, uri, body);
       return [200, { sha: HEAD_SHA, truncated: false, tree }];
@@ -204,7 +206,9 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       const repository: Record<string, unknown> = {};
       for (const [name, expression] of Object.entries(variables)) {
         if (!name.startsWith("e")) continue;
-        const blob = at.get(expression);
+        // Any head commit of the test serves the head files (a push moves the head sha).
+        const path = expression.slice(expression.indexOf(":") + 1);
+        const blob = at.get(expression.startsWith(`${MERGE_BASE}:`) ? expression : `${HEAD_SHA}:${path}`);
         const cut = truncated.has(expression.slice(expression.indexOf(":") + 1));
         repository[`f${name.slice(1)}`] = blob
           ? { oid: blob.oid, isBinary: false, isTruncated: cut, text: cut ? null : blob.text }
@@ -319,6 +323,24 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
         : [404, { message: "Not Found" }];
     })
     .persist();
+  api
+    .get(new RegExp(`^${repoPath}/pulls/comments/\\d+$`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      const id = Number(uri.split("/").pop());
+      const found = fake.reviewComments?.[id];
+      return found
+        ? [200, { id, user: { login: found.user }, body: found.body }]
+        : [404, { message: "Not Found" }];
+    })
+    .persist();
+  api
+    .post(new RegExp(`^${repoPath}/pulls/comments/\\d+/reactions`))
+    .reply(function (uri, body) {
+      record("POST").call(this, uri, body);
+      return [201, { id: 2 }];
+    })
+    .persist();
   let reviews = 0;
   api
     .post(`${repoPath}/pulls/2/reviews`)
@@ -367,4 +389,56 @@ export function commentEvent(
   comment.created_at = "2026-11-20T10:00:00Z";
   comment.updated_at = "2026-11-20T10:00:00Z";
   return { id: `delivery-comment-${id}`, name: "issue_comment", payload };
+}
+
+/** The pull request part of a real payload, pointed at PR #2 of the served repository. */
+function onPullRequest(payload: Example): Example {
+  payload.repository = examplePayload("pull_request", "opened").repository;
+  payload.pull_request = pullRequestEvent().payload.pull_request;
+  return payload;
+}
+
+/** A real pull_request_review_comment.created payload: a reply to comment `replyTo`. */
+export function reviewCommentEvent(
+  login: string,
+  body: string,
+  replyTo?: number,
+): { id: string; name: string; payload: Example } {
+  const payload = onPullRequest(examplePayload("pull_request_review_comment", "created"));
+  const comment = payload.comment as Record<string, unknown>;
+  Object.assign(comment, {
+    id: 555,
+    body,
+    user: { login, type: "User" },
+    in_reply_to_id: replyTo,
+    created_at: "2026-11-20T12:00:00Z",
+  });
+  return { id: "delivery-review-comment", name: "pull_request_review_comment", payload };
+}
+
+/** A real pull_request_review.submitted payload with this body. */
+export function reviewEvent(login: string, body: string): { id: string; name: string; payload: Example } {
+  const payload = onPullRequest(examplePayload("pull_request_review", "submitted"));
+  const review = payload.review as Record<string, unknown>;
+  Object.assign(review, {
+    id: 666,
+    body,
+    user: { login, type: "User" },
+    submitted_at: "2026-11-20T12:00:00Z",
+  });
+  return { id: "delivery-review", name: "pull_request_review", payload };
+}
+
+/** The "Approve risks" button on the KubeDelta check run, pressed by `login`. */
+export function approveButtonEvent(login: string): { id: string; name: string; payload: Example } {
+  const payload = examplePayload("check_run", "requested_action");
+  payload.repository = examplePayload("pull_request", "opened").repository;
+  Object.assign(payload.check_run as Record<string, unknown>, {
+    name: "KubeDelta",
+    pull_requests: [],
+    external_id: "2",
+  });
+  payload.requested_action = { identifier: "approve-risks" };
+  payload.sender = { login, type: "User" };
+  return { id: "delivery-button", name: "check_run", payload };
 }

@@ -24,6 +24,11 @@ export const MERGE_BASE = "1111111111111111111111111111111111111111";
 export const CHECK_RUN_ID = 777;
 export const CONFIG_PATH = ".github/kubedelta.yml";
 
+/** Ids of the served conversation's comments, and of comments written while serving. */
+const FIRST_SERVED_COMMENT_ID = 3000;
+const FIRST_POSTED_COMMENT_ID = 6000;
+const REACTIONS = new Set(["+1", "-1", "laugh", "confused", "heart", "hooray", "rocket", "eyes"]);
+
 /** GitHub's pull-request file list stops here, however many files changed. */
 const MAX_LISTED_FILES = 3000;
 const ANNOTATIONS_PER_REQUEST = 50;
@@ -50,6 +55,8 @@ export type Route =
   | "conversation"
   | "createComment"
   | "reaction"
+  | "permission"
+  | "membership"
   | "unknown";
 
 export interface FakeFile {
@@ -83,13 +90,35 @@ export interface FakeRepo {
   orgConfig?: string;
   existingComments?: { user: string; body: string }[];
   existingReviews?: { user: string; body: string }[];
-  /** The pull request's conversation (commands, acknowledgements). */
-  conversation?: { user: string; body: string }[];
+  /** The pull request's conversation (commands, acknowledgements), ids from 3000. */
+  conversation?: ConversationEntry[];
+  /** Repository roles by login ("admin", "maintain", "write", "triage", "read"); absent: 404. */
+  roles?: Record<string, string>;
+  /** "org/team-slug" → its active members; anyone else: 404. */
+  teams?: Record<string, string[]>;
   /** HTTP status for the first createReview (422 to test the fallback), as in harness.ts. */
   reviewStatus?: number;
   failures?: Partial<Record<Route, Failure>>;
   /** Routes that accept the request and never answer. */
   hang?: Route[];
+}
+
+export interface ConversationEntry {
+  user: string;
+  body: string;
+  /** GitHub's account type; "Bot" for a login ending in [bot], "User" otherwise. */
+  type?: string;
+  /** Edited after it was written: its updated_at differs from its created_at. */
+  edited?: boolean;
+}
+
+/** A comment in the pull request's conversation, as GitHub lists it. */
+export interface ConversationComment {
+  id: number;
+  user: { login: string; type: string };
+  body: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface RecordedRequest {
@@ -191,7 +220,8 @@ export class FakeGitHub {
   private hung = new Set<ServerResponse>();
   private waiters: Waiter[] = [];
   private postedComments: Thread[] = [];
-  private conversationComments: Record<string, unknown>[] = [];
+  private conversationComments: ConversationComment[] = [];
+  private nextCommentId = FIRST_POSTED_COMMENT_ID;
   private postedReviews: Thread[] = [];
   private checkRuns = new Map<number, Record<string, unknown>>();
   private nextCheckRunId = CHECK_RUN_ID;
@@ -239,6 +269,7 @@ export class FakeGitHub {
     this.failed.clear();
     this.postedComments = [];
     this.conversationComments = [];
+    this.nextCommentId = FIRST_POSTED_COMMENT_ID;
     this.postedReviews = [];
     this.checkRuns.clear();
     this.nextCheckRunId = CHECK_RUN_ID;
@@ -249,6 +280,19 @@ export class FakeGitHub {
   serve(repo: FakeRepo): void {
     this.index = new RepoIndex(repo);
     this.reset();
+  }
+
+  /**
+   * A person writes a comment in the pull request's conversation (GitHub stores it before it
+   * delivers issue_comment.created): listed back from now on, under the returned id.
+   */
+  comment(user: string, body: string, type?: string): ConversationComment {
+    return this.addComment(user, body, type);
+  }
+
+  /** The conversation as GitHub would list it now: the served one, then every comment written since. */
+  conversation(): ConversationComment[] {
+    return [...this.existingConversation(), ...this.conversationComments];
   }
 
   count(route?: Route): number {
@@ -371,11 +415,15 @@ export class FakeGitHub {
       case "createReview":
         return this.createReview(request.body as Record<string, unknown>);
       case "conversation":
-        return this.page(url, [...this.existingConversation(), ...this.conversationComments]);
+        return this.page(url, this.conversation());
       case "createComment":
         return this.createComment(request.body as Record<string, unknown>);
       case "reaction":
-        return json(201, { id: 1, content: (request.body as { content?: string }).content });
+        return this.reaction(path, request.body as { content?: string });
+      case "permission":
+        return this.permission(path);
+      case "membership":
+        return this.membership(path);
       default:
         return NOT_FOUND;
     }
@@ -535,29 +583,60 @@ export class FakeGitHub {
     return undefined;
   }
 
-  private existingConversation(): Record<string, unknown>[] {
+  private existingConversation(): ConversationComment[] {
     const at = "2026-11-20T10:00:00Z";
     return (this.index.repo.conversation ?? []).map((c, i) => ({
-      id: 3000 + i,
-      user: { login: c.user, type: c.user.endsWith("[bot]") ? "Bot" : "User" },
+      id: FIRST_SERVED_COMMENT_ID + i,
+      user: { login: c.user, type: c.type ?? accountType(c.user) },
       body: c.body,
       created_at: at,
-      updated_at: at,
+      updated_at: c.edited ? "2026-11-20T11:00:00Z" : at,
     }));
   }
 
-  /** A reply in the conversation; GitHub lists it back on the next read. */
-  private createComment(body: Record<string, unknown>): Answer {
+  private addComment(user: string, body: string, type = accountType(user)): ConversationComment {
     const at = new Date().toISOString();
     const comment = {
-      id: 6000 + this.conversationComments.length,
-      user: { login: "kubedelta[bot]", type: "Bot" },
-      body: body.body,
+      id: this.nextCommentId++,
+      user: { login: user, type },
+      body,
       created_at: at,
       updated_at: at,
     };
     this.conversationComments.push(comment);
-    return json(201, comment);
+    return comment;
+  }
+
+  /** A reply in the conversation, written as the app's bot; GitHub lists it back on the next read. */
+  private createComment(body: Record<string, unknown>): Answer {
+    if (typeof body.body !== "string" || body.body === "") return unprocessable("Body cannot be blank");
+    return json(201, this.addComment(BOT_LOGIN, body.body, "Bot"));
+  }
+
+  /** Only a comment of this pull request's conversation can be reacted to. */
+  private reaction(path: string, body: { content?: string }): Answer {
+    const id = Number(path.split("/").at(-2));
+    if (!this.conversation().some((c) => c.id === id)) return NOT_FOUND;
+    if (!REACTIONS.has(body.content ?? "")) return unprocessable(`${body.content} is not a valid reaction`);
+    return json(201, { id: 1, content: body.content, user: { login: BOT_LOGIN, type: "Bot" } });
+  }
+
+  /** GET /repos/{owner}/{repo}/collaborators/{login}/permission: 404 for a non-collaborator. */
+  private permission(path: string): Answer {
+    const login = path.split("/").at(-2) ?? "";
+    const role = this.index.repo.roles?.[login];
+    if (!role) return NOT_FOUND;
+    // `permission` is the older, coarser field: maintain reads as write, triage as read.
+    const permission = role === "maintain" ? "write" : role === "triage" ? "read" : role;
+    return json(200, { permission, role_name: role, user: { login, type: accountType(login) } });
+  }
+
+  /** GET /orgs/{org}/teams/{slug}/memberships/{login}: 404 for anyone not in the team. */
+  private membership(path: string): Answer {
+    const [, , org, , slug, , login] = path.split("/");
+    const members = this.index.repo.teams?.[`${org}/${slug}`] ?? [];
+    if (!members.includes(login)) return NOT_FOUND;
+    return json(200, { state: "active", role: "member", url: `${this.baseUrl}/api/v3${path}` });
   }
 
   private existing(key: "existingComments" | "existingReviews"): Thread[] {
@@ -594,6 +673,7 @@ export function routeOf(method: string, path: string): Route {
   if (rest === undefined) return "unknown";
   if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(rest)) return "token";
   if (method === "GET" && rest === "/app") return "app";
+  if (method === "GET" && /^\/orgs\/[^/]+\/teams\/[^/]+\/memberships\/[^/]+$/.test(rest)) return "membership";
   const repo = `/repos/${OWNER}/${REPO}`;
   if (method === "GET" && rest.startsWith(`/repos/${OWNER}/.github/contents/`)) return "orgConfig";
   if (!rest.startsWith(`${repo}/`)) return "unknown";
@@ -609,6 +689,7 @@ export function routeOf(method: string, path: string): Route {
     ["GET", new RegExp(`^/issues/${PULL_NUMBER}/comments$`), "conversation"],
     ["POST", new RegExp(`^/issues/${PULL_NUMBER}/comments$`), "createComment"],
     ["POST", /^\/issues\/comments\/\d+\/reactions$/, "reaction"],
+    ["GET", /^\/collaborators\/[^/]+\/permission$/, "permission"],
     ["GET", /^\/compare\/.+$/, "compare"],
     ["GET", /^\/git\/trees\/[0-9a-f]+$/, "tree"],
     ["GET", /^\/git\/blobs\/[0-9a-f]+$/, "blob"],
@@ -617,6 +698,10 @@ export function routeOf(method: string, path: string): Route {
     ["GET", /^\/check-suites\/\d+\/check-runs$/, "suiteCheckRuns"],
   ];
   return table.find(([m, pattern]) => m === method && pattern.test(tail))?.[2] ?? "unknown";
+}
+
+function accountType(login: string): string {
+  return login.endsWith("[bot]") ? "Bot" : "User";
 }
 
 /** GitHub's limits on a check run's output: what it answers 422 for. */
