@@ -1,7 +1,7 @@
 // /approve-risk on GitHub: reading the approvals already given (KubeDelta's own acknowledgement
 // replies in the conversation, the only record there is) and answering new commands. Every command
-// gets a reply and a reaction: accepted ones an acknowledgement that carries what was approved,
-// refused ones the reason. Nothing is ignored silently.
+// gets a reply (accepted: an acknowledgement that carries what was approved; refused: the reason)
+// and, when it was written in a comment, a reaction on it. Nothing is ignored silently.
 
 import {
   type Acknowledgement,
