@@ -9,9 +9,11 @@ import {
   changedManifestCount,
   collectResources,
   identicalPaths,
+  type ParsedFile,
   parseSide,
   type ReadInput,
 } from "./inputs.js";
+import { kustomizePatches } from "./kustomize.js";
 import { pairResources } from "./pairing.js";
 import { ParseCache } from "./parse-cache.js";
 import { resourceSet } from "./resource-set.js";
@@ -42,6 +44,26 @@ function emptyStats(input: ReviewInput): ReviewStats {
     unchanged: 0,
     moved: 0,
   };
+}
+
+/** The files of one side that are not kustomize patches; changed patches get a skip note. */
+function withoutPatches(
+  files: ParsedFile[],
+  skipped: Skipped[],
+  report: (path: string) => boolean = () => false,
+) {
+  const patches = kustomizePatches(files);
+  return files.filter((file) => {
+    const user = patches.get(file.path);
+    if (user === undefined) return true;
+    if (report(file.path)) {
+      skipped.push({
+        file: file.path,
+        reason: `kustomize patch (used by ${user}): a partial object; review the built output`,
+      });
+    }
+    return false;
+  });
 }
 
 function countChange(change: ResourceChange, stats: ReviewStats): boolean {
@@ -85,8 +107,10 @@ export function review(input: ReviewInput): ReviewResult {
   const reuse = new Map([...base.read].filter(([path]) => identical.has(path)));
   const head = parseSide("head", input, cache, report, identical, reuse);
   const customScopes = customScopesIn([...base.parsed, ...head.parsed].map((f) => f.documents));
-  const baseResources = collectResources(base.parsed, customScopes, [], () => false);
-  const headResources = collectResources(head.parsed, customScopes, skipped, (path) => !identical.has(path));
+  const baseParsed = withoutPatches(base.parsed, []);
+  const headParsed = withoutPatches(head.parsed, skipped, (path) => !identical.has(path));
+  const baseResources = collectResources(baseParsed, customScopes, [], () => false);
+  const headResources = collectResources(headParsed, customScopes, skipped, (path) => !identical.has(path));
   stats.resourcesBase = baseResources.length;
   stats.resourcesHead = headResources.length;
 

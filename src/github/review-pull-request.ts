@@ -10,7 +10,7 @@ import { PolicyError } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } from "../report/check-run.js";
 import { planReview } from "../report/review-comments.js";
-import { ruleById, ruleDocsUrl } from "../rules/index.js";
+import { RULES, ruleById, ruleDocsUrl } from "../rules/index.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
 import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey } from "./contents.js";
@@ -27,6 +27,12 @@ export interface AppState {
   parses: ParseCache;
   /** The login KubeDelta comments as (`<app-slug>[bot]`). */
   botLogin: () => Promise<string>;
+}
+
+function withRulesDisabled(policy: Policy, ids: readonly string[]): Policy {
+  const rules = { ...policy.rules };
+  for (const id of ids) rules[id] = { ...rules[id], enabled: false };
+  return { ...policy, rules };
 }
 
 /** A problem the check run should name in its title. */
@@ -54,8 +60,8 @@ async function mergeBase(octokit: Octokit, pr: PullRequestRef): Promise<string> 
 interface Inputs {
   base: Map<string, Uint8Array | string>;
   head: Map<string, Uint8Array | string>;
-  /** Set when repository-wide rules could see only the changed files. */
-  note?: string;
+  /** Why the repository around the changed files could not be read, when it could not. */
+  partialContext?: string;
 }
 
 /**
@@ -93,9 +99,7 @@ async function readInputs(
     inputs.base.set(path, content);
     inputs.head.set(path, content);
   }
-  if (context.kind === "partial") {
-    inputs.note = `Repository-wide rules (NetworkPolicy coverage) saw only the changed files: ${context.reason}.`;
-  }
+  if (context.kind === "partial") inputs.partialContext = context.reason;
   return inputs;
 }
 
@@ -169,9 +173,19 @@ async function evaluate(
     );
   }
 
-  const { base, head, note: contextNote } = await readInputs(octokit, pr, manifests, policy, state.blobs);
-  let note = contextNote;
-  const result = review({ base, head, policy, cache: state.parses });
+  const { base, head, partialContext } = await readInputs(octokit, pr, manifests, policy, state.blobs);
+  let note: string | undefined;
+  let judging = policy;
+  if (partialContext) {
+    // A rule that needs the whole repository would assert things it cannot see: skip it, and say so.
+    const skipped = RULES.filter((r) => r.needsWholeRepository && policy.rules[r.id]?.enabled).map(
+      (r) => r.id,
+    );
+    judging = withRulesDisabled(policy, skipped);
+    if (skipped.length > 0)
+      note = `Not run: ${skipped.join(", ")}, which need the whole repository (${partialContext}).`;
+  }
+  const result = review({ base, head, policy: judging, cache: state.parses });
   // Approvals live in the conversation; reading them is part of the verdict, so failing to read
   // them fails the check (closed) like any other read.
   const known = await acknowledgements(octokit, pr, await state.botLogin());

@@ -107,7 +107,10 @@ function tolerationsOf(resource: Resource | undefined): { list: Listed[]; path: 
 }
 
 function describeToleration(t: Toleration): string {
-  if (t.key === "") return "every taint (operator Exists with no key)";
+  if (t.key === "") {
+    const which = t.effect === "" ? "every taint" : `every taint with effect ${t.effect}`;
+    return `${which} (operator Exists with no key)`;
+  }
   const value = t.operator === "Exists" ? "any value" : `value "${t.value}"`;
   const effect = t.effect === "" ? "any effect" : `effect ${t.effect}`;
   return `the control-plane taint ${t.key} (${value}, ${effect})`;

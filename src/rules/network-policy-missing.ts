@@ -142,6 +142,7 @@ export const networkPolicyMissingRule: Rule = {
   id: "network-policy-missing",
   title: "Pods selected by no NetworkPolicy",
   defaultSeverity: "medium",
+  needsWholeRepository: true,
   description:
     "A new workload whose pods no NetworkPolicy in its namespace selects, or a workload whose pods stop being selected (labels changed, policy narrowed or removed).",
   rationale:

@@ -22,6 +22,12 @@ export interface RuleMeta {
   /** How to fix it. */
   remediation: string;
   params?: Record<string, ParamSpec>;
+  /**
+   * The rule judges a resource against the rest of the repository (NetworkPolicy coverage): it
+   * cannot be run honestly on the changed files alone, so the app skips it when it could not read
+   * the repository around them, and says so.
+   */
+  needsWholeRepository?: boolean;
   /** A small before/after pair that fires, for the rule reference. */
   example?: { before?: string; after: string };
 }

@@ -312,4 +312,23 @@ describe("pull_request events", () => {
       conclusion: "failure",
     });
   });
+
+  it("does not run repository-wide rules when the repository is too large to read whole, and says so", async () => {
+    const deployment =
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          readinessProbe: {httpGet: {path: /, port: 80}}\n          livenessProbe: {httpGet: {path: /, port: 80}}\n          resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n";
+    const policy =
+      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n";
+    const recorded = serveRepository({
+      files: [{ filename: "k8s/api.yaml", status: "added", head: deployment }],
+      unchanged: { "k8s/policies.yaml": policy, "k8s/other.yaml": policy.replace("deny", "other") },
+      config: "limits:\n  maxContextFiles: 1\n",
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    expect(bodies(recorded, "POST", "/pulls/2/reviews")).toEqual([]);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ conclusion: "success" });
+    expect((completed.output as { summary: string }).summary).toMatch(
+      /Not run: network-policy-missing, which need the whole repository \(the repository has 2 other manifest files, over limits\.maxContextFiles \(1\)\)/,
+    );
+  });
 });

@@ -292,5 +292,33 @@ describe("review", () => {
       ]);
       expect(result.errors).toEqual([]);
     });
+
+    it("does not judge kustomize patches (partial objects) as whole resources", () => {
+      const base = { "base/app.yaml": configMap("app", "info") };
+      const head = {
+        "base/app.yaml": configMap("app", "info"),
+        "overlays/dev/kustomization.yaml":
+          "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../../base]\npatches:\n  - path: patch.yaml\npatchesStrategicMerge:\n  - ../../shared/extra.yaml\n",
+        "overlays/dev/patch.yaml": configMap("app", "debug"),
+        "shared/extra.yaml": configMap("extra", "debug"),
+        "overlays/dev/new.yaml": configMap("fresh", "debug"),
+      };
+      const result = run(base, head);
+      expect(result.findings.map((f) => f.file)).toEqual(["overlays/dev/new.yaml"]);
+      expect(result.skipped).toEqual(
+        expect.arrayContaining([
+          {
+            file: "overlays/dev/patch.yaml",
+            reason:
+              "kustomize patch (used by overlays/dev/kustomization.yaml): a partial object; review the built output",
+          },
+          {
+            file: "shared/extra.yaml",
+            reason:
+              "kustomize patch (used by overlays/dev/kustomization.yaml): a partial object; review the built output",
+          },
+        ]),
+      );
+    });
   });
 });
