@@ -28,19 +28,9 @@ describe("kubedelta diff", () => {
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     const rules = new Set(report.findings.map((f: { rule: string }) => f.rule));
-    expect([...rules].sort()).toEqual([
-      "control-plane-toleration",
-      "image-registry",
-      "liveness-probe-missing",
-      "network-policy-missing",
-      "rbac-escalation",
-      "readiness-probe-missing",
-      "resources-missing",
-      "service-account-added",
-      "service-account-changed",
-      "service-load-balancer",
-      "service-node-port",
-    ]);
+    const { RULES } = await import("../../src/rules/index.js");
+    // Every rule fires on the example: it is the tour of what KubeDelta reports.
+    expect([...rules].sort()).toEqual(RULES.map((r) => r.id).sort());
     // The moved, reformatted worker with a tag bump produces nothing.
     expect(
       report.findings.filter((f: { resource: { name: string } }) => f.resource.name === "worker"),
@@ -59,14 +49,24 @@ describe("kubedelta diff", () => {
         .map((f: { file: string; line: number; side: string }) => `${f.side}:${f.file}:${f.line}`);
     expect(at("service-load-balancer")).toEqual(["head:apps/web.yaml:7"]);
     expect(at("service-account-changed")).toEqual(["head:apps/web.yaml:32"]);
-    expect(at("control-plane-toleration")).toEqual(["head:apps/web.yaml:34"]);
-    expect(at("readiness-probe-missing")).toEqual(["head:apps/metrics.yaml:29", "base:apps/web.yaml:38"]);
-    expect(at("image-registry")).toEqual(["head:apps/web.yaml:39"]);
+    expect(at("automount-service-account-token")).toEqual(["head:apps/web.yaml:33"]);
+    expect(at("control-plane-toleration")).toEqual(["head:apps/web.yaml:35"]);
+    expect(at("readiness-probe-missing")).toEqual(["head:apps/metrics.yaml:36", "base:apps/web.yaml:38"]);
+    expect(at("image-registry")).toEqual(["head:apps/web.yaml:40"]);
+    expect(at("secret-in-env")).toEqual(["head:apps/web.yaml:44"]);
+    expect(at("privilege-escalation")).toEqual(["head:apps/web.yaml:51"]);
     expect(at("rbac-escalation")).toEqual(["head:rbac/roles.yaml:24"]);
     expect(at("service-account-added")).toEqual(["head:rbac/roles.yaml:10"]);
     expect(at("service-node-port")).toEqual(["head:apps/metrics.yaml:7"]);
-    expect(at("network-policy-missing")).toEqual(["head:apps/metrics.yaml:25"]);
-    expect(at("resources-missing")).toEqual(["head:apps/metrics.yaml:29"]);
+    expect(at("service-external-ips")).toEqual(["head:apps/metrics.yaml:11"]);
+    expect(at("network-policy-missing")).toEqual(["head:apps/metrics.yaml:27"]);
+    expect(at("host-namespace")).toEqual(["head:apps/metrics.yaml:30"]);
+    expect(at("host-path")).toEqual(["head:apps/metrics.yaml:34"]);
+    expect(at("resources-missing")).toEqual(["head:apps/metrics.yaml:36"]);
+    expect(at("image-tag-mutable")).toEqual(["head:apps/metrics.yaml:37"]);
+    expect(at("privileged-container")).toEqual(["head:apps/metrics.yaml:39"]);
+    expect(at("host-port")).toEqual(["head:apps/metrics.yaml:42"]);
+    expect(at("load-balancer-source-ranges")).toEqual(["head:apps/admin.yaml:14"]);
   });
 
   it("passes when nothing risky changed", async () => {
@@ -107,7 +107,7 @@ describe("kubedelta diff", () => {
     const config = join(dir, "cfg.yml");
     writeFileSync(
       config,
-      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n",
+      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n  privileged-container: off\n  privilege-escalation: off\n  host-path: off\n",
     );
     const out = join(dir, "report.json");
     const relaxed = await cli([
@@ -173,7 +173,8 @@ describe("kubedelta diff", () => {
   it("lists the rules", async () => {
     const { code, stdout } = await cli(["rules", "--format", "json"]);
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toHaveLength(11);
+    const { RULES } = await import("../../src/rules/index.js");
+    expect(JSON.parse(stdout).map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
   });
 });
 

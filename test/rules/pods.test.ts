@@ -4,6 +4,7 @@ import { resourceSet } from "../../src/engine/resource-set.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
 import { controlPlaneTolerationRule } from "../../src/rules/control-plane-toleration.js";
 import { imageRegistryRule } from "../../src/rules/image-registry.js";
+import { RULES } from "../../src/rules/index.js";
 import { networkPolicyMissingRule } from "../../src/rules/network-policy-missing.js";
 import {
   containerPairs,
@@ -192,16 +193,9 @@ describe("valueAt", () => {
   });
 });
 
-describe("the pod rules", () => {
-  const rules = [
-    readinessProbeMissingRule,
-    livenessProbeMissingRule,
-    resourcesMissingRule,
-    imageRegistryRule,
-    serviceAccountChangedRule,
-    controlPlaneTolerationRule,
-    networkPolicyMissingRule,
-  ];
+describe("every rule", () => {
+  // All registered rules, so a new rule is held to the same garbage-in standard.
+  const rules = RULES;
 
   it.each(rules.map((rule) => ({ id: rule.id, rule })))("$id: the documented example fires", ({ rule }) => {
     const example = rule.example;
