@@ -2,7 +2,7 @@
 // name) did not bind before, for that protocol and on at least as many node addresses.
 
 import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
-import { type ContainerRef, containerPairs, describeResource, isObject } from "./pods.js";
+import { type ContainerRef, containerPairs, describeResource, isObject, podSpecOf } from "./pods.js";
 import { CONTAINER_WORD } from "./privileged-container.js";
 import type { ResourceChange, Rule } from "./types.js";
 
@@ -64,9 +64,15 @@ function hit(resource: Resource, container: ContainerRef, port: HostPort): RuleH
   };
 }
 
+/** A pod on the host network already binds its container ports on the node. */
+function onHostNetwork(resource: Resource | undefined): boolean {
+  return podSpecOf(resource)?.spec.hostNetwork === true;
+}
+
 function check(change: ResourceChange): RuleHit[] {
   const { after } = change;
   if (!after) return [];
+  if (onHostNetwork(change.before) && onHostNetwork(after)) return [];
   const hits: RuleHit[] = [];
   for (const pair of containerPairs(change)) {
     if (!pair.after) continue;

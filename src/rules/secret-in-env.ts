@@ -18,7 +18,7 @@ interface SecretRead {
   container: ContainerRef;
   /** The env or envFrom item. */
   path: Path;
-  /** Container, variable (or envFrom), Secret and key: the identity of the read. */
+  /** Container, Secret and key (or envFrom and Secret): the identity of the read. */
   key: string;
   /** `container|secret`: a whole-Secret read covers every key of that Secret in that container. */
   whole: string;
@@ -54,7 +54,8 @@ function readsOf(container: ContainerRef): SecretRead[] {
       reads.push({
         ...base(secret),
         path: [...container.path, "env", index],
-        key: ["env", container.name, variable, secret, secretKey].join("|"),
+        // The variable's name is not part of the identity: renaming it exposes nothing new.
+        key: ["env", container.name, secret, secretKey].join("|"),
         variable,
         secretKey,
       });
@@ -124,8 +125,8 @@ export const secretInEnvRule: Rule = {
   rationale:
     "Secrets in environment variables leak more easily than mounted files: every child process inherits them, " +
     "crash reporters, debug pages and log lines that print the environment expose them, and they cannot be " +
-    "rotated without restarting the pod. A read is identified by container, variable, Secret and key (envFrom: " +
-    "container and Secret), so reordering is silent, and a key the container already loaded through envFrom is " +
+    "rotated without restarting the pod. A read is identified by container, Secret and key (envFrom: container " +
+    "and Secret), so reordering or renaming the variable is silent, and a key the container already loaded through envFrom is " +
     "not new. The finding names the Secret and key, never a value.",
   remediation:
     "Mount the Secret as a volume and have the application read the file, or use a secrets-store CSI driver; if " +

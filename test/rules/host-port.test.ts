@@ -161,6 +161,20 @@ spec:
 
 const silent: Case[] = [
   {
+    name: "a host port on a pod that was already on the host network (the port was bound already)",
+    base: workload([
+      "hostNetwork: true",
+      "containers:",
+      ...container("api", [port(8080)], "ghcr.io/shop/api:1.0"),
+    ]),
+    head: workload([
+      "hostNetwork: true",
+      "containers:",
+      ...container("api", [port(8080, "hostPort: 8080")], "ghcr.io/shop/api:1.0"),
+    ]),
+    expected: [],
+  },
+  {
     name: "existing hostPort, image tag bumped",
     base: deploy(container("api", [port(8080, "hostPort: 8080")], "ghcr.io/shop/api:1.0")),
     head: deploy(container("api", [port(8080, "hostPort: 8080")], "ghcr.io/shop/api:1.1")),

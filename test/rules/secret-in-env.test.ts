@@ -36,6 +36,12 @@ const DB = secretVar("DB_PASSWORD", "db", "password");
 
 const cases: Case[] = [
   {
+    name: "renaming the variable that holds the same Secret key exposes nothing new",
+    base: api({ env: [secretVar("A", "db", "password")] }),
+    head: api({ env: [DB] }),
+    expected: [],
+  },
+  {
     name: "an existing container starts reading a Secret key",
     base: api({ env: [plainVar("MODE", "fast")] }),
     head: api({ env: [plainVar("MODE", "fast"), DB] }),
