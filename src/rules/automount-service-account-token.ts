@@ -1,12 +1,13 @@
 // automount-service-account-token: pods that start getting an API token mounted. The field is a
 // tri-state: absent lets the ServiceAccount decide (true by default), `false` opts out, and
-// `true` on a pod overrides a ServiceAccount's opt-out. Turning it on explicitly, or taking away an
-// explicit `false`, is the change; a new workload or ServiceAccount that leaves it unset keeps
-// Kubernetes' default posture and stays quiet.
+// `true` on a pod overrides a ServiceAccount's opt-out. The rule judges the effective value, as
+// Kubernetes does (the pod's value, else its ServiceAccount's, else true), and fires only when it
+// goes from false to true: an explicit true that changes nothing, or a false moved from the pod to
+// its ServiceAccount, stays quiet.
 
 import type { Path, Resource, RuleHit } from "../engine/types.js";
 import { describeResource, podSpecOf } from "./pods.js";
-import type { ResourceChange, Rule } from "./types.js";
+import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
 const FIELD = "automountServiceAccountToken";
 
@@ -58,39 +59,98 @@ const WHY =
   "a compromised container can then call the API server with the account's permissions. Set " +
   `${FIELD}: false unless the workload talks to the API server.`;
 
-function check({ before, after }: ResourceChange): RuleHit[] {
+/** The pod's effective service account: serviceAccountName, else serviceAccount, else default. */
+function accountName(resource: Resource): string {
+  const spec = podSpecOf(resource)?.spec ?? {};
+  for (const field of ["serviceAccountName", "serviceAccount"]) {
+    const value = spec[field];
+    if (typeof value === "string" && value !== "") return value;
+  }
+  return "default";
+}
+
+/** The setting of the pod's ServiceAccount on one side; "unset" when it is not in the set. */
+function accountSetting(resource: Resource, set: ResourceSet): Setting {
+  const name = accountName(resource);
+  const account = set
+    .byKindIn("ServiceAccount", resource.identity.namespace)
+    .find((candidate) => isServiceAccount(candidate) && candidate.identity.name === name);
+  return automountOf(account)?.setting ?? "unset";
+}
+
+/** What Kubernetes does: the pod's value if set, else its ServiceAccount's, else true. */
+function effective(pod: Setting, account: Setting): boolean {
+  if (pod !== "unset") return pod;
+  return account !== "unset" ? account : true;
+}
+
+function hit(
+  after: Resource,
+  next: Automount,
+  where: Pick<RuleHit, "path" | "side">,
+  what: string,
+): RuleHit[] {
+  return [
+    {
+      ...where,
+      key: `${next.scope}:automount`,
+      message: `${describeResource(after)} ${what}: ${whose(next)}; ${WHY}`,
+    },
+  ];
+}
+
+function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
   const next = automountOf(after);
   if (!after || !next) return [];
-  const previous = automountOf(before);
+  const found = automountOf(before);
   // A resource that turns from a workload into a ServiceAccount (or back) is no comparison.
-  const old = previous && previous.scope === next.scope ? previous.setting : "unset";
-  const key = `${next.scope}:automount`;
-  if (next.setting === true && old !== true) {
-    const what = old === false ? "switches" : "sets";
-    const from = old === false ? " from false to true" : " to true";
-    return [
-      {
-        path: next.path,
-        key,
-        message: `${describeResource(after)} ${what} ${FIELD}${from}: ${whose(next)}; ${WHY}`,
-      },
-    ];
+  const previous = found && found.scope === next.scope ? found : undefined;
+  const old = previous?.setting ?? "unset";
+  const setsTrue = `sets ${FIELD} to true`;
+  if (ctx.fullState && !before) {
+    // Full-state mode judges every resource as if it were new: report each explicit true.
+    return next.setting === true ? hit(after, next, { path: next.path }, setsTrue) : [];
   }
-  if (old === false && next.setting !== false) {
-    // Removed: point at the `false` that went away; a value left in its place is pointed at in the head.
+  if (next.scope === "serviceAccount") {
+    // A ServiceAccount's own value is the default of its pods: only an explicit false lost counts.
+    if (old !== false || next.setting === false) return [];
+    if (next.setting === true)
+      return hit(after, next, { path: next.path }, `switches ${FIELD} from false to true`);
     const where =
       next.present || !previous ? { path: next.path } : { side: "base" as const, path: previous.path };
-    const defaults =
-      next.scope === "pod" ? "the ServiceAccount's setting applies, true by default" : "absent means true";
-    return [
-      {
-        ...where,
-        key,
-        message: `${describeResource(after)} no longer sets ${FIELD}: false (${defaults}): ${whose(next)}; ${WHY}`,
-      },
-    ];
+    return hit(after, next, where, `no longer sets ${FIELD}: false (absent means true)`);
   }
-  return [];
+  const account = accountSetting(after, ctx.head);
+  if (!before || !previous) {
+    // A new workload only counts when it re-enables what its ServiceAccount turned off.
+    return next.setting === true && account === false
+      ? hit(after, next, { path: next.path }, `${setsTrue}, overriding its ServiceAccount's false`)
+      : [];
+  }
+  const was = effective(old, accountSetting(before, ctx.base));
+  if (was || !effective(next.setting, account)) return [];
+  if (next.setting === true) {
+    const what =
+      old === false
+        ? `switches ${FIELD} from false to true`
+        : `${setsTrue}, overriding its ServiceAccount's false`;
+    return hit(after, next, { path: next.path }, what);
+  }
+  if (next.present) return hit(after, next, { path: next.path }, `no longer sets ${FIELD}: false`);
+  if (old === false) {
+    return hit(
+      after,
+      next,
+      { side: "base", path: previous.path },
+      `no longer sets ${FIELD}: false (the ServiceAccount's setting applies, true by default)`,
+    );
+  }
+  return hit(
+    after,
+    next,
+    { path: next.path.slice(0, -1) },
+    `now gets its service account token mounted (its ServiceAccount no longer sets ${FIELD}: false)`,
+  );
 }
 
 export const automountServiceAccountTokenRule: Rule = {
@@ -98,13 +158,16 @@ export const automountServiceAccountTokenRule: Rule = {
   title: "Service account token automount turned on",
   defaultSeverity: "medium",
   description:
-    "Flags a pod template or ServiceAccount that sets automountServiceAccountToken to true, or removes an explicit false.",
+    "Flags a pod template or ServiceAccount whose effective automountServiceAccountToken goes from false to true " +
+    "(the pod's value, else its ServiceAccount's, else true).",
   rationale:
     "A mounted service account token lets anything running in the pod authenticate to the Kubernetes API with " +
     "the account's permissions; most workloads never call the API, and a token they do not need turns a container " +
-    "compromise into a cluster foothold. A pod's true overrides its ServiceAccount's false, and a removed false " +
-    "falls back to mounting (absent means true). A new workload or ServiceAccount that leaves the field unset " +
-    "keeps Kubernetes' default and is not reported.",
+    "compromise into a cluster foothold. The rule judges the effective value, as Kubernetes does: the pod's " +
+    "setting if any, else its ServiceAccount's (looked up on each side; an account not in the change counts as " +
+    "the default), else true. It fires only when that value goes from false to true; an explicit true that " +
+    "changes nothing, or a false moved from the pod to its ServiceAccount, is not reported. A new workload is " +
+    "reported only when its true overrides its ServiceAccount's false.",
   remediation:
     "Keep automountServiceAccountToken: false on workloads that do not call the API server; a workload that does " +
     "should use a dedicated ServiceAccount with minimal RBAC, or a projected token volume with a short expiry and " +

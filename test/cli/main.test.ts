@@ -51,7 +51,7 @@ describe("kubedelta diff", () => {
     expect(at("service-account-changed")).toEqual(["head:apps/web.yaml:32"]);
     expect(at("automount-service-account-token")).toEqual(["head:apps/web.yaml:33"]);
     expect(at("control-plane-toleration")).toEqual(["head:apps/web.yaml:35"]);
-    expect(at("readiness-probe-missing")).toEqual(["head:apps/metrics.yaml:36", "base:apps/web.yaml:38"]);
+    expect(at("readiness-probe-missing")).toEqual(["head:apps/metrics.yaml:36", "base:apps/web.yaml:39"]);
     expect(at("image-registry")).toEqual(["head:apps/web.yaml:40"]);
     expect(at("secret-in-env")).toEqual(["head:apps/web.yaml:44"]);
     expect(at("privilege-escalation")).toEqual(["head:apps/web.yaml:51"]);

@@ -1,5 +1,6 @@
 // Pod spec line i is file line 10 + i (see pod-fixtures): a pod-level field written first is on
-// line 11. The ServiceAccount's field is on line 6.
+// line 11. The ServiceAccount's field is on line 6 of its document; `withAccount` puts the account
+// after the workload, so the workload's lines do not move.
 
 import { describe, expect, it } from "vitest";
 import { resourceSet } from "../../src/engine/resource-set.js";
@@ -20,12 +21,12 @@ const deploy = (value?: string, extra: string[] = []) =>
     ...CONTAINERS,
   ]);
 
-const serviceAccount = (value?: string, labels = false) =>
+const serviceAccount = (value?: string, labels = false, name = "web") =>
   [
     "apiVersion: v1",
     "kind: ServiceAccount",
     "metadata:",
-    "  name: web",
+    `  name: ${name}`,
     "  namespace: shop",
     ...(labels ? ["  labels: { team: shop }"] : []),
     ...(value === undefined ? [] : [`automountServiceAccountToken: ${value}`]),
@@ -43,6 +44,9 @@ const pod = (value?: string) =>
     "",
   ].join("\n");
 
+/** A manifest followed by a ServiceAccount document in the same file. */
+const withAccount = (manifest: string, account: string) => `${manifest}---\n${account}`;
+
 const cases: Case[] = [
   {
     name: "a workload's explicit false turned true",
@@ -51,10 +55,22 @@ const cases: Case[] = [
     expected: [{ line: 11, side: "head", severity: "medium" }],
   },
   {
-    name: "a workload newly sets true (overrides its ServiceAccount's opt-out)",
-    base: deploy(),
-    head: deploy("true"),
+    name: "a workload newly sets true, overriding its ServiceAccount's opt-out",
+    base: withAccount(deploy(undefined, ["serviceAccountName: web"]), serviceAccount("false")),
+    head: withAccount(deploy("true", ["serviceAccountName: web"]), serviceAccount("false")),
     expected: [{ line: 11, side: "head", severity: "medium" }],
+  },
+  {
+    name: "a workload moves to an account that does not opt out, pointing at the pod spec",
+    base: withAccount(
+      deploy(undefined, ["serviceAccountName: locked"]),
+      serviceAccount("false", false, "locked"),
+    ),
+    head: withAccount(
+      deploy(undefined, ["serviceAccountName: web"]),
+      serviceAccount("false", false, "locked"),
+    ),
+    expected: [{ line: 10, side: "head", severity: "medium" }],
   },
   {
     name: "a workload's explicit false removed, pointing at the base",
@@ -75,8 +91,8 @@ const cases: Case[] = [
     expected: [{ line: 11, side: "head", severity: "medium" }],
   },
   {
-    name: "a new workload that sets true",
-    head: deploy("true"),
+    name: "a new workload that sets true against its ServiceAccount's false",
+    head: withAccount(deploy("true"), serviceAccount("false", false, "default")),
     expected: [{ line: 11, side: "head", severity: "medium" }],
   },
   {
@@ -92,7 +108,7 @@ const cases: Case[] = [
     expected: [{ line: 5, side: "base", severity: "medium" }],
   },
   {
-    name: "a CronJob newly sets true",
+    name: "a CronJob newly sets true against the default account's false",
     base: `apiVersion: batch/v1
 kind: CronJob
 metadata: { name: nightly, namespace: shop }
@@ -102,7 +118,8 @@ spec:
       template:
         spec:
           containers: [{ name: job, image: ghcr.io/shop/job:3 }]
-`,
+---
+${serviceAccount("false", false, "default")}`,
     head: `apiVersion: batch/v1
 kind: CronJob
 metadata: { name: nightly, namespace: shop }
@@ -113,7 +130,8 @@ spec:
         spec:
           automountServiceAccountToken: true
           containers: [{ name: job, image: ghcr.io/shop/job:3 }]
-`,
+---
+${serviceAccount("false", false, "default")}`,
     expected: [{ line: 9, side: "head", severity: "medium" }],
   },
   {
@@ -129,12 +147,6 @@ spec:
     expected: [{ line: 6, side: "base", severity: "medium" }],
   },
   {
-    name: "a ServiceAccount newly sets true",
-    base: serviceAccount(),
-    head: serviceAccount("true"),
-    expected: [{ line: 6, side: "head", severity: "medium" }],
-  },
-  {
     name: "full-state mode reports an explicit true",
     base: deploy("true"),
     head: deploy("true", ["serviceAccountName: web"]),
@@ -142,6 +154,42 @@ spec:
     expected: [{ line: 11, side: "head", severity: "medium" }],
   },
   // Silent.
+  {
+    name: "a workload newly sets true while nothing sets false",
+    base: deploy(),
+    head: deploy("true"),
+    expected: [],
+  },
+  {
+    name: "a workload newly sets true while its ServiceAccount sets true",
+    base: withAccount(deploy(undefined, ["serviceAccountName: web"]), serviceAccount("true")),
+    head: withAccount(deploy("true", ["serviceAccountName: web"]), serviceAccount("true")),
+    expected: [],
+  },
+  { name: "a new workload that sets true while nothing sets false", head: deploy("true"), expected: [] },
+  {
+    name: "a new workload that sets true while its ServiceAccount sets true",
+    head: withAccount(deploy("true", ["serviceAccountName: web"]), serviceAccount("true")),
+    expected: [],
+  },
+  {
+    name: "a false moved from the pod template to its ServiceAccount",
+    base: withAccount(deploy("false", ["serviceAccountName: web"]), serviceAccount()),
+    head: withAccount(deploy(undefined, ["serviceAccountName: web"]), serviceAccount("false")),
+    expected: [],
+  },
+  {
+    name: "a false moved from the pod template to the default ServiceAccount",
+    base: deploy("false"),
+    head: withAccount(deploy(), serviceAccount("false", false, "default")),
+    expected: [],
+  },
+  {
+    name: "a ServiceAccount newly sets true",
+    base: serviceAccount(),
+    head: serviceAccount("true"),
+    expected: [],
+  },
   { name: "a new workload that leaves the field unset", head: deploy(), expected: [] },
   { name: "a new workload that sets false", head: deploy("false"), expected: [] },
   { name: "a new ServiceAccount that leaves the field unset", head: serviceAccount(), expected: [] },
@@ -216,15 +264,23 @@ describe("automount-service-account-token", () => {
     expect(removed.message).toMatch(
       /^ServiceAccount shop\/web no longer sets automountServiceAccountToken: false \(absent means true\): every pod running as this ServiceAccount gets its API token mounted/,
     );
-    const [set] = runRule(rule, deploy(), deploy("true"));
-    expect(set.message).toMatch(/^Deployment shop\/web sets automountServiceAccountToken to true: /);
+    const account = serviceAccount("false", false, "default");
+    const [set] = runRule(rule, withAccount(deploy(), account), withAccount(deploy("true"), account));
+    expect(set.message).toMatch(
+      /^Deployment shop\/web sets automountServiceAccountToken to true, overriding its ServiceAccount's false: /,
+    );
   });
 
   it("keeps one fingerprint for turning it on, whichever way, and across moves", () => {
     const fp = (base: string | undefined, head: string, file = "manifest.yaml") =>
       runRule(rule, base, { [file]: head })[0].fingerprint;
-    expect(fp(deploy("false"), deploy("true"))).toBe(fp(undefined, deploy("true"), "x/y.yaml"));
-    expect(fp(deploy("false"), deploy())).toBe(fp(deploy(), deploy("true")));
+    const account = serviceAccount("false", false, "default");
+    expect(fp(deploy("false"), deploy("true"))).toBe(
+      fp(undefined, withAccount(deploy("true"), account), "x/y.yaml"),
+    );
+    expect(fp(deploy("false"), deploy())).toBe(
+      fp(withAccount(deploy(), account), withAccount(deploy("true"), account)),
+    );
   });
 
   it("has an example that fires", () => {
