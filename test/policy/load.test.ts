@@ -124,3 +124,15 @@ describe("policy", () => {
     ]);
   });
 });
+
+describe("default manifest globs", () => {
+  it("leave out vendored code, test fixtures and CI files, and keep ordinary manifests", async () => {
+    const { isManifestPath } = await import("../../src/engine/review.js");
+    const policy = loadPolicy();
+    expect(isManifestPath("deploy/app.yaml", policy)).toBe(true);
+    expect(isManifestPath("vendor/k8s.io/api/testdata/pod.yaml", policy)).toBe(false);
+    expect(isManifestPath("pkg/controller/testdata/fixture.yaml", policy)).toBe(false);
+    expect(isManifestPath(".github/workflows/ci.yml", policy)).toBe(false);
+    expect(isManifestPath("package.json", policy)).toBe(false);
+  });
+});
