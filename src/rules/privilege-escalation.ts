@@ -1,7 +1,9 @@
 // Privileges a container gains through its securityContext: allowPrivilegeEscalation: true,
 // added Linux capabilities, and running as root. Each is compared with the same container
 // (same list, same name) before the change, so only what this change grants is reported: one
-// finding per newly granted thing, at the field that grants it.
+// finding per newly granted thing, at the field that grants it. A safeguard taken away from a
+// container that stays (allowPrivilegeEscalation: false, capabilities drop ALL, the effective
+// runAsNonRoot: true) is reported too, on the base side at the removed field.
 
 import type { Json, JsonObject, Path, Resource, RuleHit, Severity } from "../engine/types.js";
 import {
@@ -232,16 +234,111 @@ function rootHits(change: ResourceChange, pairs: ContainerPair[]): RuleHit[] {
   return [...grants.values()].map((grant) => rootHit(after, grant));
 }
 
+/** Where `drop` lists ALL (case-insensitively, with or without CAP_), if it does. */
+function dropAllIndex(container: ContainerRef | undefined): number | undefined {
+  const capabilities = securityContextOf(container?.container)?.capabilities;
+  const drop = isObject(capabilities) ? capabilities.drop : undefined;
+  if (!Array.isArray(drop)) return undefined;
+  const index = drop.findIndex((item) => normalizeCapability(item) === "ALL");
+  return index < 0 ? undefined : index;
+}
+
+/** allowPrivilegeEscalation: false and `drop: [ALL]` taken away from a container that stays. */
+function containerRemovalHits(resource: Resource, before: ContainerRef, after: ContainerRef): RuleHit[] {
+  const hits: RuleHit[] = [];
+  const own = securityContextOf(after.container)?.allowPrivilegeEscalation;
+  // Changed to true is reported on the head side by escalationHit.
+  if (
+    securityContextOf(before.container)?.allowPrivilegeEscalation === false &&
+    own !== false &&
+    own !== true
+  ) {
+    hits.push({
+      side: "base",
+      path: [...before.path, "securityContext", "allowPrivilegeEscalation"],
+      key: `removed:allowPrivilegeEscalation:${containerId(before)}`,
+      severity: "high",
+      message:
+        `${who(resource, before)} no longer sets allowPrivilegeEscalation: false: left unset, escalation is ` +
+        "allowed, so a non-root process runs without no_new_privs and can become root through setuid " +
+        "binaries and file capabilities. Put allowPrivilegeEscalation: false back.",
+    });
+  }
+  const index = dropAllIndex(before);
+  if (index !== undefined && dropAllIndex(after) === undefined) {
+    hits.push({
+      side: "base",
+      path: [...before.path, "securityContext", "capabilities", "drop", index],
+      key: `removed:drop-all:${containerId(before)}`,
+      severity: "medium",
+      message:
+        `${who(resource, before)} no longer drops ALL capabilities: the runtime's default set (CHOWN, ` +
+        "DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW and the rest) comes back. Restore `drop: [ALL]` " +
+        "and add back only the capabilities the process needs.",
+    });
+  }
+  return hits;
+}
+
+interface NonRootRemoval {
+  setting: Setting<boolean>;
+  containers: ContainerRef[];
+}
+
+/**
+ * The effective runAsNonRoot: true taken away: the container has it neither itself nor from the
+ * pod after the change, and no runAsUser either (a non-zero one keeps it non-root; 0 or
+ * runAsNonRoot: false is reported on the head side by rootHits).
+ */
+function nonRootRemovalHits(change: ResourceChange, pairs: ContainerPair[]): RuleHit[] {
+  const { before, after } = change;
+  const basePod = podSpecOf(before);
+  const headPod = podSpecOf(after);
+  if (!before || !basePod || !headPod) return [];
+  const baseContext = { context: securityContextOf(basePod.spec), path: basePod.path };
+  const headContext = { context: securityContextOf(headPod.spec), path: headPod.path };
+  const removals = new Map<string, NonRootRemoval>();
+  for (const pair of pairs) {
+    if (!pair.before || !pair.after) continue;
+    const previous = effective(pair.before, baseContext, "runAsNonRoot", isBoolean);
+    if (previous?.value !== true) continue;
+    if (effective(pair.after, headContext, "runAsNonRoot", isBoolean) !== undefined) continue;
+    if (effective(pair.after, headContext, "runAsUser", isNumber) !== undefined) continue;
+    // The pod's setting is one field: one finding naming every container it no longer covers.
+    const group = previous.fromPod ? "pod" : `container:${containerId(pair.before)}`;
+    const removal = removals.get(group);
+    if (removal) removal.containers.push(pair.before);
+    else removals.set(group, { setting: previous, containers: [pair.before] });
+  }
+  return [...removals.values()].map(({ setting, containers }) => {
+    const names = containers.map((c) => `\`${c.name}\``).join(", ");
+    const subject = setting.fromPod
+      ? `${describeResource(before)} no longer sets runAsNonRoot: true for the pod, so container` +
+        `${containers.length > 1 ? "s" : ""} ${names} may run as root`
+      : `${who(before, containers[0])} no longer sets runAsNonRoot: true and may run as root`;
+    return {
+      side: "base" as const,
+      path: setting.path,
+      key: `removed:runAsNonRoot:${setting.fromPod ? "pod" : "container"}:${containers.map(containerId).sort().join(",")}`,
+      severity: "high" as const,
+      message:
+        `${subject}: with no runAsUser set, the kubelet no longer refuses to start a root process, so the ` +
+        "image's user decides (root for most images). Put runAsNonRoot: true back, with a non-zero runAsUser.",
+    };
+  });
+}
+
 function check(change: ResourceChange): RuleHit[] {
-  const { after } = change;
+  const { before, after } = change;
   if (!after) return [];
   const pairs = containerPairs(change);
   const hits: RuleHit[] = [];
   for (const pair of pairs) {
     if (!pair.after) continue;
     hits.push(...escalationHit(after, pair, pair.after), ...capabilityHits(after, pair, pair.after));
+    if (before && pair.before) hits.push(...containerRemovalHits(before, pair.before, pair.after));
   }
-  hits.push(...rootHits(change, pairs));
+  hits.push(...rootHits(change, pairs), ...nonRootRemovalHits(change, pairs));
   return hits;
 }
 
@@ -250,7 +347,7 @@ export const privilegeEscalationRule: Rule = {
   title: "Container gains privileges",
   defaultSeverity: "high",
   description:
-    "A container (init and ephemeral ones included) that newly sets allowPrivilegeEscalation: true, adds Linux capabilities, or runs as root through runAsUser: 0 or runAsNonRoot: false (its own, or the pod's when it does not override it).",
+    "A container (init and ephemeral ones included) that newly sets allowPrivilegeEscalation: true, adds Linux capabilities, or runs as root through runAsUser: 0 or runAsNonRoot: false (its own, or the pod's when it does not override it); or an existing container that loses allowPrivilegeEscalation: false, `drop: [ALL]`, or its effective runAsNonRoot: true.",
   rationale:
     "Each of these widens what a compromised process can do. allowPrivilegeEscalation lets setuid binaries " +
     "turn a non-root process into root; capabilities hand out slices of root (SYS_ADMIN, SYS_MODULE, " +
@@ -259,7 +356,11 @@ export const privilegeEscalationRule: Rule = {
     "Pod Security Standard allows, is graded low; every other one high); and a container running as root " +
     "is root on the node's kernel if it escapes. Capabilities are compared as sets, case-insensitively and " +
     "with or without the CAP_ prefix; a container that was privileged or already added ALL gains nothing " +
-    "new. Only what the change grants is reported, once per container and grant.",
+    "new. Taking a safeguard away widens the same way: without allowPrivilegeEscalation: false setuid " +
+    "binaries work again, without `drop: [ALL]` the runtime's default capabilities come back (graded " +
+    "medium), and without runAsNonRoot: true (and no runAsUser) the image may run as root; these are " +
+    "reported at the removed line. Only what the change grants or removes is reported, once per " +
+    "container and grant.",
   remediation:
     "Set allowPrivilegeEscalation: false, drop ALL capabilities and add back only those the process needs, " +
     "and run as a non-zero runAsUser with runAsNonRoot: true.",

@@ -27,6 +27,14 @@ const CAPS = (...names: string[]) => [
   ...names.map((name) => `          - ${name}`),
 ];
 
+/** A container securityContext dropping these capabilities, one per line (the first on line 17). */
+const DROP = (...names: string[]) => [
+  "    securityContext:",
+  "      capabilities:",
+  "        drop:",
+  ...names.map((name) => `          - ${name}`),
+];
+
 const deploy = (...containers: string[][]) => workload(["containers:", ...containers.flat()]);
 
 /** A Deployment with a pod-level securityContext (fields on lines 12, 13, …) before its containers. */
@@ -266,6 +274,72 @@ spec:
   },
 ];
 
+const removals: Case[] = [
+  {
+    name: "allowPrivilegeEscalation: false removed",
+    base: deploy(container("api", sc("allowPrivilegeEscalation: false", "runAsUser: 1000"))),
+    head: deploy(container("api", sc("runAsUser: 1000"))),
+    expected: [{ line: 15, side: "base", severity: "high" }],
+  },
+  {
+    name: "allowPrivilegeEscalation: false removed with the whole securityContext of an init container",
+    base: workload([
+      "initContainers:",
+      ...container("setup", sc("allowPrivilegeEscalation: false")),
+      "containers:",
+      ...container("api"),
+    ]),
+    head: workload(["initContainers:", ...container("setup"), "containers:", ...container("api")]),
+    expected: [{ line: 15, side: "base", severity: "high" }],
+  },
+  {
+    name: "drop ALL removed (another drop stays)",
+    base: deploy(container("api", DROP("NET_RAW", "all"))),
+    head: deploy(container("api", DROP("NET_RAW"))),
+    expected: [{ line: 18, side: "base", severity: "medium" }],
+  },
+  {
+    name: "drop ALL removed with the capabilities",
+    base: deploy(container("api", ["    securityContext:", "      capabilities: { drop: [CAP_ALL] }"])),
+    head: deploy(container("api")),
+    expected: [{ line: 15, side: "base", severity: "medium" }],
+  },
+  {
+    name: "container runAsNonRoot: true removed",
+    base: deploy(container("api", sc("runAsNonRoot: true"))),
+    head: deploy(container("api", sc("readOnlyRootFilesystem: true"))),
+    expected: [{ line: 15, side: "base", severity: "high" }],
+  },
+  {
+    name: "pod runAsNonRoot: true removed: one finding for the containers it covered",
+    base: withPod(
+      ["runAsNonRoot: true"],
+      container("api"),
+      container("side"),
+      container("own", sc("runAsUser: 1000")),
+    ),
+    head: withPod([], container("api"), container("side"), container("own", sc("runAsUser: 1000"))),
+    expected: [{ line: 12, side: "base", severity: "high" }],
+  },
+  {
+    name: "all three safeguards removed from one container",
+    base: deploy(
+      container("api", [
+        "    securityContext:",
+        "      allowPrivilegeEscalation: false",
+        "      runAsNonRoot: true",
+        "      capabilities: { drop: [ALL] }",
+      ]),
+    ),
+    head: deploy(container("api")),
+    expected: [
+      { line: 15, side: "base", severity: "high" },
+      { line: 16, side: "base", severity: "high" },
+      { line: 17, side: "base", severity: "medium" },
+    ],
+  },
+];
+
 const silent: Case[] = [
   {
     name: "capabilities reordered",
@@ -403,6 +477,87 @@ const silent: Case[] = [
     expected: [],
   },
   {
+    name: "allowPrivilegeEscalation: false becomes true (reported on the head only)",
+    base: deploy(container("api", sc("allowPrivilegeEscalation: false"))),
+    head: deploy(container("api", sc("allowPrivilegeEscalation: true"))),
+    expected: [{ line: 15, side: "head", severity: "high" }],
+  },
+  {
+    name: "runAsNonRoot: true moved from the container to the pod",
+    base: withPod([], container("api", sc("runAsNonRoot: true", "allowPrivilegeEscalation: false"))),
+    head: withPod(["runAsNonRoot: true"], container("api", sc("allowPrivilegeEscalation: false"))),
+    expected: [],
+  },
+  {
+    name: "runAsNonRoot: true moved from the pod to every container",
+    base: withPod(["runAsNonRoot: true"], container("api"), container("db")),
+    head: withPod([], container("api", sc("runAsNonRoot: true")), container("db", sc("runAsNonRoot: true"))),
+    expected: [],
+  },
+  {
+    name: "container runAsNonRoot: true removed under a pod that still has it",
+    base: withPod(["runAsNonRoot: true"], container("api", sc("runAsNonRoot: true"))),
+    head: withPod(["runAsNonRoot: true"], container("api")),
+    expected: [],
+  },
+  {
+    name: "runAsNonRoot: true removed, a non-zero runAsUser stays",
+    base: withPod(["runAsUser: 1000"], container("api", sc("runAsNonRoot: true"))),
+    head: withPod(["runAsUser: 1000"], container("api")),
+    expected: [],
+  },
+  {
+    name: "safeguards reordered (containers, keys, drop items)",
+    base: deploy(
+      container("api", [
+        ...sc("allowPrivilegeEscalation: false", "runAsNonRoot: true"),
+        "      capabilities: { drop: [NET_RAW, ALL] }",
+      ]),
+      container("db", DROP("ALL")),
+    ),
+    head: deploy(
+      container("db", DROP("ALL")),
+      container("api", [
+        ...sc("runAsNonRoot: true", "allowPrivilegeEscalation: false"),
+        "      capabilities: { drop: [all, NET_RAW] }",
+      ]),
+    ),
+    expected: [],
+  },
+  {
+    name: "workload with safeguards removed",
+    base: deploy(
+      container("api", [
+        ...sc("allowPrivilegeEscalation: false", "runAsNonRoot: true"),
+        "      capabilities: { drop: [ALL] }",
+      ]),
+    ),
+    expected: [],
+  },
+  {
+    name: "container with safeguards removed",
+    base: deploy(
+      container("api"),
+      container("db", [
+        ...sc("allowPrivilegeEscalation: false", "runAsNonRoot: true"),
+        "      capabilities: { drop: [ALL] }",
+      ]),
+    ),
+    head: deploy(container("api")),
+    expected: [],
+  },
+  {
+    name: "new workload without safeguards",
+    head: deploy(container("api", sc("readOnlyRootFilesystem: true"))),
+    expected: [],
+  },
+  {
+    name: "safeguards never there, image tag bump",
+    base: deploy(container("api", DROP("NET_RAW"), "ghcr.io/shop/api:1.0")),
+    head: deploy(container("api", DROP("NET_RAW"), "ghcr.io/shop/api:1.1")),
+    expected: [],
+  },
+  {
     name: "a custom resource called Deployment",
     head: deploy(container("api", CAPS("SYS_ADMIN"))).replace(
       "apiVersion: apps/v1",
@@ -431,7 +586,14 @@ const silent: Case[] = [
 ];
 
 describe("privilege-escalation", () => {
-  table(privilegeEscalationRule, [...escalation, ...capabilities, ...root, ...combined, ...silent]);
+  table(privilegeEscalationRule, [
+    ...escalation,
+    ...capabilities,
+    ...root,
+    ...combined,
+    ...removals,
+    ...silent,
+  ]);
 
   it("says what was granted, why it matters, and how to fix it", () => {
     const messages = runRule(
@@ -461,6 +623,43 @@ describe("privilege-escalation", () => {
         "beyond the runtime's default set. Remove it unless the container cannot work without it, and start " +
         "from `drop: [ALL]`.",
     ]);
+  });
+
+  it("says what was removed, why it matters, and how to fix it", () => {
+    const messages = runRule(
+      privilegeEscalationRule,
+      withPod(
+        ["runAsNonRoot: true"],
+        container("api", [...sc("allowPrivilegeEscalation: false"), "      capabilities: { drop: [ALL] }"]),
+        container("side"),
+      ),
+      withPod([], container("api"), container("side")),
+    ).map((finding) => finding.message);
+    expect(messages).toEqual([
+      "Deployment shop/web no longer sets runAsNonRoot: true for the pod, so containers `api`, `side` may " +
+        "run as root: with no runAsUser set, the kubelet no longer refuses to start a root process, so the " +
+        "image's user decides (root for most images). Put runAsNonRoot: true back, with a non-zero runAsUser.",
+      "Container `api` of Deployment shop/web no longer sets allowPrivilegeEscalation: false: left unset, " +
+        "escalation is allowed, so a non-root process runs without no_new_privs and can become root through " +
+        "setuid binaries and file capabilities. Put allowPrivilegeEscalation: false back.",
+      "Container `api` of Deployment shop/web no longer drops ALL capabilities: the runtime's default set " +
+        "(CHOWN, DAC_OVERRIDE, FOWNER, SETUID, SETGID, NET_RAW and the rest) comes back. Restore " +
+        "`drop: [ALL]` and add back only the capabilities the process needs.",
+    ]);
+  });
+
+  it("keeps removal fingerprints when containers are reordered or other fields change", () => {
+    const base = deploy(container("a", DROP("ALL")), container("b", sc("allowPrivilegeEscalation: false")));
+    const fingerprints = (head: string) =>
+      runRule(privilegeEscalationRule, base, head)
+        .map((f) => f.fingerprint)
+        .sort();
+    expect(fingerprints(deploy(container("a"), container("b")))).toEqual(
+      fingerprints(
+        deploy(container("b", [], "ghcr.io/shop/b:2.0"), container("a", sc("readOnlyRootFilesystem: true"))),
+      ),
+    );
+    expect(fingerprints(deploy(container("a"), container("b")))).toHaveLength(2);
   });
 
   it("names the containers a pod-level root setting newly reaches", () => {
@@ -534,7 +733,7 @@ describe("privilege-escalation", () => {
         runAsUser: json,
         runAsNonRoot: json,
         privileged: json,
-        capabilities: fc.oneof(json, some({ add: json })),
+        capabilities: fc.oneof(json, some({ add: json, drop: json })),
       }),
     );
     const container = fc.oneof(json, some({ name: json, securityContext }));
