@@ -1,7 +1,7 @@
 // Reading the two sides of a change: which files are manifests, decoding and parsing them (each
 // distinct text once), and the resources they hold. Problems become errors or skip notes.
 
-import { minimatch } from "minimatch";
+import { Minimatch } from "minimatch";
 import type { Policy } from "../policy/types.js";
 import { type DecodedFile, decodeFile, type FileContent } from "./files.js";
 import { NO_KIND } from "./identity.js";
@@ -28,12 +28,24 @@ export interface ParsedFile {
   documents: readonly ParsedDocument[];
 }
 
+type PathTest = (path: string) => boolean;
+
+// Globs compiled once per list: isManifestPath runs for every file of both sides (and of the
+// repository tree in the app), and compiling a glob costs far more than matching it.
+const compiled = new WeakMap<readonly string[], PathTest>();
+
+function anyOf(globs: readonly string[]): PathTest {
+  let test = compiled.get(globs);
+  if (!test) {
+    const matchers = globs.map((glob) => new Minimatch(glob, { dot: true, nocase: true }));
+    test = (path) => matchers.some((matcher) => matcher.match(path));
+    compiled.set(globs, test);
+  }
+  return test;
+}
+
 export function isManifestPath(path: string, policy: Policy): boolean {
-  const options = { dot: true, nocase: true };
-  return (
-    policy.manifests.include.some((glob) => minimatch(path, glob, options)) &&
-    !policy.manifests.exclude.some((glob) => minimatch(path, glob, options))
-  );
+  return anyOf(policy.manifests.include)(path) && !anyOf(policy.manifests.exclude)(path);
 }
 
 /** What reading one file gave; kept so a file identical on both sides is read once. */
