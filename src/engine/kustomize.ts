@@ -3,14 +3,10 @@
 // service account. The kustomization files that name them say which files they are.
 
 import { posix } from "node:path";
-import type { JsonObject } from "./types.js";
+import { isObject, type JsonObject } from "./types.js";
 import type { ParsedDocument } from "./yaml/types.js";
 
 const KUSTOMIZATION_FILES = new Set(["kustomization.yaml", "kustomization.yml", "Kustomization"]);
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Patch file paths one kustomization names (inline patches are text, not files). */
 function patchPaths(kustomization: JsonObject): string[] {

@@ -1,12 +1,10 @@
 // From parsed YAML documents to Kubernetes resources: one per object, `List` kinds expanded.
 
 import { customScopesOf, identityKey, identityOf } from "./identity.js";
-import type { Json, JsonObject, Path, Resource, Side } from "./types.js";
+import { isObject, type Json, type JsonObject, type Path, type Resource, type Side } from "./types.js";
 import type { ParsedDocument } from "./yaml/types.js";
 
-export function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** An object found in a document, before its identity is known. */
 interface Candidate {

@@ -16,6 +16,11 @@ export type Path = readonly PathSegment[];
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
+/** A mapping (not null, not a list): the one guard every reader of parsed manifests uses. */
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Where a resource or a field sits: a path relative to the root of its side, and a 1-based line. */
 export interface Location {
   file: string;

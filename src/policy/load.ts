@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { SEVERITIES, type Severity } from "../engine/types.js";
+import { isObject, SEVERITIES, type Severity } from "../engine/types.js";
 import { RULES } from "../rules/index.js";
 import type { ParamSpec, ParamValues, Rule } from "../rules/types.js";
 import { type Limits, PERMISSIONS, type Permission, type Policy, type RuleSettings } from "./types.js";
@@ -35,10 +35,6 @@ export const DEFAULT_LIMITS: Limits = {
 const DEFAULT_PACK = new URL("../../policies/default.yml", import.meta.url);
 
 type Record_ = Record<string, unknown>;
-
-function isRecord(value: unknown): value is Record_ {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isSeverity(value: unknown): value is Severity {
   return typeof value === "string" && (SEVERITIES as readonly string[]).includes(value);
@@ -113,12 +109,12 @@ function normaliseRuleEntry(value: unknown): Record_ | string {
   if (value === false || value === "off") return { enabled: false };
   if (value === true || value === "on") return { enabled: true };
   if (isSeverity(value)) return { severity: value };
-  if (isRecord(value)) return value;
+  if (isObject(value)) return value;
   return `must be a mapping, true/false, or a severity (${SEVERITIES.join(", ")}); got ${describe(value)}`;
 }
 
 function applyRules(policy: Policy, data: unknown, path: string, rules: readonly Rule[], problems: string[]) {
-  if (!isRecord(data)) {
+  if (!isObject(data)) {
     problems.push(`${path}: must be a mapping of rule id to settings`);
     return;
   }
@@ -165,7 +161,7 @@ function applyStringList(value: unknown, where: string, problems: string[]): str
 }
 
 function applyManifests(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isRecord(data)) {
+  if (!isObject(data)) {
     problems.push(`${path}: must be a mapping with include and exclude globs`);
     return;
   }
@@ -180,7 +176,7 @@ function applyManifests(policy: Policy, data: unknown, path: string, problems: s
 }
 
 function applyLimits(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isRecord(data)) {
+  if (!isObject(data)) {
     problems.push(`${path}: must be a mapping`);
     return;
   }
@@ -200,7 +196,7 @@ const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 function applyQuorum(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isRecord(data)) {
+  if (!isObject(data)) {
     problems.push(`${path}: must be a mapping with severity and approvers`);
     return;
   }
@@ -233,7 +229,7 @@ function applyNames(
 }
 
 function applyApprovals(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isRecord(data)) {
+  if (!isObject(data)) {
     problems.push(`${path}: must be a mapping`);
     return;
   }
@@ -266,7 +262,7 @@ const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules", "appro
 function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], problems: string[]) {
   const { source, data } = layer;
   if (data === null || data === undefined) return; // an empty file changes nothing
-  if (!isRecord(data)) {
+  if (!isObject(data)) {
     problems.push(`${source}: must be a mapping at the top level`);
     return;
   }

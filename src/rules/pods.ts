@@ -1,7 +1,7 @@
 // Where the pod lives in each workload kind, and how containers pair across a change. Manifests
 // are untrusted text: every reader here takes a wrong shape for an absent value and never throws.
 
-import type { Json, JsonObject, Path, Resource } from "../engine/types.js";
+import { isObject, type Json, type JsonObject, type Path, type Resource } from "../engine/types.js";
 import type { ParamValues, ResourceChange } from "./types.js";
 
 export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
@@ -28,9 +28,7 @@ const TEMPLATES: Record<string, { group: string; template: Path }> = {
 /** Kinds that carry a pod spec (PodTemplate included: it runs nothing itself). */
 export const POD_KINDS: readonly string[] = Object.keys(TEMPLATES);
 
-export function isObject(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+export { isObject };
 
 /** The value at `path`, or undefined when any step is missing or of the wrong shape. */
 export function valueAt(root: Json | undefined, path: Path): Json | undefined {

@@ -4,7 +4,7 @@
 // single grants; a grant is covered by a rule when that rule alone would authorize it. Comparing
 // grants instead of rule text is what keeps reordering, splitting, merging and narrowing quiet.
 
-import type { Json, JsonObject } from "../engine/types.js";
+import { isObject, type Json, type JsonObject } from "../engine/types.js";
 
 /** "*" in verbs, apiGroups, resources and nonResourceURLs (exactly as RBAC spells it). */
 export const ALL = "*";
@@ -65,10 +65,6 @@ export class RoleTooLargeError extends Error {
   }
 }
 
-function isRecord(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** A list field: absent means empty; anything but a list makes the rule invalid (undefined). */
 function stringList(value: Json | undefined): (string | undefined)[] | undefined {
   if (value === undefined || value === null) return [];
@@ -81,7 +77,7 @@ function toSet(list: readonly (string | undefined)[]): Set<string> {
 }
 
 function readRule(value: Json, index: number): PolicyRule | undefined {
-  if (!isRecord(value)) return undefined;
+  if (!isObject(value)) return undefined;
   const apiGroups = stringList(value.apiGroups);
   const resources = stringList(value.resources);
   const verbs = stringList(value.verbs);

@@ -2,17 +2,13 @@
 // can do little; what matters is what it gets bound to, so the message names the bindings this
 // change gives it and asks to check the rest.
 
-import type { Json, JsonObject, Resource, RuleHit } from "../engine/types.js";
+import { isObject, type Resource, type RuleHit } from "../engine/types.js";
 import { memo } from "./memo.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 const RBAC_GROUP = "rbac.authorization.k8s.io";
 /** Bindings named in a message before the rest are counted. */
 const BINDINGS_SHOWN = 3;
-
-function isRecord(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isServiceAccount(resource: Resource | undefined): resource is Resource {
   return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
@@ -23,7 +19,7 @@ function accountSubjects(binding: Resource): string[] {
   const subjects = binding.object.subjects;
   if (!Array.isArray(subjects)) return [];
   return subjects.flatMap((subject) => {
-    if (!isRecord(subject) || subject.kind !== "ServiceAccount" || typeof subject.name !== "string")
+    if (!isObject(subject) || subject.kind !== "ServiceAccount" || typeof subject.name !== "string")
       return [];
     const namespace =
       typeof subject.namespace === "string" && subject.namespace
@@ -35,7 +31,7 @@ function accountSubjects(binding: Resource): string[] {
 
 function roleOf(binding: Resource): string {
   const ref = binding.object.roleRef;
-  if (!isRecord(ref) || typeof ref.name !== "string") return "an unnamed role";
+  if (!isObject(ref) || typeof ref.name !== "string") return "an unnamed role";
   return `${typeof ref.kind === "string" ? ref.kind : "role"} ${ref.name}`;
 }
 

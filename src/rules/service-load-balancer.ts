@@ -2,7 +2,14 @@
 // internal load balancer that turns internet-facing. A LoadBalancer that was already public is
 // pre-existing risk and stays quiet.
 
-import type { Json, JsonObject, Path, Resource, RuleHit } from "../engine/types.js";
+import {
+  isObject,
+  type Json,
+  type JsonObject,
+  type Path,
+  type Resource,
+  type RuleHit,
+} from "../engine/types.js";
 import type { ResourceChange, Rule } from "./types.js";
 
 const LOAD_BALANCER = "LoadBalancer";
@@ -24,10 +31,6 @@ export const INTERNAL_ANNOTATIONS: Readonly<Record<string, readonly string[]>> =
   "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type": ["private"],
 };
 
-function isRecord(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 function isService(resource: Resource | undefined): resource is Resource {
   return resource?.identity.group === "" && resource.identity.kind === "Service";
 }
@@ -35,14 +38,14 @@ function isService(resource: Resource | undefined): resource is Resource {
 /** spec.type as Kubernetes defaults it: a Service without one is ClusterIP. */
 export function serviceType(service: JsonObject): string {
   const spec = service.spec;
-  const type = isRecord(spec) ? spec.type : undefined;
+  const type = isObject(spec) ? spec.type : undefined;
   return typeof type === "string" && type !== "" ? type : "ClusterIP";
 }
 
 function annotationsOf(object: JsonObject): JsonObject {
   const metadata = object.metadata;
-  const annotations = isRecord(metadata) ? metadata.annotations : undefined;
-  return isRecord(annotations) ? annotations : {};
+  const annotations = isObject(metadata) ? metadata.annotations : undefined;
+  return isObject(annotations) ? annotations : {};
 }
 
 /** Booleans and numbers may arrive unquoted; Kubernetes reads them all as strings. */
@@ -99,7 +102,7 @@ function lostInternalPath(before: Resource, after: Resource): Path {
   const annotations = annotationsOf(after.object);
   const changed = internalAnnotations(before.object).find((key) => key in annotations);
   if (changed) return ["metadata", "annotations", changed];
-  if (isRecord(after.object.metadata) && isRecord(after.object.metadata.annotations)) {
+  if (isObject(after.object.metadata) && isObject(after.object.metadata.annotations)) {
     return ["metadata", "annotations"];
   }
   return ["spec", "type"];

@@ -1,22 +1,18 @@
 // service-node-port: a Service that starts opening ports on every node. A type change to
 // LoadBalancer opens node ports too, but service-load-balancer reports that one.
 
-import type { Json, JsonObject, Resource, RuleHit } from "../engine/types.js";
+import { isObject, type JsonObject, type Resource, type RuleHit } from "../engine/types.js";
 import { serviceType } from "./service-load-balancer.js";
 import type { ResourceChange, Rule } from "./types.js";
 
 const NODE_PORT = "NodePort";
-
-function isRecord(value: Json | undefined): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function isService(resource: Resource | undefined): resource is Resource {
   return resource?.identity.group === "" && resource.identity.kind === "Service";
 }
 
 function specOf(service: JsonObject): JsonObject {
-  return isRecord(service.spec) ? service.spec : {};
+  return isObject(service.spec) ? service.spec : {};
 }
 
 /** NodePort Services, and LoadBalancers unless allocateLoadBalancerNodePorts is false, open node ports. */
@@ -33,7 +29,7 @@ function explicitNodePorts(service: JsonObject): Map<string, number> {
   const found = new Map<string, number>();
   if (!Array.isArray(ports)) return found;
   ports.forEach((port, index) => {
-    const value = isRecord(port) ? port.nodePort : undefined;
+    const value = isObject(port) ? port.nodePort : undefined;
     // 0 and "" ask Kubernetes to pick a port, like leaving the field out.
     if ((typeof value === "number" && value !== 0) || (typeof value === "string" && value !== "")) {
       if (!found.has(String(value))) found.set(String(value), index);
