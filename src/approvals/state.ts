@@ -5,7 +5,7 @@
 // out line numbers, so an approval survives rebases and unrelated pushes; a new or changed risk
 // has a new fingerprint, and so needs a new approval.
 
-import { blockingFindings, type Finding, type ReviewResult, severityRank } from "../engine/types.js";
+import { type Finding, severityRank } from "../engine/types.js";
 import { resourceLabel } from "../report/common.js";
 import { escapeMarkdown, inlineCode } from "../report/escape.js";
 import {
@@ -191,11 +191,6 @@ function resolveId(
 
 function unique(values: readonly string[]): string[] {
   return [...new Set(values)];
-}
-
-/** The blocking findings that approvals do not cover yet: what still keeps the check red. */
-export function blockingAfterApprovals(result: ReviewResult, state: ApprovalState): Finding[] {
-  return blockingFindings(result).filter((f) => !state.approved.has(f.fingerprint));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import kubedelta from "../../src/app.js";
+import { fullPatch } from "../fake-github/patch.js";
 
 const require = createRequire(import.meta.url);
 type Example = Record<string, unknown>;
@@ -86,14 +87,6 @@ export interface FakeRepo {
   threads?: { id: string; isResolved: boolean; firstCommentId: number }[];
   /** HTTP status for the first createReview (422 to test the fallback). */
   reviewStatus?: number;
-}
-
-/** A patch in which every head line is added and every base line removed. */
-export function fullPatch(base = "", head = ""): string {
-  const before = base ? base.replace(/\n$/, "").split("\n") : [];
-  const after = head ? head.replace(/\n$/, "").split("\n") : [];
-  const header = `@@ -${before.length ? 1 : 0},${before.length} +${after.length ? 1 : 0},${after.length} @@`;
-  return [header, ...before.map((l) => `-${l}`), ...after.map((l) => `+${l}`)].join("\n");
 }
 
 let blobCounter = 0;

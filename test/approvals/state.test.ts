@@ -3,7 +3,6 @@ import {
   type ApprovalPolicy,
   approvalState,
   approvalsSummary,
-  blockingAfterApprovals,
   NO_LONGER_PRESENT,
   shortId,
   targetsOf,
@@ -19,7 +18,7 @@ const HIGH = finding(1);
 const CRITICAL = finding(2, { severity: "critical", rule: "rbac-escalation" });
 const LOW = finding(3, { severity: "low", rule: "readiness-probe-missing" });
 
-function result(findings: Finding[]): ReviewResult {
+function _result(findings: Finding[]): ReviewResult {
   return {
     findings,
     errors: [],
@@ -193,7 +192,7 @@ describe("approvalState", () => {
     const after = approvalState([ack("approve", "alice", [fp(1)], 1)], [changed], ONE);
     expect(after.approved.size).toBe(0);
     expect(after.stale.map((s) => s.fingerprints)).toEqual([[fp(1)]]);
-    expect(blockingAfterApprovals(result([changed]), after)).toEqual([changed]);
+    expect(after.approved.has(changed.fingerprint)).toBe(false);
   });
 
   it("does not report withdrawn approvals as stale", () => {
@@ -206,15 +205,16 @@ describe("approvalState", () => {
   });
 });
 
-describe("blockingAfterApprovals", () => {
-  it("keeps the blocking findings that are not approved", () => {
+describe("what stays blocking (the check run keeps findings not in `approved`)", () => {
+  it("approves exactly the named fingerprints", () => {
     const state = approvalState([ack("approve", "alice", [fp(1)], 1)], [HIGH, CRITICAL, LOW], ONE);
-    expect(blockingAfterApprovals(result([HIGH, CRITICAL, LOW]), state)).toEqual([CRITICAL]);
+    expect([...state.approved]).toEqual([fp(1)]);
   });
 
-  it("keeps a partially approved finding", () => {
+  it("leaves a partially approved finding unapproved", () => {
     const state = approvalState([ack("approve", "alice", [fp(2)], 1)], [CRITICAL], TWO_FOR_CRITICAL);
-    expect(blockingAfterApprovals(result([CRITICAL]), state)).toEqual([CRITICAL]);
+    expect(state.approved.has(fp(2))).toBe(false);
+    expect(state.partial.get(fp(2))).toEqual(["alice"]);
   });
 });
 
