@@ -13,7 +13,7 @@ import { planReview } from "../report/review-comments.js";
 import { RULES, ruleById, ruleDocsUrl } from "../rules/index.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
-import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey } from "./contents.js";
+import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey, MissingFileError } from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
 import { repositoryContext } from "./repository-context.js";
@@ -209,7 +209,14 @@ async function evaluate(
 }
 
 function describe(error: unknown): string {
-  if (error instanceof ReviewStopped || error instanceof RequestTimeoutError) return error.message;
+  // Problems we know how to name are named; anything else is a bug and says so.
+  if (
+    error instanceof ReviewStopped ||
+    error instanceof RequestTimeoutError ||
+    error instanceof MissingFileError
+  ) {
+    return error.message;
+  }
   const status = (error as { status?: number }).status;
   const message = error instanceof Error ? error.message : String(error);
   return status ? `GitHub answered ${status}: ${message}` : `internal error: ${message}`;

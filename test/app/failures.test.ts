@@ -138,6 +138,30 @@ describe("inputs at the edges", () => {
   });
 });
 
+describe("reading the repository", () => {
+  it("a changed file GitHub cannot show at the commit fails the check, naming it", async () => {
+    // Listed as modified, but no head version is served: GraphQL answers null for it.
+    const recorded = serveRepository({
+      files: [{ filename: "svc.yaml", status: "modified", base: SERVICE("ClusterIP") }],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [done] = completions(recorded);
+    expect(done.conclusion).toBe("failure");
+    expect(done.output.title).toBe(
+      "KubeDelta could not complete the review: svc.yaml is not a file at ec26c3e",
+    );
+  });
+
+  it("a tree too large to list whole: repository-wide rules are not run, and the check says why", async () => {
+    const recorded = serveRepository({ files: RISKY, treeTruncated: true });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [done] = completions(recorded);
+    expect(done.output.summary).toMatch(/Not run: network-policy-missing/);
+    expect(done.output.summary).toMatch(/too large for GitHub to list whole/);
+    expect(recorded.filter((r) => r.path === "/graphql")).toHaveLength(1);
+  });
+});
+
 describe("re-runs", () => {
   it("re-reviews a fork PR from the check run's external_id (pull_requests is empty)", async () => {
     const recorded = serveRepository({ files: RISKY });

@@ -77,6 +77,8 @@ export interface FakeRepo {
   existingReviews?: { user: string; body: string }[];
   /** Repository roles by login (absent: not a collaborator, 404). */
   roles?: Record<string, string>;
+  /** GitHub lists the tree only in part (too large). */
+  treeTruncated?: boolean;
   /** Review comments by id (the roots of threads that replies point at). */
   reviewComments?: Record<number, { user: string; body: string }>;
   /** "org/team" → active members. */
@@ -178,7 +180,7 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
     .get(new RegExp(`^${repoPath}/git/trees/[0-9a-f]{40}`))
     .reply(function (uri, body) {
       record("GET").call(this, uri, body);
-      return [200, { sha: HEAD_SHA, truncated: false, tree }];
+      return [200, { sha: HEAD_SHA, truncated: fake.treeTruncated ?? false, tree }];
     })
     .persist();
   api
