@@ -14,6 +14,13 @@ import {
 const SERVICE = (type: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  type: ${type}\n  ports:\n    - port: 80\n`;
 
+/** A new Deployment that passes every rule but NetworkPolicy coverage. */
+const SAFE_DEPLOYMENT =
+  "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          readinessProbe: {httpGet: {path: /, port: 80}}\n          livenessProbe: {httpGet: {path: /, port: 80}}\n          resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n";
+/** A default-deny NetworkPolicy: it selects every pod of namespace shop. */
+const DENY_ALL =
+  "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n";
+
 function bodies(recorded: Recorded[], method: string, pathEnd: string): Record<string, unknown>[] {
   return recorded
     .filter((r) => r.method === method && r.path.replace(/\?.*$/, "").endsWith(pathEnd))
@@ -235,20 +242,16 @@ describe("pull_request events", () => {
   });
 
   it("uses the NetworkPolicies of unchanged files as context", async () => {
-    const deployment =
-      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          readinessProbe: {httpGet: {path: /, port: 80}}\n          livenessProbe: {httpGet: {path: /, port: 80}}\n          resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n";
-    const policy =
-      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n";
     const covered = serveRepository({
-      files: [{ filename: "k8s/api.yaml", status: "added", head: deployment }],
-      unchanged: { "k8s/policies.yaml": policy },
+      files: [{ filename: "k8s/api.yaml", status: "added", head: SAFE_DEPLOYMENT }],
+      unchanged: { "k8s/policies.yaml": DENY_ALL },
     });
     await newProbot().receive(pullRequestEvent() as never);
     expect(bodies(covered, "POST", "/pulls/2/reviews")).toEqual([]);
     nock.cleanAll();
 
     const uncovered = serveRepository({
-      files: [{ filename: "k8s/api.yaml", status: "added", head: deployment }],
+      files: [{ filename: "k8s/api.yaml", status: "added", head: SAFE_DEPLOYMENT }],
     });
     await newProbot().receive(pullRequestEvent() as never);
     const [review] = bodies(uncovered, "POST", "/pulls/2/reviews");
@@ -314,13 +317,9 @@ describe("pull_request events", () => {
   });
 
   it("does not run repository-wide rules when the repository is too large to read whole, and says so", async () => {
-    const deployment =
-      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: {app: api}\n    spec:\n      containers:\n        - name: api\n          image: registry.example.com/api:1\n          readinessProbe: {httpGet: {path: /, port: 80}}\n          livenessProbe: {httpGet: {path: /, port: 80}}\n          resources: {requests: {cpu: 1m, memory: 1Mi}, limits: {cpu: 1m, memory: 1Mi}}\n";
-    const policy =
-      "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: shop\nspec:\n  podSelector: {}\n";
     const recorded = serveRepository({
-      files: [{ filename: "k8s/api.yaml", status: "added", head: deployment }],
-      unchanged: { "k8s/policies.yaml": policy, "k8s/other.yaml": policy.replace("deny", "other") },
+      files: [{ filename: "k8s/api.yaml", status: "added", head: SAFE_DEPLOYMENT }],
+      unchanged: { "k8s/policies.yaml": DENY_ALL, "k8s/other.yaml": DENY_ALL.replace("deny", "other") },
       config: "limits:\n  maxContextFiles: 1\n",
     });
     await newProbot().receive(pullRequestEvent() as never);
