@@ -6,7 +6,7 @@
 // its ServiceAccount, stays quiet.
 
 import type { Path, Resource, RuleHit } from "../engine/types.js";
-import { describeResource, podSpecOf } from "./pods.js";
+import { describeResource, podSpecOf, serviceAccountOf } from "./pods.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
 const FIELD = "automountServiceAccountToken";
@@ -59,19 +59,9 @@ const WHY =
   "a compromised container can then call the API server with the account's permissions. Set " +
   `${FIELD}: false unless the workload talks to the API server.`;
 
-/** The pod's effective service account: serviceAccountName, else serviceAccount, else default. */
-function accountName(resource: Resource): string {
-  const spec = podSpecOf(resource)?.spec ?? {};
-  for (const field of ["serviceAccountName", "serviceAccount"]) {
-    const value = spec[field];
-    if (typeof value === "string" && value !== "") return value;
-  }
-  return "default";
-}
-
 /** The setting of the pod's ServiceAccount on one side; "unset" when it is not in the set. */
 function accountSetting(resource: Resource, set: ResourceSet): Setting {
-  const name = accountName(resource);
+  const name = serviceAccountOf(resource)?.name ?? "default";
   const account = set
     .byKindIn("ServiceAccount", resource.identity.namespace)
     .find((candidate) => isServiceAccount(candidate) && candidate.identity.name === name);

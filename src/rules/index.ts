@@ -12,6 +12,8 @@ import { networkPolicyMissingRule } from "./network-policy-missing.js";
 import { privilegeEscalationRule } from "./privilege-escalation.js";
 import { privilegedContainerRule } from "./privileged-container.js";
 import { livenessProbeMissingRule, readinessProbeMissingRule } from "./probe-missing.js";
+import { rbacAggregationRule } from "./rbac-aggregation.js";
+import { rbacBindingRule } from "./rbac-binding.js";
 import { rbacEscalationRule } from "./rbac-escalation.js";
 import { resourcesMissingRule } from "./resources-missing.js";
 import { secretInEnvRule } from "./secret-in-env.js";
@@ -33,6 +35,8 @@ export const RULES: readonly Rule[] = [
   serviceAccountChangedRule,
   serviceAccountAddedRule,
   rbacEscalationRule,
+  rbacBindingRule,
+  rbacAggregationRule,
   controlPlaneTolerationRule,
   privilegedContainerRule,
   privilegeEscalationRule,

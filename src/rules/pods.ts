@@ -74,6 +74,26 @@ export function podSpecOf(resource: Resource | undefined): PodSpecRef | undefine
   return isObject(spec) ? { spec, path } : undefined;
 }
 
+export interface ServiceAccountRef {
+  name: string;
+  /** The field that sets it; undefined when nothing does and "default" applies. */
+  path?: Path;
+}
+
+/**
+ * The service account a workload's pods run as: serviceAccountName, else the deprecated
+ * serviceAccount, else "default". Undefined for a resource without a pod spec.
+ */
+export function serviceAccountOf(resource: Resource | undefined): ServiceAccountRef | undefined {
+  const pod = podSpecOf(resource);
+  if (!pod) return undefined;
+  for (const field of ["serviceAccountName", "serviceAccount"]) {
+    const value = pod.spec[field];
+    if (typeof value === "string" && value !== "") return { name: value, path: [...pod.path, field] };
+  }
+  return { name: "default" };
+}
+
 export interface PodLabels {
   labels: Record<string, string>;
   /** Where the labels are (or would be): the template's `metadata.labels`. */

@@ -3,7 +3,8 @@
 // reported, so rewriting a role without widening it stays quiet. Severity follows the danger of
 // what was added, not the size of the diff.
 
-import type { Path, Resource, RuleHit, Severity } from "../engine/types.js";
+import type { Path, Resource, RuleHit } from "../engine/types.js";
+import { describeResource } from "./pods.js";
 import {
   ALL,
   type Grant,
@@ -12,188 +13,24 @@ import {
   priorVerbs,
   type ResourceGrant,
   readRules,
-  resourceCovers,
   type UrlGrant,
 } from "./rbac.js";
-import type { ResourceChange, Rule } from "./types.js";
+import { type Danger, RBAC_GROUP, resourceDanger, urlDanger } from "./rbac-danger.js";
+import { held } from "./rbac-effect.js";
+import {
+  type Binding,
+  bindingsGranting,
+  describeSubject,
+  holdingsOf,
+  isBroadSubject,
+  listed,
+  type Subject,
+  scopeText,
+} from "./rbac-graph.js";
+import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
-const RBAC_GROUP = "rbac.authorization.k8s.io";
-const READ_VERBS = new Set(["get", "list", "watch"]);
-const URL_READ_VERBS = new Set(["get", "head", "options"]);
-const WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"];
 /** Names shown in a message before the rest are counted ("a, b, c and 4 more"). */
 const NAMES_SHOWN = 5;
-
-interface Danger {
-  severity: Severity;
-  /** Why it matters and what to do instead: the second half of the message. */
-  advice: string;
-}
-
-/** A sensitive permission: any grant that covers it (wildcards included) carries its danger. */
-interface Sensitive extends Danger {
-  group: string;
-  resources: readonly string[];
-  /** Undefined: any verb. */
-  verbs?: readonly string[];
-}
-
-const ADVICE = {
-  verbs: "Wildcards grant every current and future verb; grant the specific verbs needed.",
-  resources:
-    "A wildcard resource covers every current and future resource of the group, Secrets and subresources " +
-    "included; list the resources needed.",
-  groups:
-    "A wildcard API group covers every current and future group, custom resources included; name the " +
-    "groups needed.",
-  escalate:
-    "escalate, bind and impersonate step around RBAC's own checks and hand out permissions the holder does " +
-    "not have; keep them to RBAC administrators.",
-  medium:
-    "Grant only the verbs and resources the workload needs, restricted with resourceNames where possible.",
-  read: "Read access to non-sensitive resources is low risk; check that the role needs it.",
-  url: "Non-resource URLs expose API server endpoints (metrics, logs, debug); grant only the paths needed.",
-};
-
-const WORKLOAD_ADVICE =
-  "Creating pods, directly or through a workload, can run any image with any service account and Secret " +
-  "of the namespace; let a deploy pipeline create workloads instead.";
-
-// Kubernetes' own list of escalation paths (docs: "RBAC good practices"), most dangerous first.
-const SENSITIVE: readonly Sensitive[] = [
-  {
-    group: RBAC_GROUP,
-    resources: ["clusterrolebindings", "rolebindings", "clusterroles", "roles"],
-    verbs: ["create", "update", "patch"],
-    severity: "critical",
-    advice:
-      "Writing roles or bindings lets the holder grant itself and others any permission it can bind; keep " +
-      "RBAC changes in the deploy pipeline.",
-  },
-  {
-    group: "",
-    resources: ["secrets"],
-    verbs: ["get", "list", "watch"],
-    severity: "high",
-    advice:
-      "Reading Secrets exposes credentials, service account tokens included; mount the Secrets a workload " +
-      "needs instead, or restrict with resourceNames.",
-  },
-  {
-    group: "",
-    resources: ["pods/exec", "pods/attach", "pods/ephemeralcontainers"],
-    severity: "high",
-    advice:
-      "Exec, attach and ephemeral containers run commands inside pods, with their service accounts and " +
-      "Secrets; keep them to break-glass roles.",
-  },
-  {
-    group: "",
-    resources: ["nodes/proxy"],
-    severity: "high",
-    advice: "nodes/proxy reaches the kubelet API, which runs commands in every pod of the node; remove it.",
-  },
-  {
-    group: "",
-    resources: ["serviceaccounts/token"],
-    verbs: ["create"],
-    severity: "high",
-    advice:
-      "Creating tokens lets the holder act as any service account it can name; use projected tokens " +
-      "mounted into pods instead.",
-  },
-  {
-    group: "",
-    resources: ["pods", "replicationcontrollers"],
-    verbs: ["create"],
-    severity: "high",
-    advice: WORKLOAD_ADVICE,
-  },
-  {
-    group: "apps",
-    resources: ["deployments", "daemonsets", "statefulsets", "replicasets"],
-    verbs: ["create"],
-    severity: "high",
-    advice: WORKLOAD_ADVICE,
-  },
-  {
-    group: "batch",
-    resources: ["jobs", "cronjobs"],
-    verbs: ["create"],
-    severity: "high",
-    advice: WORKLOAD_ADVICE,
-  },
-  {
-    group: "certificates.k8s.io",
-    resources: ["certificatesigningrequests/approval"],
-    severity: "high",
-    advice:
-      "Approving certificate signing requests can mint client certificates for any user or group, " +
-      "system:masters included; leave approval to the controller.",
-  },
-  {
-    group: "admissionregistration.k8s.io",
-    resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"],
-    verbs: WRITE_VERBS,
-    severity: "high",
-    advice:
-      "Admission webhooks see, rewrite or block every matching request: a changed webhook can inject " +
-      "containers or switch policies off; keep webhook changes in the deploy pipeline.",
-  },
-  {
-    group: "",
-    resources: ["persistentvolumes"],
-    verbs: ["create"],
-    severity: "high",
-    advice:
-      "Creating PersistentVolumes can mount host paths or another tenant's storage into pods; let a " +
-      "StorageClass provision volumes instead.",
-  },
-  {
-    group: "",
-    resources: ["services/status"],
-    verbs: WRITE_VERBS,
-    severity: "high",
-    advice:
-      "Writing services/status can set load-balancer IPs and intercept traffic to them (CVE-2020-8554); " +
-      "leave status to the controllers.",
-  },
-];
-
-function intersects(verbs: readonly string[], wanted: readonly string[] | undefined): boolean {
-  return wanted === undefined || verbs.includes(ALL) || verbs.some((verb) => wanted.includes(verb));
-}
-
-function coversSensitive(
-  apiGroup: string,
-  resource: string,
-  verbs: readonly string[],
-  entry: Sensitive,
-): boolean {
-  if (apiGroup !== ALL && apiGroup !== entry.group) return false;
-  const granted = new Set([resource]);
-  return entry.resources.some((r) => resourceCovers(granted, r)) && intersects(verbs, entry.verbs);
-}
-
-/** How dangerous it is to gain `verbs` on `resource` of `apiGroup`. */
-export function resourceDanger(apiGroup: string, resource: string, verbs: readonly string[]): Danger {
-  if (verbs.includes(ALL)) return { severity: "critical", advice: ADVICE.verbs };
-  if (resource === ALL) return { severity: "critical", advice: ADVICE.resources };
-  if (apiGroup === ALL) return { severity: "critical", advice: ADVICE.groups };
-  if (verbs.some((verb) => ["escalate", "bind", "impersonate"].includes(verb))) {
-    return { severity: "critical", advice: ADVICE.escalate };
-  }
-  const sensitive = SENSITIVE.find((entry) => coversSensitive(apiGroup, resource, verbs, entry));
-  if (sensitive) return sensitive;
-  if (verbs.every((verb) => READ_VERBS.has(verb))) return { severity: "low", advice: ADVICE.read };
-  return { severity: "medium", advice: ADVICE.medium };
-}
-
-/** Non-resource URLs never reach objects: reading one is low, anything else medium. */
-export function urlDanger(verbs: readonly string[]): Danger {
-  if (verbs.every((verb) => URL_READ_VERBS.has(verb))) return { severity: "low", advice: ADVICE.url };
-  return { severity: "medium", advice: verbs.includes(ALL) ? ADVICE.verbs : ADVICE.url };
-}
 
 /** New grants on one target (a resource with a set of names, or a URL) and what it had before. */
 interface Gain {
@@ -315,13 +152,54 @@ function messageOf(role: Resource, isNew: boolean, gain: Gain, danger: Danger): 
   return `${kind} ${name} gains verbs ${verbs} on ${targetLabel(gain)}: ${previously(gain)}. ${danger.advice}`;
 }
 
+/** A subject the role's new grant reaches, and the binding that hands it over. */
+interface Holder {
+  subject: Subject;
+  binding: Binding;
+}
+
+/**
+ * Who the new grant reaches in the head: subjects of the bindings that grant the role (directly or
+ * through aggregation), leaving out those who already held it there in the base.
+ */
+function holdersOf(role: Resource, grant: Grant, ctx: RuleContext): Holder[] {
+  const holders: Holder[] = [];
+  for (const binding of bindingsGranting(ctx.head, role)) {
+    for (const { subject } of binding.subjects) {
+      if (!held(grant, binding.scope, holdingsOf(ctx.base, subject))) holders.push({ subject, binding });
+    }
+  }
+  return holders;
+}
+
+function holderText({ subject, binding }: Holder, role: Resource, ctx: RuleContext): string {
+  const through = describeResource(binding.resource);
+  const aggregated =
+    binding.roleRef.name === role.identity.name ? "" : `, ClusterRole ${binding.roleRef.name} aggregating it`;
+  return `${describeSubject(ctx.head, subject)} through ${through}${aggregated} ${scopeText(binding.scope)}`;
+}
+
+/** Who can now use the gain; bound to everybody makes any gain critical. */
+function reach(role: Resource, gain: Gain, ctx: RuleContext): { text: string; broad: boolean } {
+  const holders = holdersOf(role, gain.first, ctx);
+  if (holders.length === 0) {
+    const bound = bindingsGranting(ctx.head, role).length > 0;
+    return { text: bound ? "" : " No binding in this repository grants the role yet.", broad: false };
+  }
+  const texts = holders.map((holder) => holderText(holder, role, ctx));
+  return {
+    text: ` Who gains it: ${listed(texts)}.`,
+    broad: holders.some((holder) => isBroadSubject(holder.subject)),
+  };
+}
+
 function isRole(resource: Resource | undefined): resource is Resource {
   if (!resource) return false;
   const { group, kind } = resource.identity;
   return group === RBAC_GROUP && (kind === "Role" || kind === "ClusterRole");
 }
 
-function check({ before, after }: ResourceChange): RuleHit[] {
+function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
   if (!isRole(after)) return [];
   const beforeRules = isRole(before) ? readRules(before.object) : [];
   const afterRules = readRules(after.object);
@@ -338,11 +216,12 @@ function check({ before, after }: ResourceChange): RuleHit[] {
   );
   return [...resourceGains, ...urlGains].map((gain) => {
     const danger = dangerOf(gain);
+    const { text, broad } = reach(after, gain, ctx);
     return {
       path: pathOf(gain),
       key: riskKey(gain),
-      message: messageOf(after, !before, gain, danger),
-      severity: danger.severity,
+      message: `${messageOf(after, !before, gain, danger)}${text}`,
+      severity: broad ? "critical" : danger.severity,
     };
   });
 }
@@ -366,7 +245,11 @@ export const rbacEscalationRule: Rule = {
     "validating or mutating webhook configurations and to services/status. Low: only get, list or watch on " +
     "anything else. Medium: the rest. Non-resource URLs never reach objects: low for get, head and options, " +
     "medium otherwise. A grant such as */exec carries the danger of every resource it covers. Aggregated " +
-    "ClusterRoles are judged by the rules written in the manifest.",
+    "ClusterRoles are judged by the rules written in the manifest. The message names who gains each " +
+    "permission: the subjects of the bindings that grant the role (directly, or through a ClusterRole that " +
+    "aggregates it, built-in view, edit and admin included) that did not hold it before, with the workloads " +
+    "whose pods run as each service account; a role bound to system:anonymous, system:unauthenticated, " +
+    "system:authenticated or system:serviceaccounts makes any gain critical.",
   remediation:
     "Grant the specific verbs and resources the subject needs, restrict by resourceNames where you can, " +
     "and keep escalation paths (RBAC writes, secrets, exec, pod creation) to dedicated roles.",

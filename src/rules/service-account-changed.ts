@@ -1,28 +1,13 @@
 // The identity a workload's pods act as. Switching it hands the pods another set of RBAC
 // permissions (and cloud IAM bindings), so any change of the effective account is worth a look.
 
-import type { Path, Resource, RuleHit } from "../engine/types.js";
-import { describeResource, podSpecOf } from "./pods.js";
+import type { Resource, RuleHit } from "../engine/types.js";
+import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
+import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
+import { holdingsOf, listed, type Subject } from "./rbac-graph.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
-interface EffectiveAccount {
-  name: string;
-  /** The field that sets it; undefined when nothing does and "default" applies. */
-  path?: Path;
-}
-
-/** serviceAccountName wins; the deprecated serviceAccount counts only when it is empty. */
-function effectiveAccount(resource: Resource | undefined): EffectiveAccount | undefined {
-  const pod = podSpecOf(resource);
-  if (!pod) return undefined;
-  for (const field of ["serviceAccountName", "serviceAccount"]) {
-    const value = pod.spec[field];
-    if (typeof value === "string" && value !== "") return { name: value, path: [...pod.path, field] };
-  }
-  return { name: "default" };
-}
-
-function newWorkloadHit(resource: Resource, account: EffectiveAccount, fullState: boolean): RuleHit[] {
+function newWorkloadHit(resource: Resource, account: ServiceAccountRef, fullState: boolean): RuleHit[] {
   if (account.name === "default" || !account.path) return [];
   // Full-state mode judges every resource as if it were new; "New" would mislead there.
   const subject = fullState ? describeResource(resource) : `New ${describeResource(resource)}`;
@@ -38,21 +23,52 @@ function newWorkloadHit(resource: Resource, account: EffectiveAccount, fullState
   ];
 }
 
+function account(namespace: string, name: string): Subject {
+  return { kind: "ServiceAccount", namespace, name };
+}
+
+/** What the pods can do as the new account (head) that they could not as the old one (base). */
+function permissionChange(namespace: string, previous: string, next: string, ctx: RuleContext) {
+  const after = holdingsOf(ctx.head, account(namespace, next));
+  const gains = gainedGrants(after, holdingsOf(ctx.base, account(namespace, previous)));
+  return { summary: summarizeGains(gains), unknown: unknownRoles(after) };
+}
+
+function switchHit(after: Resource, previous: string, next: string, ctx: RuleContext) {
+  const { summary, unknown } = permissionChange(after.identity.namespace, previous, next, ctx);
+  const start =
+    `${describeResource(after)} switches its service account from \`${previous}\` to \`${next}\`: its pods ` +
+    "lose the old account's permissions";
+  const unknownText =
+    unknown.length > 0
+      ? ` It is also bound to ${listed(unknown)}, which this repository does not define.`
+      : "";
+  if (summary) {
+    return {
+      severity: maxSeverity(summary.severity, "medium"),
+      message: `${start} and can now ${summary.text}.${unknownText} ${summary.advice}`,
+    };
+  }
+  return {
+    severity: undefined,
+    message:
+      `${start} and gain none that this repository's RBAC grants beyond them.${unknownText} ` +
+      `Check the bindings of \`${next}\` in the cluster (and any cloud IAM tied to it) before merging.`,
+  };
+}
+
 function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
   const { before, after } = change;
-  const next = effectiveAccount(after);
+  const next = serviceAccountOf(after);
   if (!after || !next) return [];
-  const previous = effectiveAccount(before);
+  const previous = serviceAccountOf(before);
   if (!before || !previous) return newWorkloadHit(after, next, ctx.fullState);
   if (previous.name === next.name) return [];
-  const message =
-    `${describeResource(after)} switches its service account from \`${previous.name}\` to \`${next.name}\`: ` +
-    "its pods lose the old account's permissions and gain every permission bound to the new one. " +
-    `Check the RBAC bindings of \`${next.name}\` before merging.`;
+  const { severity, message } = switchHit(after, previous.name, next.name, ctx);
   const key = `sa:${next.name}`;
   // Back to "default" by removing the field: point at the field that went away.
-  if (!next.path && previous.path) return [{ side: "base", path: previous.path, key, message }];
-  return [{ path: next.path ?? podSpecOf(after)?.path ?? [], key, message }];
+  if (!next.path && previous.path) return [{ side: "base", path: previous.path, key, message, severity }];
+  return [{ path: next.path ?? podSpecOf(after)?.path ?? [], key, message, severity }];
 }
 
 export const serviceAccountChangedRule: Rule = {
@@ -63,7 +79,11 @@ export const serviceAccountChangedRule: Rule = {
     "A workload whose effective service account (serviceAccountName, else serviceAccount, else default) is set, changed or removed; a new workload with a non-default account is reported at low severity.",
   rationale:
     "A pod acts with the RBAC permissions (and cloud IAM bindings) of its service account. Switching the " +
-    "account silently changes what the workload can read, write and delete in the cluster.",
+    "account silently changes what the workload can read, write and delete in the cluster. The rule follows " +
+    "both accounts through the repository's bindings and roles (built-in cluster-admin, admin, edit and view " +
+    "included, and the groups every service account belongs to) and says what the pods can do as the new " +
+    "account, in the head, that they could not as the old one, in the base. Severity rises to the danger of " +
+    "the worst of those permissions, graded as rbac-escalation grades them.",
   remediation:
     "Confirm that the new account's Roles and ClusterRoles grant only what the workload needs, or keep the previous account.",
   example: {

@@ -57,6 +57,8 @@ describe("kubedelta diff", () => {
     expect(at("privilege-escalation")).toEqual(["head:apps/web.yaml:51"]);
     expect(at("rbac-escalation")).toEqual(["head:rbac/roles.yaml:24"]);
     expect(at("service-account-added")).toEqual(["head:rbac/roles.yaml:10"]);
+    expect(at("rbac-binding")).toEqual(["head:rbac/roles.yaml:36"]);
+    expect(at("rbac-aggregation")).toEqual(["head:rbac/roles.yaml:44"]);
     expect(at("service-node-port")).toEqual(["head:apps/metrics.yaml:7"]);
     expect(at("service-external-ips")).toEqual(["head:apps/metrics.yaml:11"]);
     expect(at("network-policy-missing")).toEqual(["head:apps/metrics.yaml:27"]);
@@ -107,7 +109,7 @@ describe("kubedelta diff", () => {
     const config = join(dir, "cfg.yml");
     writeFileSync(
       config,
-      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n  privileged-container: off\n  privilege-escalation: off\n  host-path: off\n",
+      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n  rbac-binding: off\n  service-account-changed: off\n  privileged-container: off\n  privilege-escalation: off\n  host-path: off\n",
     );
     const out = join(dir, "report.json");
     const relaxed = await cli([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { rbacEscalationRule, resourceDanger, urlDanger } from "../../src/rules/rbac-escalation.js";
+import { resourceDanger, urlDanger } from "../../src/rules/rbac-danger.js";
+import { rbacEscalationRule } from "../../src/rules/rbac-escalation.js";
 import { runRule, type SideInput, summary } from "./tester.js";
 
 const rule = rbacEscalationRule;

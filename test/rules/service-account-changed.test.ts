@@ -149,8 +149,8 @@ describe("service-account-changed", () => {
     const [changed] = runRule(serviceAccountChangedRule, deploy(), deploy("serviceAccountName: admin"));
     expect(changed.message).toBe(
       "Deployment shop/web switches its service account from `default` to `admin`: its pods lose the old " +
-        "account's permissions and gain every permission bound to the new one. Check the RBAC bindings of " +
-        "`admin` before merging.",
+        "account's permissions and gain none that this repository's RBAC grants beyond them. Check the " +
+        "bindings of `admin` in the cluster (and any cloud IAM tied to it) before merging.",
     );
     const [added] = runRule(serviceAccountChangedRule, undefined, deploy("serviceAccountName: web"));
     expect(added.message).toBe(

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { rbacAggregationRule } from "../../src/rules/rbac-aggregation.js";
+import { type Case, table } from "./pod-fixtures.js";
+import { aggregatingRole, clusterRole, rule } from "./rbac-fixtures.js";
+import { runRule } from "./tester.js";
+
+const TO_VIEW = '{ rbac.authorization.k8s.io/aggregate-to-view: "true" }';
+const TO_EDIT = '{ rbac.authorization.k8s.io/aggregate-to-edit: "true" }';
+const MINE = '{ example.com/aggregate-to-monitoring: "true" }';
+const readSecrets = rule("", "secrets", "get,list");
+const readWidgets = rule("example.com", "widgets", "get,list,watch");
+const writeWidgets = rule("example.com", "widgets", "create,update");
+
+const cases: Case[] = [
+  {
+    name: "aggregate-to-view added to a role that reads secrets",
+    base: clusterRole("backups", [readSecrets]),
+    head: clusterRole("backups", [readSecrets], TO_VIEW),
+    expected: [{ line: 5, side: "head", severity: "high" }],
+  },
+  {
+    name: "a new role aggregating write access to custom resources into edit",
+    head: clusterRole("widgets-edit", [writeWidgets], TO_EDIT),
+    expected: [{ line: 5, side: "head", severity: "medium" }],
+  },
+  {
+    name: "read access to a custom resource aggregated into view: at least medium",
+    head: clusterRole("widgets-view", [readWidgets], TO_VIEW),
+    expected: [{ line: 5, side: "head", severity: "medium" }],
+  },
+  {
+    name: "aggregating what view already grants adds nothing",
+    head: clusterRole("extra-view", [rule("", "configmaps", "get,list")], TO_VIEW),
+    expected: [],
+  },
+  {
+    name: "the label already there (the role's rules changed instead: rbac-escalation's job)",
+    base: clusterRole("widgets-view", [readWidgets], TO_VIEW),
+    head: clusterRole("widgets-view", [readWidgets, readSecrets], TO_VIEW),
+    expected: [],
+  },
+  {
+    name: 'the label set to "false"',
+    head: clusterRole(
+      "widgets-view",
+      [readSecrets],
+      '{ rbac.authorization.k8s.io/aggregate-to-view: "false" }',
+    ),
+    expected: [],
+  },
+  {
+    name: "the label removed",
+    base: clusterRole("widgets-view", [readSecrets], TO_VIEW),
+    head: clusterRole("widgets-view", [readSecrets]),
+    expected: [],
+  },
+  {
+    name: "an aggregationRule added that collects a role of the repository",
+    base: {
+      "agg.yaml": clusterRole("monitoring", []),
+      "part.yaml": clusterRole("exec", [rule("", "pods/exec", "create")], MINE),
+    },
+    head: {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "part.yaml": clusterRole("exec", [rule("", "pods/exec", "create")], MINE),
+    },
+    expected: [{ line: 8, side: "head", severity: "high", file: "agg.yaml" }],
+  },
+  {
+    name: "an empty selector collects every ClusterRole",
+    base: aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+    head: aggregatingRole("monitoring", [`matchLabels: ${MINE}`, "{}"]),
+    expected: [{ line: 9, side: "head", severity: "critical" }],
+  },
+  {
+    name: "a selector that matches no role of the repository yet",
+    head: aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+    expected: [{ line: 8, side: "head", severity: "low" }],
+  },
+  {
+    name: "a selector narrowed with another requirement",
+    base: aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+    head: aggregatingRole("monitoring", [
+      `matchLabels: { example.com/aggregate-to-monitoring: "true", tier: ops }`,
+    ]),
+    expected: [],
+  },
+  {
+    name: "selectors reordered",
+    base: aggregatingRole("monitoring", [`matchLabels: ${MINE}`, "matchLabels: { tier: ops }"]),
+    head: aggregatingRole("monitoring", ["matchLabels: { tier: ops }", `matchLabels: ${MINE}`]),
+    expected: [],
+  },
+  {
+    name: "a selector swapped for a wider one",
+    base: aggregatingRole("monitoring", [
+      `matchLabels: { example.com/aggregate-to-monitoring: "true", tier: ops }`,
+    ]),
+    head: aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+    expected: [{ line: 8, side: "head", severity: "low" }],
+  },
+  {
+    name: "garbage: labels not a mapping, selectors not a list",
+    head: `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: odd
+  labels: [1, 2]
+aggregationRule:
+  clusterRoleSelectors: nope
+`,
+    expected: [],
+  },
+];
+
+describe("rbac-aggregation", () => {
+  table(rbacAggregationRule, cases);
+
+  it("names the built-in roles reached and what their subjects gain", () => {
+    const [finding] = runRule(
+      rbacAggregationRule,
+      clusterRole("backups", [readSecrets]),
+      clusterRole("backups", [readSecrets], TO_VIEW),
+    );
+    expect(finding.message).toBe(
+      "ClusterRole backups now aggregates into the built-in `view`, `edit`, `admin` ClusterRoles: every subject " +
+        "bound to them can get, list secrets. Aggregated rules reach every subject bound to these roles across " +
+        "the cluster; aggregate only read access to your own custom resources, and bind other permissions " +
+        "explicitly.",
+    );
+  });
+
+  it("names the roles a selector collects", () => {
+    const [finding] = runRule(rbacAggregationRule, undefined, {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "part.yaml": clusterRole("widgets", [writeWidgets], MINE),
+    });
+    expect(finding.message).toContain(
+      "ClusterRole monitoring aggregates with a wider selector (it collects widgets): subjects bound to it can " +
+        "now create, update widgets.example.com.",
+    );
+  });
+});

@@ -1,0 +1,268 @@
+import { describe, expect, it } from "vitest";
+import { rbacBindingRule } from "../../src/rules/rbac-binding.js";
+import { type Case, table } from "./pod-fixtures.js";
+import { binding, clusterRole, deployment, group, role, rule, sa, user } from "./rbac-fixtures.js";
+import { runRule } from "./tester.js";
+
+const readConfig = role("reader", [rule("", "configmaps", "get,list")]);
+const writeConfig = role("writer", [rule("", "configmaps", "get,update")]);
+const deployer = role("deployer", [rule("apps", "deployments", "create")]);
+const crb = { kind: "ClusterRoleBinding" as const, name: "web-global" };
+
+const cases: Case[] = [
+  {
+    name: "new RoleBinding of the built-in edit role to a service account",
+    head: binding("edit", [sa("web")]),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
+    name: "new ClusterRoleBinding of cluster-admin to a user",
+    head: binding("cluster-admin", [user("alice")], crb),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
+    name: "a role that only reads ordinary resources",
+    head: { "role.yaml": readConfig, "binding.yaml": binding("reader", [sa("web")], { roleKind: "Role" }) },
+    expected: [{ line: 11, side: "head", severity: "low", file: "binding.yaml" }],
+  },
+  {
+    name: "a role that writes ordinary resources",
+    head: { "role.yaml": writeConfig, "binding.yaml": binding("writer", [sa("web")], { roleKind: "Role" }) },
+    expected: [{ line: 11, side: "head", severity: "medium", file: "binding.yaml" }],
+  },
+  {
+    name: "a role holding a dangerous permission (creating workloads) is critical",
+    head: { "role.yaml": deployer, "binding.yaml": binding("deployer", [sa("web")], { roleKind: "Role" }) },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "binding.yaml" }],
+  },
+  {
+    name: "the built-in view role bound to every authenticated user is critical",
+    head: binding("view", [group("system:authenticated")], crb),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
+    name: "anonymous requests get a read-only role: critical",
+    head: {
+      "role.yaml": readConfig,
+      "b.yaml": binding("reader", [user("system:anonymous")], { roleKind: "Role" }),
+    },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "b.yaml" }],
+  },
+  {
+    name: "a subject added to an existing binding: only that subject",
+    base: binding("edit", [sa("web")]),
+    head: binding("edit", [sa("web"), sa("jobs")]),
+    expected: [{ line: 12, side: "head", severity: "critical" }],
+  },
+  {
+    name: "subjects reordered",
+    base: binding("edit", [sa("web"), sa("jobs")]),
+    head: binding("edit", [sa("jobs"), sa("web")]),
+    expected: [],
+  },
+  {
+    name: "a subject removed",
+    base: binding("edit", [sa("web"), sa("jobs")]),
+    head: binding("edit", [sa("web")]),
+    expected: [],
+  },
+  {
+    name: "the binding removed",
+    base: binding("edit", [sa("web")]),
+    expected: [],
+  },
+  {
+    name: "the binding renamed (its subjects held the role already)",
+    base: binding("edit", [sa("web")], { name: "old-name" }),
+    head: binding("edit", [sa("web")], { name: "new-name" }),
+    expected: [],
+  },
+  {
+    name: "the same role through a second binding",
+    base: { "a.yaml": binding("view", [sa("web")], { name: "a" }) },
+    head: {
+      "a.yaml": binding("view", [sa("web")], { name: "a" }),
+      "b.yaml": binding("view", [sa("web")], { name: "b" }),
+    },
+    expected: [],
+  },
+  {
+    name: "a service account's namespace written out or left to the binding's: the same subject",
+    base: { "a.yaml": binding("view", [sa("web", "shop")], { name: "a" }) },
+    head: {
+      "a.yaml": binding("view", [sa("web", "shop")], { name: "a" }),
+      "b.yaml": binding("view", [sa("web")], { name: "b" }),
+    },
+    expected: [],
+  },
+  {
+    name: "held cluster-wide already: a RoleBinding adds nothing",
+    base: { "crb.yaml": binding("view", [sa("web", "shop")], crb) },
+    head: { "crb.yaml": binding("view", [sa("web", "shop")], crb), "rb.yaml": binding("view", [sa("web")]) },
+    expected: [],
+  },
+  {
+    name: "held in one namespace only: a ClusterRoleBinding widens it to every namespace",
+    base: { "rb.yaml": binding("view", [sa("web")]) },
+    head: { "rb.yaml": binding("view", [sa("web")]), "crb.yaml": binding("view", [sa("web", "shop")], crb) },
+    expected: [{ line: 11, side: "head", severity: "low", file: "crb.yaml" }],
+  },
+  {
+    name: "a service account is in system:serviceaccounts:<namespace>: a role bound to that group is held",
+    base: { "g.yaml": binding("edit", [group("system:serviceaccounts:shop")], { name: "g" }) },
+    head: {
+      "g.yaml": binding("edit", [group("system:serviceaccounts:shop")], { name: "g" }),
+      "b.yaml": binding("edit", [sa("web")]),
+    },
+    expected: [],
+  },
+  {
+    name: "the role made stronger (view → edit): one finding on roleRef",
+    base: binding("view", [sa("web"), sa("jobs")]),
+    head: binding("edit", [sa("web"), sa("jobs")]),
+    expected: [{ line: 9, side: "head", severity: "critical" }],
+  },
+  {
+    name: "the role made weaker (edit → view)",
+    base: binding("edit", [sa("web")]),
+    head: binding("view", [sa("web")]),
+    expected: [],
+  },
+  {
+    name: "the role changed and a subject added: the new subject and the kept one",
+    base: binding("view", [sa("web")]),
+    head: binding("edit", [sa("web"), sa("jobs")]),
+    expected: [
+      { line: 9, side: "head", severity: "critical" },
+      { line: 12, side: "head", severity: "critical" },
+    ],
+  },
+  {
+    name: "a role neither in the repository nor built in: its grants are unknown",
+    head: binding("vendor-operator", [sa("web")]),
+    expected: [{ line: 11, side: "head", severity: "medium" }],
+  },
+  {
+    name: "an unknown role bound to every unauthenticated request",
+    head: binding("vendor-operator", [group("system:unauthenticated")], crb),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
+    name: "a role changed in the same pull request is judged as the head defines it",
+    base: { "role.yaml": readConfig, "b.yaml": binding("reader", [sa("web")], { roleKind: "Role" }) },
+    head: {
+      "role.yaml": role("reader", [rule("", "secrets", "get")]),
+      "b.yaml": binding("reader", [sa("web"), sa("jobs")], { roleKind: "Role" }),
+    },
+    expected: [{ line: 12, side: "head", severity: "critical", file: "b.yaml" }],
+  },
+  {
+    name: "a ClusterRoleBinding cannot refer to a Role (the API server refuses it)",
+    head: {
+      "role.yaml": deployer,
+      "b.yaml": binding("deployer", [sa("web", "shop")], { ...crb, roleKind: "Role" }),
+    },
+    expected: [],
+  },
+  {
+    name: "a ClusterRoleBinding's service account without a namespace is refused",
+    head: binding("edit", [sa("web")], crb),
+    expected: [],
+  },
+  {
+    name: "an aggregated ClusterRole grants what it collects",
+    head: {
+      "agg.yaml": `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: monitoring
+aggregationRule:
+  clusterRoleSelectors:
+    - matchLabels: { example.com/aggregate-to-monitoring: "true" }
+rules: []
+`,
+      "part.yaml": clusterRole(
+        "pods-exec",
+        [rule("", "pods/exec", "create")],
+        '{ example.com/aggregate-to-monitoring: "true" }',
+      ),
+      "b.yaml": binding("monitoring", [sa("web")]),
+    },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "b.yaml" }],
+  },
+  {
+    name: "garbage: roleRef missing, subjects not a list, unknown subject kinds",
+    head: `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: broken
+  namespace: shop
+subjects: nope
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: odd
+  namespace: shop
+roleRef: { kind: ClusterRole, name: edit }
+subjects:
+  - { kind: Robot, name: r2 }
+  - 42
+  - { kind: ServiceAccount }
+`,
+    expected: [],
+  },
+];
+
+describe("rbac-binding", () => {
+  table(rbacBindingRule, cases);
+
+  it("says what the subject can now do, where, and which pods run as it", () => {
+    const [finding] = runRule(rbacBindingRule, undefined, {
+      "app.yaml": deployment("web"),
+      "role.yaml": role("secrets", [rule("", "secrets", "get,list,watch"), rule("", "configmaps", "get")]),
+      "b.yaml": binding("secrets", [sa("web")], { roleKind: "Role" }),
+    });
+    expect(finding.message).toBe(
+      "New RoleBinding shop/web-ops grants Role shop/secrets to service account shop/web (pods of " +
+        "Deployment shop/web): they can now read secrets; get configmaps in namespace shop. Reading " +
+        "Secrets exposes credentials, service account tokens included; mount the Secrets a workload needs " +
+        "instead, or restrict with resourceNames.",
+    );
+  });
+
+  it("names cluster-admin's reach and the broad subjects plainly", () => {
+    const [admin] = runRule(rbacBindingRule, undefined, binding("cluster-admin", [user("alice")], crb));
+    expect(admin.message).toContain(
+      "New ClusterRoleBinding web-global grants ClusterRole cluster-admin (built-in) to user alice: they can " +
+        "now do anything (*) with every resource of every API group",
+    );
+    const [everyone] = runRule(
+      rbacBindingRule,
+      undefined,
+      binding("view", [group("system:authenticated")], crb),
+    );
+    expect(everyone.message).toContain(
+      "to system:authenticated (every authenticated user and service account)",
+    );
+    expect(everyone.message).toContain("Never bind roles to system:anonymous");
+  });
+
+  it("says when the role's grants are unknown", () => {
+    const [finding] = runRule(rbacBindingRule, undefined, binding("vendor-operator", [sa("web")]));
+    expect(finding.message).toContain(
+      "grants ClusterRole vendor-operator to service account shop/web: the role is neither in this " +
+        "repository nor built in, so what it grants is unknown.",
+    );
+  });
+
+  it("keeps its fingerprints when the subjects are reordered", () => {
+    const fingerprints = (text: string) =>
+      runRule(rbacBindingRule, undefined, text)
+        .map((f) => f.fingerprint)
+        .sort();
+    expect(fingerprints(binding("edit", [sa("web"), sa("jobs")]))).toEqual(
+      fingerprints(binding("edit", [sa("jobs"), sa("web")])),
+    );
+  });
+});

@@ -1,0 +1,154 @@
+// RBAC followed across files: ServiceAccount → bindings → roles, through the head and base sets.
+// The workload, the binding and the role each live in their own file, as in real repositories.
+
+import { describe, expect, it } from "vitest";
+import { rbacEscalationRule } from "../../src/rules/rbac-escalation.js";
+import { serviceAccountChangedRule } from "../../src/rules/service-account-changed.js";
+import { binding, clusterRole, deployment, group, role, rule, sa } from "./rbac-fixtures.js";
+import { runRule } from "./tester.js";
+
+const readConfig = rule("", "configmaps", "get");
+const deleteSecrets = rule("", "secrets", "delete");
+const crb = { kind: "ClusterRoleBinding" as const, name: "everyone" };
+
+describe("rbac-escalation follows the role to whoever holds it", () => {
+  const base = {
+    "apps/web.yaml": deployment("web"),
+    "rbac/role.yaml": role("ops", [readConfig]),
+    "rbac/binding.yaml": binding("ops", [sa("web")], { roleKind: "Role" }),
+  };
+
+  it("names the pods that can now use the new permission", () => {
+    const head = { ...base, "rbac/role.yaml": role("ops", [readConfig, rule("", "pods/exec", "create")]) };
+    const [finding] = runRule(rbacEscalationRule, base, head);
+    expect(finding).toMatchObject({ file: "rbac/role.yaml", line: 8, severity: "high" });
+    expect(finding.message).toMatch(
+      / Who gains it: service account shop\/web \(pods of Deployment shop\/web\) through RoleBinding shop\/web-ops in namespace shop\.$/,
+    );
+  });
+
+  it("leaves out subjects that held the permission already through another binding", () => {
+    const withEdit = { ...base, "rbac/edit.yaml": binding("edit", [sa("web")], { name: "web-edit" }) };
+    const head = { ...withEdit, "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]) };
+    const [finding] = runRule(rbacEscalationRule, withEdit, head);
+    expect(finding.message).not.toContain("Who gains it");
+    expect(finding.message).not.toContain("No binding");
+  });
+
+  it("says when nothing binds the role yet", () => {
+    const unbound = { "rbac/role.yaml": role("ops", [readConfig]) };
+    const [finding] = runRule(rbacEscalationRule, unbound, {
+      "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]),
+    });
+    expect(finding.message).toMatch(/ No binding in this repository grants the role yet\.$/);
+    expect(finding.severity).toBe("medium");
+  });
+
+  it("raises any gain to critical when the role is bound to every authenticated user", () => {
+    const broad = {
+      "rbac/role.yaml": clusterRole("reader", [readConfig]),
+      "rbac/binding.yaml": binding("reader", [group("system:authenticated")], crb),
+    };
+    const head = {
+      ...broad,
+      "rbac/role.yaml": clusterRole("reader", [readConfig, rule("", "services", "get")]),
+    };
+    const [finding] = runRule(rbacEscalationRule, broad, head);
+    expect(finding.severity).toBe("critical");
+    expect(finding.message).toContain(
+      "Who gains it: system:authenticated (every authenticated user and service account) through " +
+        "ClusterRoleBinding everyone in every namespace.",
+    );
+  });
+
+  it("follows an aggregation label to the subjects of the built-in role", () => {
+    const labelled = '{ rbac.authorization.k8s.io/aggregate-to-view: "true" }';
+    const viewers = {
+      "rbac/widgets.yaml": clusterRole("widgets", [rule("example.com", "widgets", "get")], labelled),
+      "rbac/binding.yaml": binding("edit", [group("auditors")], { ...crb, name: "auditors" }),
+    };
+    const head = {
+      ...viewers,
+      "rbac/widgets.yaml": clusterRole(
+        "widgets",
+        [rule("example.com", "widgets", "get"), rule("example.com", "gadgets", "delete")],
+        labelled,
+      ),
+    };
+    const [finding] = runRule(rbacEscalationRule, viewers, head);
+    expect(finding.message).toContain(
+      "Who gains it: group auditors through ClusterRoleBinding auditors, ClusterRole edit aggregating it in every namespace.",
+    );
+  });
+});
+
+describe("service-account-changed says what the pods can now do", () => {
+  const rbac = {
+    "rbac/admin-binding.yaml": binding("cluster-admin", [sa("admin", "shop")], {
+      kind: "ClusterRoleBinding",
+      name: "admin",
+    }),
+    "rbac/reader.yaml": role("secret-reader", [rule("", "secrets", "get,list,watch")]),
+    "rbac/reader-binding.yaml": binding("secret-reader", [sa("reporter")], {
+      roleKind: "Role",
+      name: "reporter",
+    }),
+    "rbac/web-binding.yaml": binding("view", [sa("web")], { name: "web" }),
+    "rbac/viewer-binding.yaml": binding("view", [sa("viewer")], { name: "viewer" }),
+  };
+  const switching = (to: string) =>
+    runRule(
+      serviceAccountChangedRule,
+      { ...rbac, "apps/web.yaml": deployment("web") },
+      { ...rbac, "apps/web.yaml": deployment(to) },
+    );
+
+  it("to an account bound to cluster-admin: critical, with what it can do", () => {
+    const [finding] = switching("admin");
+    expect(finding).toMatchObject({ file: "apps/web.yaml", line: 9, severity: "critical" });
+    expect(finding.message).toContain(
+      "Deployment shop/web switches its service account from `web` to `admin`: its pods lose the old " +
+        "account's permissions and can now do anything (*) with every resource of every API group, URL * in every " +
+        "namespace. Wildcards grant",
+    );
+  });
+
+  it("to an account that reads secrets: high", () => {
+    const [finding] = switching("reporter");
+    expect(finding.severity).toBe("high");
+    expect(finding.message).toContain("can now read secrets in namespace shop.");
+  });
+
+  it("to an account with nothing more than the old one: the rule's own severity", () => {
+    const [finding] = switching("viewer");
+    expect(finding.severity).toBe("medium");
+    expect(finding.message).toContain("gain none that this repository's RBAC grants beyond them");
+  });
+
+  it("to an account bound to a role the repository does not define", () => {
+    const unknown = {
+      ...rbac,
+      "rbac/vendor.yaml": binding("vendor-operator", [sa("vendor")], { name: "vendor" }),
+    };
+    const [finding] = runRule(
+      serviceAccountChangedRule,
+      { ...unknown, "apps/web.yaml": deployment("web") },
+      { ...unknown, "apps/web.yaml": deployment("vendor") },
+    );
+    expect(finding.message).toContain(
+      "It is also bound to ClusterRole vendor-operator, which this repository does not define.",
+    );
+  });
+
+  it("judges the new account by the head: a binding added in the same change counts", () => {
+    const [finding] = runRule(
+      serviceAccountChangedRule,
+      { "apps/web.yaml": deployment("web") },
+      {
+        "apps/web.yaml": deployment("builder"),
+        "rbac/builder.yaml": binding("edit", [sa("builder")], { name: "builder" }),
+      },
+    );
+    expect(finding.severity).toBe("critical");
+  });
+});
