@@ -180,7 +180,23 @@ const cases: Case[] = [
     },
     expected: [{ line: 7, side: "head", severity: "medium", file: "deny.yaml" }],
   },
+  {
+    name: "a null rule decodes to an empty one, which admits everything",
+    base: netpol("web", FROM_FRONT),
+    head: netpol("web", ingress("  - ~")),
+    expected: [{ line: 10, side: "head", severity: "medium" }],
+  },
   // Silent.
+  {
+    name: "shapes the API server rejects open nothing and break nothing",
+    base: netpol("web", FROM_FRONT),
+    head: netpol(
+      "web",
+      `${WEB}\npolicyTypes: [Ingress, ingress, 7]\ningress:\n  - 42\n  - ports: oops\n  - from: { ipBlock: {} }\n` +
+        "  - from: [7, { ipBlock: { cidr: 7 } }, { ipBlock: { cidr: 0.0.0.0/0, except: oops } }, { namespaceSelector: [] }]",
+    ),
+    expected: [],
+  },
   {
     name: "rules and peers reordered",
     base: netpol(
