@@ -1,46 +1,16 @@
-// Pods that no NetworkPolicy selects accept traffic from anywhere in the cluster. The rule fires
-// when such pods arrive (a new workload) or when pods that were selected stop being selected
-// (labels changed, a policy narrowed or removed). Pods that were never selected stay quiet.
+// Pods that no NetworkPolicy restricts accept traffic from anywhere. The rule fires when unselected
+// pods arrive (a new workload), when pods that were selected stop being selected (labels changed, a
+// policy narrowed or removed), and when a policy change opens a direction the pods had restricted
+// (network-policy-open.ts). Pods that were never restricted stay quiet.
 
 import { jsonEqual } from "../engine/equal.js";
-import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
+import type { Resource, RuleHit } from "../engine/types.js";
 import { memo } from "./memo.js";
-import { describeResource, isObject, podLabelsOf, valueAt } from "./pods.js";
-import { compileSelector, type Labels } from "./selectors.js";
+import { isNetworkPolicy, policiesIn, workloadLabels } from "./network-policies.js";
+import { checkOpenedDirections } from "./network-policy-open.js";
+import { describeResource } from "./pods.js";
+import type { Labels } from "./selectors.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
-
-const NETWORK_POLICY_GROUP = "networking.k8s.io";
-
-function isNetworkPolicy(resource: Resource | undefined): resource is Resource {
-  return resource?.identity.kind === "NetworkPolicy" && resource.identity.group === NETWORK_POLICY_GROUP;
-}
-
-/** Labels of the pods a workload runs; a PodTemplate runs nothing, so it has none. */
-function workloadLabels(resource: Resource | undefined): { labels: Labels; path: Path } | undefined {
-  if (!resource || resource.identity.kind === "PodTemplate") return undefined;
-  return podLabelsOf(resource);
-}
-
-/** A NetworkPolicy with its pod selector read once. */
-interface Policy {
-  resource: Resource;
-  selects: (labels: Labels) => boolean;
-}
-
-/** spec.podSelector is a plain struct in the API: absent means `{}`, every pod of the namespace. */
-function compilePolicy(resource: Resource): Policy {
-  const spec: Json | undefined = resource.object.spec;
-  if (spec === undefined || spec === null) return { resource, selects: () => true };
-  if (!isObject(spec)) return { resource, selects: () => false };
-  const selector = valueAt(spec, ["podSelector"]);
-  return { resource, selects: compileSelector(selector === undefined || selector === null ? {} : selector) };
-}
-
-function policiesIn(set: ResourceSet, namespace: string): readonly Policy[] {
-  return memo(set, `network-policies:${namespace}`, () =>
-    set.byKindIn("NetworkPolicy", namespace).filter(isNetworkPolicy).map(compilePolicy),
-  );
-}
 
 function selected(set: ResourceSet, namespace: string, labels: Labels): boolean {
   return policiesIn(set, namespace).some((policy) => policy.selects(labels));
@@ -134,23 +104,35 @@ function checkPolicy(change: ResourceChange, ctx: RuleContext): RuleHit[] {
 }
 
 function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
-  if (isNetworkPolicy(change.before) || isNetworkPolicy(change.after)) return checkPolicy(change, ctx);
+  if (isNetworkPolicy(change.before) || isNetworkPolicy(change.after)) {
+    return [...checkPolicy(change, ctx), ...checkOpenedDirections(change, ctx)];
+  }
   return checkWorkload(change, ctx);
 }
 
 export const networkPolicyMissingRule: Rule = {
   id: "network-policy-missing",
-  title: "Pods selected by no NetworkPolicy",
+  title: "Pods no NetworkPolicy restricts",
   defaultSeverity: "medium",
   needsWholeRepository: true,
   description:
-    "A new workload whose pods no NetworkPolicy in its namespace selects, or a workload whose pods stop being selected (labels changed, policy narrowed or removed).",
+    "A new workload whose pods no NetworkPolicy in its namespace selects, a workload whose pods stop being selected (labels changed, policy narrowed or removed), or a NetworkPolicy change that opens ingress or egress to all traffic for pods that were restricted there.",
   rationale:
     "Kubernetes lets every pod talk to every other pod until a NetworkPolicy selects it. Unselected pods " +
-    "accept connections from anything in the cluster, so one compromised pod can reach them.",
+    "accept connections from anything in the cluster, so one compromised pod can reach them. Policies add " +
+    "up: pods are restricted in a direction while a selecting policy governs it (policyTypes; when absent, " +
+    "Ingress, plus Egress if egress rules are listed) and none of those policies has a rule admitting all " +
+    "traffic there. Such a rule has no ports and no peers, or a peer that admits a whole class: an ipBlock of " +
+    "0.0.0.0/0 or ::/0 without except, or namespaceSelector: {} without a narrower podSelector. One of them " +
+    "opens the pods whatever the other policies say; a policy that stops governing a direction opens it unless " +
+    "another still governs it. A rule limited to some ports or peers is an ordinary edit, and `ingress: []` " +
+    "denies everything. Pods are the repository's workloads; a policy that selects none of them is judged on a " +
+    "pod carrying just the labels its podSelector requires. An opened direction is no worse than unselected " +
+    "pods, so it has the same severity.",
   remediation:
     "Add a NetworkPolicy in the workload's namespace whose podSelector matches the pod labels (a default-deny " +
-    "policy with podSelector: {} covers every pod), then allow the traffic the workload needs.",
+    "policy with podSelector: {} covers every pod), then allow the traffic the workload needs: the peers and " +
+    "ports of each direction, with that direction kept in policyTypes.",
   example: {
     after: `apiVersion: apps/v1
 kind: Deployment

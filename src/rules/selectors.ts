@@ -79,3 +79,60 @@ export function compileSelector(selector: Json | undefined): (labels: Labels) =>
   if (!requirements) return () => false;
   return (labels) => requirements.every((requirement) => requirement(labels));
 }
+
+/** Whether a selector selects every set of labels (`{}`, or clauses that are empty or null). */
+export function selectsEverything(selector: Json | undefined): boolean {
+  if (selector === undefined || selector === null) return false;
+  return requirementsOf(selector)?.length === 0;
+}
+
+/**
+ * A pod that carries just the labels a selector requires: matchLabels, the first value of each
+ * `In`, an empty value for each `Exists`. Undefined when no pod can satisfy the selector (a
+ * malformed or contradictory one). It stands for the selected pods when none are known.
+ */
+export function representativeLabels(selector: Json | undefined): Labels | undefined {
+  if (!isObject(selector)) return undefined;
+  const labels: Record<string, string> = {};
+  const { matchLabels, matchExpressions } = selector;
+  if (isObject(matchLabels)) {
+    for (const [key, raw] of Object.entries(matchLabels)) labels[key] = scalarText(raw) ?? "";
+  }
+  for (const raw of Array.isArray(matchExpressions) ? matchExpressions : []) {
+    if (!isObject(raw) || typeof raw.key !== "string" || Object.hasOwn(labels, raw.key)) continue;
+    const first = Array.isArray(raw.values) ? scalarText(raw.values[0]) : undefined;
+    if (raw.operator === "In" && first !== undefined) labels[raw.key] = first;
+    if (raw.operator === "Exists") labels[raw.key] = "";
+  }
+  return compileSelector(selector)(labels) ? labels : undefined;
+}
+
+function expressionText(raw: Json): string {
+  if (!isObject(raw)) return "?";
+  const key = typeof raw.key === "string" ? raw.key : "?";
+  const values = (valuesOf(raw.values) ?? []).join(", ");
+  switch (raw.operator) {
+    case "In":
+      return `${key} in (${values})`;
+    case "NotIn":
+      return `${key} notin (${values})`;
+    case "Exists":
+      return key;
+    case "DoesNotExist":
+      return `!${key}`;
+    default:
+      return `${key} ${String(raw.operator)} (${values})`;
+  }
+}
+
+/** A selector the way kubectl writes one (`app=web, tier in (front)`); "" when it has no clause. */
+export function selectorText(selector: Json | undefined): string {
+  if (!isObject(selector)) return "";
+  const parts: string[] = [];
+  const { matchLabels, matchExpressions } = selector;
+  if (isObject(matchLabels)) {
+    for (const [key, raw] of Object.entries(matchLabels)) parts.push(`${key}=${scalarText(raw) ?? "?"}`);
+  }
+  if (Array.isArray(matchExpressions)) parts.push(...matchExpressions.map(expressionText));
+  return parts.join(", ");
+}

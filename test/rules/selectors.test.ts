@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { Json } from "../../src/engine/types.js";
-import { type Labels, selectorMatches } from "../../src/rules/selectors.js";
+import {
+  type Labels,
+  representativeLabels,
+  selectorMatches,
+  selectorText,
+  selectsEverything,
+} from "../../src/rules/selectors.js";
 
 const web: Labels = { app: "web", tier: "front", version: "2" };
 
@@ -88,3 +94,57 @@ function sel(matchLabels: Record<string, string>, ...expressions: [string, strin
     ),
   };
 }
+
+describe("selectsEverything", () => {
+  it("holds for selectors without a clause, not for absent, malformed or narrowing ones", () => {
+    expect(selectsEverything({})).toBe(true);
+    expect(selectsEverything({ matchLabels: {}, matchExpressions: null })).toBe(true);
+    expect(selectsEverything(undefined)).toBe(false);
+    expect(selectsEverything(null)).toBe(false);
+    expect(selectsEverything({ matchLabels: [] })).toBe(false);
+    expect(selectsEverything({ matchLabels: { app: "web" } })).toBe(false);
+    expect(selectsEverything(sel({}, ["app", "DoesNotExist"]))).toBe(false);
+  });
+});
+
+describe("representativeLabels", () => {
+  it("carries just the labels the selector requires", () => {
+    expect(representativeLabels({})).toEqual({});
+    expect(
+      representativeLabels(
+        sel(
+          { app: "web" },
+          ["version", "In", [2]],
+          ["tier", "In", ["front", "back"]],
+          ["team", "Exists"],
+          ["x", "NotIn", ["y"]],
+        ),
+      ),
+    ).toEqual({ app: "web", version: "2", tier: "front", team: "" });
+  });
+
+  it("is undefined when no pod satisfies the selector", () => {
+    expect(representativeLabels(sel({ app: "web" }, ["app", "NotIn", ["web"]]))).toBeUndefined();
+    expect(representativeLabels(sel({ app: "web" }, ["app", "DoesNotExist"]))).toBeUndefined();
+    expect(representativeLabels(sel({}, ["app", "In", []]))).toBeUndefined();
+    expect(representativeLabels(undefined)).toBeUndefined();
+    expect(representativeLabels("app=web")).toBeUndefined();
+  });
+});
+
+describe("selectorText", () => {
+  it("writes a selector the way kubectl does", () => {
+    expect(selectorText({})).toBe("");
+    expect(
+      selectorText(
+        sel(
+          { app: "web" },
+          ["tier", "In", ["front", 2]],
+          ["team", "NotIn", ["a"]],
+          ["x", "Exists"],
+          ["y", "DoesNotExist"],
+        ),
+      ),
+    ).toBe("app=web, tier in (front, 2), team notin (a), x, !y");
+  });
+});
