@@ -280,6 +280,56 @@ describe("kubedelta review (git)", () => {
     expect(JSON.parse(fromBase.stdout).findings).toEqual([]);
   });
 
+  it("applies exceptions only from the base's config, with today's date", async () => {
+    const dir = gitRepo();
+    const git = (...args: string[]) =>
+      execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+        stdio: "pipe",
+      });
+    const exception = (expires: string) =>
+      `exceptions:\n  - rule: service-node-port\n    kind: Service\n    name: web\n    reason: the lab needs it\n    expires: ${expires}\n`;
+    const reviewJson = async () => {
+      const { code, stdout } = await cli([
+        "review",
+        "--repo",
+        dir,
+        "--base",
+        "main",
+        "--head",
+        "feature",
+        "--format",
+        "json",
+      ]);
+      return { code, report: JSON.parse(stdout) };
+    };
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github", "kubedelta.yml"), exception("2999-12-31"));
+    git("add", ".");
+    git("commit", "-q", "-m", "exempt the PR in the PR itself");
+    const fromPr = await reviewJson();
+    expect(fromPr.report.findings.map((f: { rule: string }) => f.rule)).toEqual(["service-node-port"]);
+    expect(fromPr.report.excepted).toEqual([]);
+    // On the default branch it applies (service-node-port is medium: the exit status stays 0 either way).
+    git("checkout", "-q", "main");
+    git("checkout", "-q", "feature", "--", ".github/kubedelta.yml");
+    git("commit", "-q", "-m", "exception on main");
+    const fromBase = await reviewJson();
+    expect(fromBase.report.findings).toEqual([]);
+    expect(
+      fromBase.report.excepted.map((e: { rule: string; exception: { reason: string } }) => [
+        e.rule,
+        e.exception.reason,
+      ]),
+    ).toEqual([["service-node-port", "the lab needs it"]]);
+    // Long expired: the finding counts again and the exception is named.
+    writeFileSync(join(dir, ".github", "kubedelta.yml"), exception("2000-01-01"));
+    git("commit", "-q", "-am", "an old exception");
+    const { stdout } = await cli(["review", "--repo", dir, "--base", "main", "--head", "feature"]);
+    expect(stdout).toContain(
+      "Expired exceptions\n  exception for service-node-port on Service */web expired on 2000-01-01; 1 finding counts again\n",
+    );
+  });
+
   it("explains bad revisions and non-repositories", async () => {
     const dir = gitRepo();
     expect(await cli(["review", "--repo", dir, "--base", "nope"])).toMatchObject({
