@@ -128,4 +128,22 @@ describe("exceptions in the app", () => {
     // The finding counts again, so it is commented on like any other.
     expect(reviews(recorded)[0].comments).toHaveLength(1);
   });
+
+  it("leaves the thread of a finding open when an exception covers it: it is accepted, not fixed", async () => {
+    const first = await reviewOn("2026-11-24T10:00:00Z", { files: [MAKES_PRIVILEGED] });
+    const posted = reviews(first)[0].comments?.[0].body ?? "";
+    expect(posted).toMatch(/<!-- kubedelta:fp=[0-9a-f]{16} -->/);
+    nock.cleanAll();
+    const recorded = await reviewOn("2026-11-24T10:00:00Z", {
+      files: [MAKES_PRIVILEGED],
+      config: CONFIG("2026-12-31"),
+      existingComments: [{ user: "kubedelta[bot]", body: posted }],
+      threads: [{ id: "T_ours", isResolved: false, firstCommentId: 1 }],
+    });
+    expect(completed(recorded).conclusion).toBe("success");
+    const mutations = recorded.filter(
+      (r) => r.method === "POST" && String((r.body as { query?: string }).query).startsWith("mutation"),
+    );
+    expect(mutations).toEqual([]);
+  });
 });
