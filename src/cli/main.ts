@@ -2,6 +2,7 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { utcDay } from "../engine/exceptions.js";
 import { type FileSet, isManifestPath, review } from "../engine/review.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
@@ -76,7 +77,9 @@ function runReview(
   io: CliIo,
   explicitFiles = false,
 ): number {
-  const result = review({ ...files, policy, allFilesAreManifests: explicitFiles });
+  // Today in UTC decides which exceptions have expired (the engine itself has no clock).
+  const today = utcDay(new Date());
+  const result = review({ ...files, policy, allFilesAreManifests: explicitFiles, today });
   emit(render(result, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;
 }

@@ -2,6 +2,7 @@
 
 import type { Policy } from "../policy/types.js";
 import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
+import { containerOf } from "./container.js";
 import { fingerprint } from "./fingerprint.js";
 import { type Finding, SEVERITIES, type Severity, severityRank } from "./types.js";
 
@@ -28,6 +29,7 @@ export function findingsOf(
     const resource = side === "head" ? change.after : change.before;
     if (!resource) continue;
     const { apiVersion, kind, namespace, name } = resource.identity;
+    const container = containerOf(resource, hit.path);
     findings.push({
       rule: rule.id,
       severity: gradedSeverity(rule, hit.severity, settings.severity),
@@ -35,6 +37,7 @@ export function findingsOf(
       line: resource.locate(hit.path),
       side,
       resource: { apiVersion, kind, namespace, name },
+      ...(container !== undefined ? { container } : {}),
       message: hit.message,
       fingerprint: fingerprint(rule.id, resource.key, hit.key),
     });

@@ -4,6 +4,7 @@
 import { RULES } from "../rules/index.js";
 import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
 import { jsonEqual } from "./equal.js";
+import { applyExceptions } from "./exceptions.js";
 import { compareFindings, dedupe, findingsOf } from "./findings.js";
 import {
   changedManifestCount,
@@ -27,6 +28,11 @@ export interface ReviewInput extends ReadInput {
   cache?: ParseCache;
   /** Rules to run instead of the built-in set (tests, custom packs). */
   rules?: readonly Rule[];
+  /**
+   * Today's date (UTC), `YYYY-MM-DD`, which decides whether the policy's exceptions have expired.
+   * The engine has no clock: without it no exception applies (fail closed).
+   */
+  today?: string;
 }
 
 function emptyStats(input: ReviewInput): ReviewStats {
@@ -100,7 +106,15 @@ export function review(input: ReviewInput): ReviewResult {
       file: "",
       message: `${changedCount} changed manifest files, over the limit of ${policy.limits.maxFiles} (limits.maxFiles): not reviewed`,
     });
-    return { findings: [], errors, skipped, stats, failOn: policy.failOn };
+    return {
+      findings: [],
+      excepted: [],
+      expiredExceptions: [],
+      errors,
+      skipped,
+      stats,
+      failOn: policy.failOn,
+    };
   }
 
   const base = parseSide("base", input, cache, report, identical, new Map());
@@ -158,5 +172,6 @@ export function review(input: ReviewInput): ReviewResult {
     }
   }
   findings = dedupe(findings).sort(compareFindings);
-  return { findings, errors, skipped, stats, failOn: policy.failOn };
+  const outcome = applyExceptions(findings, policy.exceptions, input.today);
+  return { ...outcome, errors, skipped, stats, failOn: policy.failOn };
 }

@@ -1,6 +1,8 @@
 // Shared vocabulary of the engine. Everything here is plain data: the engine is pure
 // (file texts in, findings out), so the CLI, the GitHub App and tests all speak this.
 
+import type { ExceptedFinding, ExpiredException } from "./exceptions.js";
+
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -82,6 +84,8 @@ export interface Finding {
   line: number;
   side: Side;
   resource: { apiVersion: string; kind: string; namespace: string; name: string };
+  /** The container the finding is about (from the hit's path); absent for pod- or resource-level ones. */
+  container?: string;
   message: string;
   fingerprint: string;
 }
@@ -116,7 +120,12 @@ export interface ReviewStats {
 }
 
 export interface ReviewResult {
+  /** The findings that count: excepted ones are not among them. */
   findings: Finding[];
+  /** Findings covered by an unexpired exception of the policy: they neither block nor get comments. */
+  excepted: ExceptedFinding[];
+  /** Exceptions past their expiry that match findings of this review (those count again). */
+  expiredExceptions: ExpiredException[];
   errors: InputError[];
   skipped: Skipped[];
   stats: ReviewStats;

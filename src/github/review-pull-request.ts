@@ -3,6 +3,7 @@
 // title that says what went wrong: a required check never goes green on an error.
 
 import type { Context } from "probot";
+import { utcDay } from "../engine/exceptions.js";
 import type { ParseCache } from "../engine/parse-cache.js";
 import { isManifestPath, review } from "../engine/review.js";
 import type { ReviewResult } from "../engine/types.js";
@@ -122,7 +123,10 @@ async function publishReview(
   // A finding that is gone from a review that read every file was fixed: close its thread. (After
   // an input error, a finding may be gone only because its file could not be read.)
   if (result.errors.length > 0) return;
-  const current = new Set(result.findings.map((f) => f.fingerprint));
+  // An excepted finding is accepted for a while, not fixed: its thread stays open.
+  const current = new Set(
+    [...result.findings, ...result.excepted.map((e) => e.finding)].map((f) => f.fingerprint),
+  );
   const fixed = posted.inline.filter(
     (c) => c.fingerprints.length > 0 && c.fingerprints.every((fp) => !current.has(fp)),
   );
@@ -185,7 +189,9 @@ async function evaluate(
     if (skipped.length > 0)
       note = `Not run: ${skipped.join(", ")}, which need the whole repository (${partialContext}).`;
   }
-  const result = review({ base, head, policy: judging, cache: state.parses });
+  // Today in UTC decides which exceptions have expired (the engine itself has no clock).
+  const today = utcDay(new Date());
+  const result = review({ base, head, policy: judging, cache: state.parses, today });
   // Approvals live in the conversation; reading them is part of the verdict, so failing to read
   // them fails the check (closed) like any other read.
   const known = await acknowledgements(octokit, pr, await state.botLogin());

@@ -7,6 +7,7 @@ import { parse as parseYaml } from "yaml";
 import { isObject, SEVERITIES, type Severity } from "../engine/types.js";
 import { RULES } from "../rules/index.js";
 import type { ParamSpec, ParamValues, Rule } from "../rules/types.js";
+import { parseExceptions, unknownExceptionRules } from "./exceptions.js";
 import { type Limits, PERMISSIONS, type Permission, type Policy, type RuleSettings } from "./types.js";
 
 export class PolicyError extends Error {
@@ -84,6 +85,7 @@ export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
       quorum: { severity: "critical", approvers: 1 },
       resetOnPush: false,
     },
+    exceptions: [],
   };
 }
 
@@ -256,7 +258,7 @@ function applyApprovals(policy: Policy, data: unknown, path: string, problems: s
   }
 }
 
-const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules", "approvals"];
+const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules", "approvals", "exceptions"];
 
 /** Applies one layer onto the policy in place, collecting problems. */
 function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], problems: string[]) {
@@ -278,6 +280,8 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
     else if (field === "limits") applyLimits(policy, value, where, problems);
     else if (field === "rules") applyRules(policy, value, where, rules, problems);
     else if (field === "approvals") applyApprovals(policy, value, where, problems);
+    else if (field === "exceptions")
+      policy.exceptions = parseExceptions(value, where, source, suggest, problems) ?? policy.exceptions;
     else problems.push(`${where}: unknown setting${suggest(field, TOP_LEVEL)}`);
   }
 }
@@ -286,6 +290,7 @@ export function buildPolicy(layers: readonly PolicyLayer[], rules: readonly Rule
   const policy = defaultPolicy(rules);
   const problems: string[] = [];
   for (const layer of layers) applyLayer(policy, layer, rules, problems);
+  problems.push(...unknownExceptionRules(policy.exceptions, Object.keys(policy.rules), suggest));
   if (problems.length > 0) throw new PolicyError(problems);
   return policy;
 }

@@ -1,3 +1,4 @@
+import type { PolicyException } from "../engine/exceptions.js";
 import type { Severity } from "../engine/types.js";
 import type { ParamValues } from "../rules/types.js";
 
@@ -59,4 +60,6 @@ export interface Policy {
   limits: Limits;
   rules: Record<string, RuleSettings>;
   approvals: ApprovalSettings;
+  /** Accepted risks with an expiry (see engine/exceptions.ts); a layer's list replaces the earlier one. */
+  exceptions: PolicyException[];
 }

@@ -152,8 +152,15 @@ export function errorOutput(what: string): CheckRunOutput {
   };
 }
 
-/** "2 blocking risks (1 critical, 1 high)", "Input errors in 1 file", "No risky changes". */
+/** The verdict, then (findings accepted before count again) how many exceptions expired. */
 function resultTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
+  const verdict = verdictTitle(result, approved);
+  const expired = result.expiredExceptions.length;
+  return expired > 0 ? `${verdict}; ${plural(expired, "exception")} expired` : verdict;
+}
+
+/** "2 blocking risks (1 critical, 1 high)", "Input errors in 1 file", "No risky changes". */
+function verdictTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
   const all = blockingFindings(result);
   const blocking = all.filter((f) => !approved.has(f.fingerprint));
   const accepted = all.length - blocking.length;
@@ -173,9 +180,12 @@ function resultTitle(result: ReviewResult, approved: ReadonlySet<string>): strin
     const title = parts.join("; ");
     return title[0].toUpperCase() + title.slice(1);
   }
+  const excepted = result.excepted.length > 0 ? `${plural(result.excepted.length, "finding")} excepted` : "";
   if (result.findings.length > 0) {
-    return `No blocking risk (${plural(result.findings.length, "finding")} below ${result.failOn})`;
+    const below = `${plural(result.findings.length, "finding")} below ${result.failOn}`;
+    return `No blocking risk (${[below, excepted].filter(Boolean).join(", ")})`;
   }
+  if (excepted) return `No blocking risk (${excepted})`;
   // Skipped files do not fail the check, but "no risky changes" should not hide them either.
   const skipped = result.skipped.length;
   return skipped > 0 ? `No risky changes (${plural(skipped, "file")} skipped)` : "No risky changes";

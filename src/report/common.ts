@@ -1,6 +1,7 @@
 // Helpers shared by the report formats: ordering, counting and plain-text labels. Nothing here
 // escapes; each format escapes for its own medium.
 
+import type { ExpiredException, PolicyException } from "../engine/exceptions.js";
 import {
   blockingFindings,
   type Finding,
@@ -50,17 +51,20 @@ export function severityBreakdown(findings: readonly Finding[]): string {
 
 /**
  * The counts of a review in words: what was found, then what could not be read, e.g.
- * `3 findings (1 critical, 2 high), 2 blocking at fail-on high`, `1 error`, `2 files skipped`.
+ * `3 findings (1 critical, 2 high), 2 blocking at fail-on high`, `2 findings excepted`,
+ * `1 exception expired`, `1 error`, `2 files skipped`.
  * Contains no untrusted text.
  */
 export function summaryParts(result: ReviewResult): string[] {
-  const { findings, errors, skipped } = result;
+  const { findings, errors, skipped, excepted, expiredExceptions } = result;
   const parts = [
     findings.length === 0
       ? "No findings"
       : `${plural(findings.length, "finding")} (${severityBreakdown(findings)}), ` +
         `${blockingFindings(result).length} blocking at fail-on ${result.failOn}`,
   ];
+  if (excepted.length > 0) parts.push(`${plural(excepted.length, "finding")} excepted`);
+  if (expiredExceptions.length > 0) parts.push(`${plural(expiredExceptions.length, "exception")} expired`);
   if (errors.length > 0) parts.push(plural(errors.length, "error"));
   if (skipped.length > 0) parts.push(`${plural(skipped.length, "file")} skipped`);
   return parts;
@@ -80,4 +84,23 @@ export function resourceLabel(resource: Finding["resource"]): string {
 /** `path:line`, or just the path when the line is unknown. Untrusted: escape it. */
 export function locationLabel(file: string, line?: number): string {
   return line !== undefined && line > 0 ? `${file}:${line}` : file;
+}
+
+/**
+ * What an exception selects, as the config wrote it: `Deployment ops/*`, `ClusterRole admin
+ * (cluster-scoped)`, `* shop/web, container sidecar`. Untrusted: escape it.
+ */
+export function exceptionSelector(exception: PolicyException): string {
+  const { kind = "*", namespace, name = "*", container } = exception;
+  const where = namespace === "" ? `${name} (cluster-scoped)` : `${namespace ?? "*"}/${name}`;
+  return `${kind} ${where}${container !== undefined ? `, container ${container}` : ""}`;
+}
+
+/** `exception for R on S expired on D; 2 findings count again`. Untrusted: escape it. */
+export function expiredExceptionLine({ exception, fingerprints }: ExpiredException): string {
+  const count = fingerprints.length;
+  return (
+    `exception for ${exception.rule} on ${exceptionSelector(exception)} expired on ${exception.expires}; ` +
+    `${plural(count, "finding")} ${count === 1 ? "counts" : "count"} again`
+  );
 }

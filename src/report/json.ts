@@ -1,25 +1,20 @@
 // Machine-readable output for the CLI (`--format json`). The shape is a public contract, so it
 // is built field by field: a new property on an engine type does not leak into it unnoticed.
 
-import { type ReviewResult, reviewPassed } from "../engine/types.js";
+import type { PolicyException } from "../engine/exceptions.js";
+import { type Finding, type ReviewResult, reviewPassed } from "../engine/types.js";
 
 export function toJson(result: ReviewResult): string {
   const s = result.stats;
   const output = {
-    findings: result.findings.map((f) => ({
-      rule: f.rule,
-      severity: f.severity,
-      file: f.file,
-      line: f.line,
-      side: f.side,
-      resource: {
-        apiVersion: f.resource.apiVersion,
-        kind: f.resource.kind,
-        namespace: f.resource.namespace,
-        name: f.resource.name,
-      },
-      message: f.message,
-      fingerprint: f.fingerprint,
+    findings: result.findings.map(findingJson),
+    excepted: result.excepted.map(({ finding, exception }) => ({
+      ...findingJson(finding),
+      exception: exceptionJson(exception),
+    })),
+    expiredExceptions: result.expiredExceptions.map(({ exception, fingerprints }) => ({
+      ...exceptionJson(exception),
+      fingerprints: [...fingerprints],
     })),
     // `line: undefined` is dropped by JSON.stringify: unknown lines are omitted, not null.
     errors: result.errors.map((e) => ({ file: e.file, line: e.line, message: e.message })),
@@ -42,4 +37,38 @@ export function toJson(result: ReviewResult): string {
     passed: reviewPassed(result),
   };
   return `${JSON.stringify(output, null, 2)}\n`;
+}
+
+// Absent optional fields (`container`, selector globs) are undefined and so left out.
+function findingJson(f: Finding) {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    file: f.file,
+    line: f.line,
+    side: f.side,
+    resource: {
+      apiVersion: f.resource.apiVersion,
+      kind: f.resource.kind,
+      namespace: f.resource.namespace,
+      name: f.resource.name,
+    },
+    container: f.container,
+    message: f.message,
+    fingerprint: f.fingerprint,
+  };
+}
+
+function exceptionJson(e: PolicyException) {
+  return {
+    rule: e.rule,
+    kind: e.kind,
+    namespace: e.namespace,
+    name: e.name,
+    container: e.container,
+    reason: e.reason,
+    expires: e.expires,
+    source: e.source,
+    index: e.index,
+  };
 }

@@ -1,10 +1,18 @@
-// The check-run summary the GitHub App posts: verdict, counts, a table of findings (most severe
-// first), then what could not be read. GitHub rejects a summary over 65,535 characters, so the
+// The check-run summary the GitHub App posts: verdict, counts, expired exceptions, a table of
+// findings (most severe first), the excepted findings, then what could not be read. GitHub rejects a summary over 65,535 characters, so the
 // output is fitted to `maxLength` by dropping rows from the end and saying how many were dropped.
 
 import { blockingFindings, type Finding, type ReviewResult, reviewPassed } from "../engine/types.js";
 import type { RuleMeta } from "../rules/types.js";
-import { bySeverity, locationLabel, plural, resourceLabel, summaryLine, summaryParts } from "./common.js";
+import {
+  bySeverity,
+  expiredExceptionLine,
+  locationLabel,
+  plural,
+  resourceLabel,
+  summaryLine,
+  summaryParts,
+} from "./common.js";
 import { escapeMarkdown, inlineCode } from "./escape.js";
 
 export interface MarkdownOptions {
@@ -32,21 +40,28 @@ const SEVERITY_ICONS = { critical: "🔴", high: "🟠", medium: "🟡", low: "�
 export function toMarkdown(result: ReviewResult, options: MarkdownOptions): string {
   const maxLength = options.maxLength ?? GITHUB_SUMMARY_LIMIT;
   const head = header(result);
-  const sections = [findingsSection(result, options), errorsSection(result), skippedSection(result)].filter(
-    (section) => section.items.length > 0,
-  );
+  const sections = [
+    findingsSection(result, options),
+    exceptedSection(result, options),
+    errorsSection(result),
+    skippedSection(result),
+  ].filter((section) => section.items.length > 0);
   return fitToLength(head, sections, maxLength);
 }
 
 function header(result: ReviewResult): string {
   const heading = reviewPassed(result) ? "## ✅ KubeDelta: passed" : "## ❌ KubeDelta: failed";
   const lines = [heading, ""];
-  if (result.findings.length === 0) {
+  if (result.findings.length === 0 && result.excepted.length === 0) {
     // Say what could not be read too: "no risky changes" only covers the files that were read.
     const unread = summaryParts(result).slice(1);
     lines.push(["No risky changes found.", ...(unread.length > 0 ? [unread.join("; ")] : [])].join(" "));
   } else {
     lines.push(summaryLine(result));
+  }
+  // Expired exceptions come first of all: findings someone thought were accepted block again.
+  for (const expired of result.expiredExceptions) {
+    lines.push("", `> ⚠️ **Expired:** ${escapeMarkdown(clip(expiredExceptionLine(expired), CLIP.message))}`);
   }
   return lines.join("\n");
 }
@@ -89,6 +104,12 @@ function findingsSection(result: ReviewResult, options: MarkdownOptions): Sectio
 function findingRow(f: Finding, blocking: boolean, options: MarkdownOptions): string {
   // Blocking severities in bold: they are what turns the check red.
   const severity = `${SEVERITY_ICONS[f.severity]} ${blocking ? `**${f.severity}**` : f.severity}`;
+  const message = escapeMarkdown(clip(f.message, CLIP.message));
+  return `| ${severity} | ${findingCells(f, options)} | ${message} |`;
+}
+
+/** The rule, resource and location cells of a finding's row. */
+function findingCells(f: Finding, options: MarkdownOptions): string {
   const title = options.rules(f.rule)?.title;
   const titleAttr = title ? ` "${escapeMarkdown(title)}"` : "";
   const rule = `[${inlineCode(f.rule)}](${safeUrl(options.docsUrl(f.rule))}${titleAttr})`;
@@ -96,8 +117,35 @@ function findingRow(f: Finding, blocking: boolean, options: MarkdownOptions): st
   // A removed resource is located in the base version of the file.
   const side = f.side === "base" ? " (base)" : "";
   const location = inlineCode(clip(locationLabel(f.file, f.line), CLIP.path)) + side;
-  const message = escapeMarkdown(clip(f.message, CLIP.message));
-  return `| ${severity} | ${rule} | ${resource} | ${location} | ${message} |`;
+  return `${rule} | ${resource} | ${location}`;
+}
+
+function exceptedSection(result: ReviewResult, options: MarkdownOptions): Section {
+  const rows = [...result.excepted]
+    .sort((a, b) => bySeverity(a.finding, b.finding))
+    .map(({ finding: f, exception }) => {
+      const reason = escapeMarkdown(clip(exception.reason, CLIP.message));
+      return `| ${SEVERITY_ICONS[f.severity]} ${f.severity} | ${findingCells(f, options)} | ${reason} | ${exception.expires} |`;
+    });
+  return {
+    items: rows,
+    cap: LIST_CAP,
+    render(shown, omitted) {
+      const parts = [
+        "### Excepted findings",
+        "Accepted by an exception in the repository's configuration until its expiry day: they do not block.",
+      ];
+      if (shown.length > 0) {
+        const table = [
+          "| Severity | Rule | Resource | Location | Reason | Expires |",
+          "| --- | --- | --- | --- | --- | --- |",
+        ];
+        parts.push([...table, ...shown].join("\n"));
+      }
+      if (omitted > 0) parts.push(`${shown.length > 0 ? "… " : ""}${omitted} more not shown`);
+      return parts.join("\n\n");
+    },
+  };
 }
 
 function errorsSection(result: ReviewResult): Section {

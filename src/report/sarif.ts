@@ -1,8 +1,10 @@
 // SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and other SARIF viewers).
+// Excepted findings are reported with an external suppression; expired exceptions are warnings.
 
+import type { PolicyException } from "../engine/exceptions.js";
 import type { Finding, ReviewResult, Severity } from "../engine/types.js";
 import type { RuleMeta } from "../rules/types.js";
-import { byLocation, resourceLabel } from "./common.js";
+import { byLocation, expiredExceptionLine, resourceLabel } from "./common.js";
 import { escapeTerminal } from "./escape.js";
 
 export interface SarifOptions {
@@ -48,8 +50,11 @@ const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
 export function toSarif(result: ReviewResult, options: SarifOptions): string {
   const rules: RuleDescriptor[] = options.rules.map((rule) => ruleDescriptor(rule, options));
   const ruleIndex = new Map(options.rules.map((rule, i) => [rule.id, i]));
+  // Excepted findings are results too, marked suppressed: SARIF viewers show them as accepted.
+  const justification = new Map(result.excepted.map((e) => [e.finding, exceptionJustification(e.exception)]));
+  const findings = [...result.findings, ...justification.keys()].sort(byLocation);
   // Every result gets a valid ruleIndex, even for a rule the caller did not describe.
-  for (const f of result.findings) {
+  for (const f of findings) {
     if (!ruleIndex.has(f.rule)) {
       ruleIndex.set(f.rule, rules.length);
       rules.push({ id: f.rule, name: ruleName(f.rule), helpUri: options.docsUrl(f.rule) });
@@ -57,6 +62,7 @@ export function toSarif(result: ReviewResult, options: SarifOptions): string {
   }
 
   const notifications = [
+    ...result.expiredExceptions.map((e) => notification("warning", capitalise(expiredExceptionLine(e)))),
     ...result.errors.map((e) => notification("error", e.message, e.file, e.line)),
     ...result.skipped.map((s) => notification("note", `Skipped: ${s.reason}`, s.file)),
   ];
@@ -81,7 +87,7 @@ export function toSarif(result: ReviewResult, options: SarifOptions): string {
             ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: [...result.findings].sort(byLocation).map((f) => sarifResult(f, ruleIndex.get(f.rule) ?? 0)),
+        results: findings.map((f) => sarifResult(f, ruleIndex.get(f.rule) ?? 0, justification.get(f))),
       },
     ],
   };
@@ -105,7 +111,7 @@ function ruleDescriptor(rule: RuleMeta, options: SarifOptions): RuleDescriptor {
   };
 }
 
-function sarifResult(f: Finding, ruleIndex: number) {
+function sarifResult(f: Finding, ruleIndex: number, exceptedBecause?: string) {
   // A finding on the base side (something removed) points into the old version of the file;
   // the file's current lines would be the wrong place, so only the file is given.
   const onHead = f.side === "head";
@@ -118,11 +124,25 @@ function sarifResult(f: Finding, ruleIndex: number) {
     locations: [location(f.file, onHead ? f.line : undefined)],
     partialFingerprints: { "kubedelta/v1": f.fingerprint },
     properties: { severity: f.severity, side: f.side },
+    ...(exceptedBecause !== undefined
+      ? { suppressions: [{ kind: "external", status: "accepted", justification: exceptedBecause }] }
+      : {}),
   };
 }
 
-function notification(level: SarifLevel, message: string, file: string, line?: number) {
-  return { level, message: { text: messageText(message) }, locations: [location(file, line)] };
+/** Why a finding is suppressed: the exception's reason, expiry and where it is declared. */
+function exceptionJustification(exception: PolicyException): string {
+  const where = `${exception.source}, exceptions[${exception.index}]`;
+  return escapeTerminal(`${exception.reason} (exception until ${exception.expires}, ${where})`);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function notification(level: SarifLevel, message: string, file?: string, line?: number) {
+  const locations = file !== undefined ? { locations: [location(file, line)] } : {};
+  return { level, message: { text: messageText(message) }, ...locations };
 }
 
 function location(file: string, line?: number) {

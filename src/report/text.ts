@@ -1,8 +1,9 @@
-// Terminal output for people: findings grouped by file in reading order, then what could not be
-// read, then the counts and the verdict. Every untrusted string goes through escapeTerminal.
+// Terminal output for people: findings grouped by file in reading order, then expired and applied
+// exceptions, then what could not be read, then the counts and the verdict. Every untrusted
+// string goes through escapeTerminal.
 
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
-import { byLocation, locationLabel, resourceLabel, summaryLine } from "./common.js";
+import { byLocation, expiredExceptionLine, locationLabel, resourceLabel, summaryLine } from "./common.js";
 import { escapeTerminal } from "./escape.js";
 
 export interface TextOptions {
@@ -47,6 +48,24 @@ export function toText(result: ReviewResult, options: TextOptions): string {
     const resource = escapeTerminal(resourceLabel(f.resource));
     lines.push(`  ${where} ${severity} ${escapeTerminal(f.rule)}  ${resource}${side}`);
     lines.push(`  ${" ".repeat(lineWidth)} ${escapeTerminal(f.message)}`);
+  }
+
+  if (result.expiredExceptions.length > 0) {
+    if (lines.length > 0) lines.push("");
+    lines.push(paint("failed", "Expired exceptions"));
+    for (const expired of result.expiredExceptions)
+      lines.push(`  ${escapeTerminal(expiredExceptionLine(expired))}`);
+  }
+
+  if (result.excepted.length > 0) {
+    if (lines.length > 0) lines.push("");
+    lines.push(paint("bold", "Excepted"));
+    const excepted = [...result.excepted].sort((a, b) => byLocation(a.finding, b.finding));
+    for (const { finding: f, exception } of excepted) {
+      const where = escapeTerminal(locationLabel(f.file, f.line));
+      lines.push(`  ${where}  ${escapeTerminal(f.rule)}  ${escapeTerminal(resourceLabel(f.resource))}`);
+      lines.push(`    until ${exception.expires}: ${escapeTerminal(exception.reason)}`);
+    }
   }
 
   if (result.errors.length > 0) {

@@ -21,6 +21,8 @@ const LOW = finding(3, { severity: "low", rule: "readiness-probe-missing" });
 function _result(findings: Finding[]): ReviewResult {
   return {
     findings,
+    excepted: [],
+    expiredExceptions: [],
     errors: [],
     skipped: [],
     failOn: "high",

@@ -181,12 +181,24 @@ describe("kubedelta diff", () => {
 });
 
 describe("kubedelta review (git)", () => {
-  function gitRepo(): string {
-    const dir = mkdtempSync(join(tmpdir(), "kd-git-"));
-    const git = (...args: string[]) =>
+  /** Runs git in `dir` as a fixed user. */
+  function gitIn(dir: string) {
+    return (...args: string[]) =>
       execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
         stdio: "pipe",
       });
+  }
+
+  /** `kubedelta review` of main against feature, as JSON. */
+  async function reviewFeature(dir: string): Promise<{ code: number; report: Record<string, never[]> }> {
+    const argv = ["review", "--repo", dir, "--base", "main", "--head", "feature", "--format", "json"];
+    const { code, stdout } = await cli(argv);
+    return { code, report: JSON.parse(stdout) };
+  }
+
+  function gitRepo(): string {
+    const dir = mkdtempSync(join(tmpdir(), "kd-git-"));
+    const git = gitIn(dir);
     git("init", "-q", "-b", "main");
     mkdirSync(join(dir, "k8s"));
     writeFileSync(
@@ -224,62 +236,59 @@ describe("kubedelta review (git)", () => {
 
   it("compares two explicit revisions", async () => {
     const dir = gitRepo();
-    const head = await cli([
-      "review",
-      "--repo",
-      dir,
-      "--base",
-      "main",
-      "--head",
-      "feature",
-      "--format",
-      "json",
-    ]);
-    expect(JSON.parse(head.stdout).findings).toHaveLength(1);
+    expect((await reviewFeature(dir)).report.findings).toHaveLength(1);
     const same = await cli(["review", "--repo", dir, "--base", "main", "--head", "main"]);
     expect(same.code).toBe(0);
   });
 
   it("reads the config from the base: a change cannot switch off the rules that judge it", async () => {
     const dir = gitRepo();
-    const git = (...args: string[]) =>
-      execFileSync("git", ["-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-        stdio: "pipe",
-      });
+    const git = gitIn(dir);
     mkdirSync(join(dir, ".github"));
     writeFileSync(join(dir, ".github", "kubedelta.yml"), "rules:\n  service-node-port: off\n");
     git("add", ".");
     git("commit", "-q", "-m", "silence the rule in the PR itself");
-    const fromPr = await cli([
-      "review",
-      "--repo",
-      dir,
-      "--base",
-      "main",
-      "--head",
-      "feature",
-      "--format",
-      "json",
-    ]);
-    expect(JSON.parse(fromPr.stdout).findings.map((f: { rule: string }) => f.rule)).toEqual([
-      "service-node-port",
-    ]);
+    const fromPr = await reviewFeature(dir);
+    expect(fromPr.report.findings.map((f: { rule: string }) => f.rule)).toEqual(["service-node-port"]);
     // Once the config is on the default branch, it applies.
     git("checkout", "-q", "main");
     git("checkout", "-q", "feature", "--", ".github/kubedelta.yml");
     git("commit", "-q", "-m", "config on main");
-    const fromBase = await cli([
-      "review",
-      "--repo",
-      dir,
-      "--base",
-      "main",
-      "--head",
-      "feature",
-      "--format",
-      "json",
-    ]);
-    expect(JSON.parse(fromBase.stdout).findings).toEqual([]);
+    expect((await reviewFeature(dir)).report.findings).toEqual([]);
+  });
+
+  it("applies exceptions only from the base's config, with today's date", async () => {
+    const dir = gitRepo();
+    const git = gitIn(dir);
+    const exception = (expires: string) =>
+      `exceptions:\n  - rule: service-node-port\n    kind: Service\n    name: web\n    reason: the lab needs it\n    expires: ${expires}\n`;
+    const reviewJson = () => reviewFeature(dir);
+    mkdirSync(join(dir, ".github"));
+    writeFileSync(join(dir, ".github", "kubedelta.yml"), exception("2999-12-31"));
+    git("add", ".");
+    git("commit", "-q", "-m", "exempt the PR in the PR itself");
+    const fromPr = await reviewJson();
+    expect(fromPr.report.findings.map((f: { rule: string }) => f.rule)).toEqual(["service-node-port"]);
+    expect(fromPr.report.excepted).toEqual([]);
+    // On the default branch it applies (service-node-port is medium: the exit status stays 0 either way).
+    git("checkout", "-q", "main");
+    git("checkout", "-q", "feature", "--", ".github/kubedelta.yml");
+    git("commit", "-q", "-m", "exception on main");
+    const fromBase = await reviewJson();
+    expect(fromBase.report.findings).toEqual([]);
+    expect(
+      fromBase.report.excepted.map((e: { rule: string; exception: { reason: string } }) => [
+        e.rule,
+        e.exception.reason,
+      ]),
+    ).toEqual([["service-node-port", "the lab needs it"]]);
+    // Long expired: the finding counts again and the exception is named.
+    writeFileSync(join(dir, ".github", "kubedelta.yml"), exception("2000-01-01"));
+    git("commit", "-q", "-am", "an old exception");
+    const { stdout } = await cli(["review", "--repo", dir, "--base", "main", "--head", "feature"]);
+    expect(stdout).toContain(
+      "Expired exceptions\n  exception for service-node-port on Service */web expired on 2000-01-01; 1 finding counts again\n",
+    );
   });
 
   it("explains bad revisions and non-repositories", async () => {

@@ -1,5 +1,6 @@
 // Hand-built review results for the report tests.
 
+import type { ExceptedFinding, ExpiredException } from "../../src/engine/exceptions.js";
 import type { Finding, InputError, ReviewResult, Severity, Skipped } from "../../src/engine/types.js";
 import type { RuleMeta } from "../../src/rules/types.js";
 
@@ -31,10 +32,19 @@ export function finding(overrides: Partial<Finding> = {}): Finding {
 }
 
 export function result(
-  parts: { findings?: Finding[]; errors?: InputError[]; skipped?: Skipped[]; failOn?: Severity } = {},
+  parts: {
+    findings?: Finding[];
+    excepted?: ExceptedFinding[];
+    expiredExceptions?: ExpiredException[];
+    errors?: InputError[];
+    skipped?: Skipped[];
+    failOn?: Severity;
+  } = {},
 ): ReviewResult {
   return {
     findings: parts.findings ?? [],
+    excepted: parts.excepted ?? [],
+    expiredExceptions: parts.expiredExceptions ?? [],
     errors: parts.errors ?? [],
     skipped: parts.skipped ?? [],
     failOn: parts.failOn ?? "high",

@@ -15,7 +15,16 @@ describe("toJson", () => {
     });
     const parsed = JSON.parse(toJson(input));
 
-    expect(Object.keys(parsed)).toEqual(["findings", "errors", "skipped", "stats", "failOn", "passed"]);
+    expect(Object.keys(parsed)).toEqual([
+      "findings",
+      "excepted",
+      "expiredExceptions",
+      "errors",
+      "skipped",
+      "stats",
+      "failOn",
+      "passed",
+    ]);
     expect(parsed.findings).toEqual([
       {
         rule: "service-load-balancer",
@@ -52,7 +61,9 @@ describe("toJson", () => {
 
   it("is pretty-printed with two spaces and ends with a newline", () => {
     const text = toJson(result());
-    expect(text.startsWith('{\n  "findings": [],\n  "errors": [],')).toBe(true);
+    expect(
+      text.startsWith('{\n  "findings": [],\n  "excepted": [],\n  "expiredExceptions": [],\n  "errors": [],'),
+    ).toBe(true);
     expect(text.endsWith("}\n")).toBe(true);
     expect(text.endsWith("\n\n")).toBe(false);
   });
