@@ -1,4 +1,5 @@
 import type { Severity } from "../engine/types.js";
+import type { CustomRuleSpec } from "../rules/custom/rule.js";
 import type { ParamValues } from "../rules/types.js";
 
 /** Bounds on what a hostile or broken file can make the engine do. */
@@ -58,5 +59,7 @@ export interface Policy {
   manifests: { include: string[]; exclude: string[] };
   limits: Limits;
   rules: Record<string, RuleSettings>;
+  /** Rules declared in the policy itself (`customRules:`); each also has its entry in `rules`. */
+  customRules: CustomRuleSpec[];
   approvals: ApprovalSettings;
 }
