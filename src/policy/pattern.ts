@@ -41,7 +41,8 @@ export function compilePattern(pattern: string): RegExp | string {
   try {
     regex = new RegExp(pattern);
   } catch (error) {
-    return `not a valid regular expression: ${error instanceof Error ? error.message : String(error)}`;
+    // "Invalid regular expression: /(/: Unterminated group"
+    return error instanceof Error ? error.message : String(error);
   }
   if (hasNestedQuantifier(pattern))
     return "a repeated group that itself repeats (like (a+)+) can take exponential time; rewrite it without the nesting";

@@ -241,6 +241,44 @@ describe("pull_request events", () => {
     );
   });
 
+  it("runs the repository's custom rules and names them in the check run and the review", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("ExternalName"),
+        },
+      ],
+      config: [
+        "customRules:",
+        "  - id: external-name",
+        "    title: Service points outside the cluster",
+        "    kinds: [Service]",
+        "    path: spec.type",
+        "    when: {becomes: ExternalName}",
+        "    severity: high",
+        '    message: "{path} becomes {after}"',
+        "",
+      ].join("\n"),
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ conclusion: "failure" });
+    const output = completed.output as { annotations: { message: string; start_line: number }[] };
+    expect(output.annotations.map((a) => [a.start_line, a.message.split("\n")[0]])).toEqual([
+      [7, "Service shop/web: spec.type becomes ExternalName"],
+    ]);
+    expect(JSON.stringify(output.annotations[0])).toContain(
+      "Rule: external-name (Service points outside the cluster)",
+    );
+    const [review] = bodies(recorded, "POST", "/pulls/2/reviews");
+    const [comment] = review.comments as { line: number; body: string }[];
+    expect(comment.line).toBe(7);
+    expect(comment.body).toContain("(https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md");
+  });
+
   it("uses the NetworkPolicies of unchanged files as context", async () => {
     const covered = serveRepository({
       files: [{ filename: "k8s/api.yaml", status: "added", head: SAFE_DEPLOYMENT }],

@@ -178,6 +178,73 @@ describe("kubedelta diff", () => {
   });
 });
 
+describe("custom rules from a config file", () => {
+  const CONFIG = [
+    "customRules:",
+    "  - id: external-name",
+    "    title: Service points outside the cluster",
+    "    kinds: [Service]",
+    "    path: spec.type",
+    "    when: {becomes: ExternalName}",
+    "    severity: high",
+    '    message: "{resource}: {path} becomes {after} (was {before})"',
+    "",
+  ].join("\n");
+  const service = (type: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  type: ${type}\n`;
+
+  function inputs(): { dir: string; config: string } {
+    const dir = mkdtempSync(join(tmpdir(), "kd-custom-"));
+    mkdirSync(join(dir, "base"));
+    mkdirSync(join(dir, "head"));
+    writeFileSync(join(dir, "base", "db.yaml"), service("ClusterIP"));
+    writeFileSync(join(dir, "head", "db.yaml"), service("ExternalName"));
+    writeFileSync(join(dir, "kubedelta.yml"), CONFIG);
+    return { dir, config: join(dir, "kubedelta.yml") };
+  }
+
+  it("runs it alongside the built-in rules, failing at its severity", async () => {
+    const { dir, config } = inputs();
+    const { code, stdout } = await cli([
+      "diff",
+      join(dir, "base"),
+      join(dir, "head"),
+      "--config",
+      config,
+      "--format",
+      "json",
+    ]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).findings).toMatchObject([
+      {
+        rule: "external-name",
+        severity: "high",
+        file: "db.yaml",
+        line: 7,
+        side: "head",
+        message: "Service shop/db: spec.type becomes ExternalName (was ClusterIP)",
+      },
+    ]);
+  });
+
+  it("names and links it in Markdown and SARIF, and lists it among the rules", async () => {
+    const { dir, config } = inputs();
+    const args = ["diff", join(dir, "base"), join(dir, "head"), "--config", config, "--format"];
+    const markdown = (await cli([...args, "markdown"])).stdout;
+    expect(markdown).toContain(
+      '[` external-name `](https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md "Service points outside the cluster")',
+    );
+    const sarif = JSON.parse((await cli([...args, "sarif"])).stdout);
+    const descriptor = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === "external-name");
+    expect(descriptor).toMatchObject({
+      shortDescription: { text: "Service points outside the cluster" },
+      helpUri: "https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md",
+    });
+    const listed = (await cli(["rules", "--config", config])).stdout.trimEnd().split("\n").pop();
+    expect(listed?.replace(/ +/g, " ")).toBe("external-name high Service points outside the cluster");
+  });
+});
+
 describe("kubedelta review (git)", () => {
   function gitRepo(): string {
     const dir = mkdtempSync(join(tmpdir(), "kd-git-"));

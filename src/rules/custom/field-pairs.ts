@@ -18,12 +18,23 @@ export interface FieldPair {
   key: string;
   /** The concrete path as written, head side when present (`containers[1].image`). */
   text: string;
+  /**
+   * A `[*]` item on the way to the field is gone from the head (a container removed whole): the
+   * field went with its owner, which is not the same as taking the field away from it.
+   */
+  ownerRemoved: boolean;
 }
 
 interface Side {
   value: Json | undefined;
   path: PathSegment[];
   text: string[];
+}
+
+interface Walk {
+  /** The field's identity so far, as written steps. */
+  key: string[];
+  ownerRemoved: boolean;
 }
 
 interface Entry {
@@ -73,15 +84,16 @@ function stepInto(side: Side, step: PathSegment, value: Json | undefined, text: 
   return { value: present(value), path: [...side.path, step], text: [...side.text, text] };
 }
 
-function walk(before: Side, after: Side, steps: readonly FieldStep[], key: string[], out: FieldPair[]) {
+function walk(before: Side, after: Side, steps: readonly FieldStep[], walked: Walk, out: FieldPair[]) {
   if (before.value === undefined && after.value === undefined) return;
   if (steps.length === 0) {
     const shown = after.value !== undefined ? after : before;
     out.push({
       ...(before.value !== undefined ? { before: { value: before.value, path: before.path } } : {}),
       ...(after.value !== undefined ? { after: { value: after.value, path: after.path } } : {}),
-      key: joinSteps(key),
+      key: joinSteps(walked.key),
       text: joinSteps(shown.text),
+      ownerRemoved: walked.ownerRemoved,
     });
     return;
   }
@@ -89,12 +101,12 @@ function walk(before: Side, after: Side, steps: readonly FieldStep[], key: strin
   if ("key" in step) {
     const read = (side: Side) =>
       stepInto(side, step.key, isObject(side.value) ? side.value[step.key] : undefined, keyText(step.key));
-    walk(read(before), read(after), rest, [...key, keyText(step.key)], out);
+    walk(read(before), read(after), rest, { ...walked, key: [...walked.key, keyText(step.key)] }, out);
   } else if ("index" in step) {
     const text = `[${step.index}]`;
     const read = (side: Side) =>
       stepInto(side, step.index, Array.isArray(side.value) ? side.value[step.index] : undefined, text);
-    walk(read(before), read(after), rest, [...key, text], out);
+    walk(read(before), read(after), rest, { ...walked, key: [...walked.key, text] }, out);
   } else {
     const items = [before.value, after.value].flatMap((v) => (Array.isArray(v) ? v : []));
     const pairing = pairingOf(items);
@@ -112,7 +124,15 @@ function walk(before: Side, after: Side, steps: readonly FieldStep[], key: strin
               typeof entry.step === "number" ? `[${entry.step}]` : keyText(entry.step),
             )
           : { value: undefined, path: side.path, text: side.text };
-      walk(read(before, beforeEntries.get(id)), read(after, afterById.get(id)), rest, [...key, id], out);
+      const afterEntry = afterById.get(id);
+      const ownerRemoved = walked.ownerRemoved || (rest.length > 0 && afterEntry === undefined);
+      walk(
+        read(before, beforeEntries.get(id)),
+        read(after, afterEntry),
+        rest,
+        { key: [...walked.key, id], ownerRemoved },
+        out,
+      );
     }
   }
 }
@@ -128,7 +148,7 @@ export function fieldPairs(
     { value: present(before), path: [], text: [] },
     { value: present(after), path: [], text: [] },
     steps,
-    [],
+    { key: [], ownerRemoved: false },
     out,
   );
   return out;

@@ -88,8 +88,8 @@ function holds(condition: Condition, pair: FieldPair, change: ResourceChange): b
     case "added":
       return !before && after !== undefined;
     case "removed":
-      // A resource removed whole is not a field removed from it.
-      return before !== undefined && !after && change.after !== undefined;
+      // A resource (or list item) removed whole is not a field taken away from it.
+      return before !== undefined && !after && change.after !== undefined && !pair.ownerRemoved;
     case "changed":
       return before !== undefined && after !== undefined && !jsonEqual(before.value, after.value);
     case "becomes":
