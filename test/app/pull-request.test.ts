@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXTERNAL_NAME_RULE } from "../policy/custom-rule-fixtures.js";
 import {
   CHECK_RUN_ID,
   HEAD_SHA,
@@ -251,24 +252,14 @@ describe("pull_request events", () => {
           head: SERVICE("ExternalName"),
         },
       ],
-      config: [
-        "customRules:",
-        "  - id: external-name",
-        "    title: Service points outside the cluster",
-        "    kinds: [Service]",
-        "    path: spec.type",
-        "    when: {becomes: ExternalName}",
-        "    severity: high",
-        '    message: "{path} becomes {after}"',
-        "",
-      ].join("\n"),
+      config: EXTERNAL_NAME_RULE,
     });
     await newProbot().receive(pullRequestEvent() as never);
     const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
     expect(completed).toMatchObject({ conclusion: "failure" });
     const output = completed.output as { annotations: { message: string; start_line: number }[] };
     expect(output.annotations.map((a) => [a.start_line, a.message.split("\n")[0]])).toEqual([
-      [7, "Service shop/web: spec.type becomes ExternalName"],
+      [7, "Service shop/web: spec.type becomes ExternalName (was ClusterIP)"],
     ]);
     expect(JSON.stringify(output.annotations[0])).toContain(
       "Rule: external-name (Service points outside the cluster)",

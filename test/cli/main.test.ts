@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { EXTERNAL_NAME_RULE } from "../policy/custom-rule-fixtures.js";
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -179,17 +180,6 @@ describe("kubedelta diff", () => {
 });
 
 describe("custom rules from a config file", () => {
-  const CONFIG = [
-    "customRules:",
-    "  - id: external-name",
-    "    title: Service points outside the cluster",
-    "    kinds: [Service]",
-    "    path: spec.type",
-    "    when: {becomes: ExternalName}",
-    "    severity: high",
-    '    message: "{resource}: {path} becomes {after} (was {before})"',
-    "",
-  ].join("\n");
   const service = (type: string) =>
     `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  type: ${type}\n`;
 
@@ -199,7 +189,7 @@ describe("custom rules from a config file", () => {
     mkdirSync(join(dir, "head"));
     writeFileSync(join(dir, "base", "db.yaml"), service("ClusterIP"));
     writeFileSync(join(dir, "head", "db.yaml"), service("ExternalName"));
-    writeFileSync(join(dir, "kubedelta.yml"), CONFIG);
+    writeFileSync(join(dir, "kubedelta.yml"), EXTERNAL_NAME_RULE);
     return { dir, config: join(dir, "kubedelta.yml") };
   }
 
@@ -222,7 +212,7 @@ describe("custom rules from a config file", () => {
         file: "db.yaml",
         line: 7,
         side: "head",
-        message: "Service shop/db: spec.type becomes ExternalName (was ClusterIP)",
+        message: "spec.type becomes ExternalName (was ClusterIP)",
       },
     ]);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadPolicy } from "../../src/policy/load.js";
+import { parseFieldPath } from "../../src/rules/custom/field-path.js";
 import { customRulesOf } from "../../src/rules/custom/rule.js";
 import type { Rule } from "../../src/rules/types.js";
 import { workload } from "./pod-fixtures.js";
@@ -21,15 +22,22 @@ const runAsRoot = declared(
   'message: "{resource}: {path} becomes {after} (was {before})"',
 );
 
-/** Containers as pod spec lines: [name, runAsUser or undefined, image]. */
-function pods(...containers: [string, number | string | undefined, string?][]): string {
+type Container = [name: string, value?: number | string | boolean, image?: string];
+
+/**
+ * A Deployment whose containers set one securityContext field (when given a value): the first
+ * container's field is on line 15, the second's on line 19.
+ */
+function withField(field: string, containers: Container[]): string {
   const lines = ["containers:"];
-  for (const [name, user, image = "nginx:1.25"] of containers) {
+  for (const [name, value, image = "nginx:1.25"] of containers) {
     lines.push(`  - name: ${name}`, `    image: ${image}`);
-    if (user !== undefined) lines.push("    securityContext:", `      runAsUser: ${user}`);
+    if (value !== undefined) lines.push("    securityContext:", `      ${field}: ${value}`);
   }
   return workload(lines);
 }
+
+const pods = (...containers: Container[]) => withField("runAsUser", containers);
 
 const iamRole = declared(
   "id: iam-role",
@@ -78,15 +86,7 @@ const readOnlyRootRemoved = declared(
   'message: "{path} removed (was {before})"',
 );
 
-/** Containers with a readOnlyRootFilesystem line each (line 15 for the first, 19 the second). */
-function readOnly(...containers: [string, boolean | undefined][]): string {
-  const lines = ["containers:"];
-  for (const [name, flag] of containers) {
-    lines.push(`  - name: ${name}`, "    image: nginx:1.25");
-    if (flag !== undefined) lines.push("    securityContext:", `      readOnlyRootFilesystem: ${flag}`);
-  }
-  return workload(lines);
-}
+const readOnly = (...containers: Container[]) => withField("readOnlyRootFilesystem", containers);
 
 const addedCapability = declared(
   "id: added-capability",
@@ -159,9 +159,7 @@ const privileged = declared(
   'message: "{path} becomes {after}"',
 );
 
-function privilegedAs(value: string): string {
-  return workload(["containers:", "  - name: web", "    securityContext:", `      privileged: ${value}`]);
-}
+const privilegedAs = (value: string) => withField("privileged", [["web", value]]);
 
 interface Case {
   name: string;
@@ -409,7 +407,7 @@ const cases: Case[] = [
     rule: privileged,
     before: privilegedAs("false"),
     after: privilegedAs("yes"),
-    expected: ["head:14 spec.template.spec.containers[0].securityContext.privileged becomes true"],
+    expected: ["head:15 spec.template.spec.containers[0].securityContext.privileged becomes true"],
   },
 ];
 
@@ -463,5 +461,35 @@ describe("custom rule fingerprints", () => {
       workload(["containers: [{name: web}]", "hostAliases: [{hostnames: [db], ip: 1.2.3.4}]"]),
     );
     expect(other).toBe(one);
+  });
+});
+
+describe("custom rule paths", () => {
+  it("parse keys, indexes, wildcards and quoted keys", () => {
+    expect(parseFieldPath('metadata.annotations["a.b/c"].x[2][*]')).toEqual([
+      { key: "metadata" },
+      { key: "annotations" },
+      { key: "a.b/c" },
+      { key: "x" },
+      { index: 2 },
+      { each: true },
+    ]);
+    expect(parseFieldPath('["say \\"hi\\""]')).toEqual([{ key: 'say "hi"' }]);
+  });
+
+  it("name the position of a mistake", () => {
+    const problem = (text: string) => {
+      try {
+        parseFieldPath(text);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return "parsed";
+    };
+    expect(problem("")).toBe("empty path at position 1");
+    expect(problem("spec.")).toBe("expected a key after the dot at position 6");
+    expect(problem('spec["open')).toBe('expected [*], [N] or ["key"] at position 5');
+    expect(problem("spec[*]x")).toBe('expected "." or "[" but found "x" at position 8');
+    expect(problem("spec.a b")).toBe('expected "." or "[" but found " " at position 7');
   });
 });
