@@ -2,6 +2,7 @@
 // in the policy's rule settings, so `rules:`, approvals and reports can name it like a built-in.
 // A later layer's list replaces the earlier one, like every other setting.
 
+import { SHORT_ID } from "../approvals/types.js";
 import { isObject, type Json, SEVERITIES, type Severity } from "../engine/types.js";
 import { FieldPathError, parseFieldPath } from "../rules/custom/field-path.js";
 import { type Condition, type CustomRuleSpec, PLACEHOLDERS } from "../rules/custom/rule.js";
@@ -128,6 +129,11 @@ function parseEntry(
   if (typeof id === "string" && !ID.test(id))
     problems.push(
       `${where}.id: must be lowercase words joined by dashes (like run-as-root); got ${describe(id)}`,
+    );
+  else if (typeof id === "string" && SHORT_ID.test(id))
+    // `/approve-risk ID` would read it as the short id of a finding.
+    problems.push(
+      `${where}.id: ${describe(id)} looks like a finding id (hex digits); use words, like run-as-root`,
     );
   else if (typeof id === "string" && taken.has(id)) problems.push(`${where}.id: ${id} ${taken.get(id)}`);
   else if (id !== undefined && typeof id !== "string") problems.push(`${where}.id: must be a string`);

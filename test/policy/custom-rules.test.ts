@@ -59,6 +59,13 @@ describe("customRules validation", () => {
       ],
     ],
     [
+      "an id that /approve-risk would read as a finding id",
+      { id: "deadbeef" },
+      [
+        'cfg: customRules[0].id: "deadbeef" looks like a finding id (hex digits); use words, like run-as-root',
+      ],
+    ],
+    [
       "an id of a built-in rule",
       { id: "host-port" },
       ["cfg: customRules[0].id: host-port is a built-in rule"],
