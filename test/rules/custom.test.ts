@@ -301,6 +301,13 @@ const cases: Case[] = [
     expected: [],
   },
   {
+    name: "matches: only the first 4,096 characters of a value are tested",
+    rule: latestImage,
+    before: pods(["web", undefined, "nginx:1.25"]),
+    after: pods(["web", undefined, `registry.example.com/${"a".repeat(4096)}:latest`]),
+    expected: [],
+  },
+  {
     name: "matches: numbers are tested as their text",
     rule: rootByPattern,
     before: pods(["web", 1000]),

@@ -84,6 +84,13 @@ function stepInto(side: Side, step: PathSegment, value: Json | undefined, text: 
   return { value: present(value), path: [...side.path, step], text: [...side.text, text] };
 }
 
+/** The side one `[*]` item further in; an item this side lacks leaves it absent. */
+function enter(side: Side, entry: Entry | undefined): Side {
+  if (!entry) return { value: undefined, path: side.path, text: side.text };
+  const text = typeof entry.step === "number" ? `[${entry.step}]` : keyText(entry.step);
+  return stepInto(side, entry.step, entry.value, text);
+}
+
 function walk(before: Side, after: Side, steps: readonly FieldStep[], walked: Walk, out: FieldPair[]) {
   if (before.value === undefined && after.value === undefined) return;
   if (steps.length === 0) {
@@ -115,20 +122,11 @@ function walk(before: Side, after: Side, steps: readonly FieldStep[], walked: Wa
     const ids = [...afterEntries.map((e) => e.id), ...beforeEntries.keys()];
     const afterById = new Map(afterEntries.map((e) => [e.id, e]));
     for (const id of new Set(ids)) {
-      const read = (side: Side, entry: Entry | undefined): Side =>
-        entry
-          ? stepInto(
-              side,
-              entry.step,
-              entry.value,
-              typeof entry.step === "number" ? `[${entry.step}]` : keyText(entry.step),
-            )
-          : { value: undefined, path: side.path, text: side.text };
       const afterEntry = afterById.get(id);
       const ownerRemoved = walked.ownerRemoved || (rest.length > 0 && afterEntry === undefined);
       walk(
-        read(before, beforeEntries.get(id)),
-        read(after, afterEntry),
+        enter(before, beforeEntries.get(id)),
+        enter(after, afterEntry),
         rest,
         { key: [...walked.key, id], ownerRemoved },
         out,
