@@ -8,7 +8,7 @@ import { type ReviewResult, reviewPassed } from "../engine/types.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
-import { RULES, ruleById, ruleDocsUrl } from "../rules/index.js";
+import { ruleCatalog } from "../rules/catalog.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
 import { readDiffInputs } from "./read-dir.js";
@@ -49,15 +49,16 @@ function overrides(options: CommonOptions): PolicyLayer[] {
   return layers;
 }
 
-function render(result: ReviewResult, options: CommonOptions, io: CliIo): string {
+function render(result: ReviewResult, policy: Policy, options: CommonOptions, io: CliIo): string {
   const format: OutputFormat = options.format;
+  const catalog = ruleCatalog(policy);
   switch (format) {
     case "json":
       return toJson(result);
     case "markdown":
-      return toMarkdown(result, { rules: ruleById, docsUrl: ruleDocsUrl });
+      return toMarkdown(result, { rules: catalog.byId, docsUrl: catalog.docsUrl });
     case "sarif":
-      return toSarif(result, { rules: [...RULES], docsUrl: ruleDocsUrl, toolVersion: version() });
+      return toSarif(result, { rules: catalog.rules, docsUrl: catalog.docsUrl, toolVersion: version() });
     case "text":
       return toText(result, {
         color: options.color ?? (io.isTTY && !options.output && !process.env.NO_COLOR),
@@ -80,7 +81,7 @@ function runReview(
   // Today in UTC decides which exceptions have expired (the engine itself has no clock).
   const today = utcDay(new Date());
   const result = review({ ...files, policy, allFilesAreManifests: explicitFiles, today });
-  emit(render(result, options, io), options, io);
+  emit(render(result, policy, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;
 }
 
@@ -118,9 +119,10 @@ function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): nu
 
 function listRules(options: CommonOptions, io: CliIo): number {
   const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
-  const rows = RULES.map((rule) => ({ id: rule.id, title: rule.title, ...policy.rules[rule.id] }));
+  const { rules } = ruleCatalog(policy);
+  const rows = rules.map((rule) => ({ id: rule.id, title: rule.title, ...policy.rules[rule.id] }));
   if (options.format === "json") emit(`${JSON.stringify(rows, null, 2)}\n`, options, io);
-  else if (options.format === "markdown") emit(ruleReference(RULES, policy), options, io);
+  else if (options.format === "markdown") emit(ruleReference(rules, policy), options, io);
   else {
     const width = Math.max(...rows.map((r) => r.id.length));
     const lines = rows.map(

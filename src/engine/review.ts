@@ -1,7 +1,7 @@
 // The engine's entry point: base and head file texts in, findings out. Pure apart from the
 // optional parse cache the caller hands in; no I/O, no clock, no network.
 
-import { RULES } from "../rules/index.js";
+import { rulesOf } from "../rules/catalog.js";
 import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
 import { jsonEqual } from "./equal.js";
 import { applyExceptions } from "./exceptions.js";
@@ -26,7 +26,7 @@ export { type FileSet, isManifestPath } from "./inputs.js";
 export interface ReviewInput extends ReadInput {
   /** Reused across reviews by long-lived callers; a fresh one per review otherwise. */
   cache?: ParseCache;
-  /** Rules to run instead of the built-in set (tests, custom packs). */
+  /** Rules to run instead of the built-in set and the policy's custom rules (tests, custom packs). */
   rules?: readonly Rule[];
   /**
    * Today's date (UTC), `YYYY-MM-DD`, which decides whether the policy's exceptions have expired.
@@ -143,7 +143,7 @@ export function review(input: ReviewInput): ReviewResult {
       : { before: baseSet.byKey(change.after.key)[0], after: change.after },
   );
 
-  const rules = (input.rules ?? RULES).filter((rule) => policy.rules[rule.id]?.enabled);
+  const rules = (input.rules ?? rulesOf(policy)).filter((rule) => policy.rules[rule.id]?.enabled);
   let findings: Finding[] = [];
   for (const paired of changes) {
     const changed = countChange(paired, stats);

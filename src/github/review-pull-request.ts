@@ -11,7 +11,7 @@ import { PolicyError } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } from "../report/check-run.js";
 import { planReview } from "../report/review-comments.js";
-import { RULES, ruleById, ruleDocsUrl } from "../rules/index.js";
+import { type RuleCatalog, ruleCatalog } from "../rules/catalog.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
 import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey, MissingFileError } from "./contents.js";
@@ -110,14 +110,15 @@ async function publishReview(
   files: PullFile[],
   result: ReviewResult,
   state: AppState,
+  catalog: RuleCatalog,
 ) {
   const octokit = context.octokit;
   const posted = await postedFindings(octokit, pr, await state.botLogin());
   const plan = planReview(result, {
     files,
     alreadyCommented: posted.fingerprints,
-    rules: ruleById,
-    docsUrl: ruleDocsUrl,
+    rules: catalog.byId,
+    docsUrl: catalog.docsUrl,
   });
   if (plan) await postReview(octokit, pr, plan);
   // A finding that is gone from a review that read every file was fixed: close its thread. (After
@@ -180,11 +181,12 @@ async function evaluate(
   const { base, head, partialContext } = await readInputs(octokit, pr, manifests, policy, state.blobs);
   let note: string | undefined;
   let judging = policy;
+  const catalog = ruleCatalog(policy);
   if (partialContext) {
     // A rule that needs the whole repository would assert things it cannot see: skip it, and say so.
-    const skipped = RULES.filter((r) => r.needsWholeRepository && policy.rules[r.id]?.enabled).map(
-      (r) => r.id,
-    );
+    const skipped = catalog.rules
+      .filter((r) => r.needsWholeRepository && policy.rules[r.id]?.enabled)
+      .map((r) => r.id);
     judging = withRulesDisabled(policy, skipped);
     if (skipped.length > 0)
       note = `Not run: ${skipped.join(", ")}, which need the whole repository (${partialContext}).`;
@@ -199,10 +201,15 @@ async function evaluate(
     ? await answerCommands(octokit, pr, result, policy, known, options.command)
     : [];
   const approvals = appliedApprovals(result, policy, [...known, ...fresh], pr.headSha);
-  const output = { rules: ruleById, docsUrl: ruleDocsUrl, headFiles: new Set(head.keys()), approvals };
+  const output = {
+    rules: catalog.byId,
+    docsUrl: catalog.docsUrl,
+    headFiles: new Set(head.keys()),
+    approvals,
+  };
   if (options.publish === false) return checkRunOutput(result, { ...output, note });
   try {
-    await publishReview(context, pr, manifests, result, state);
+    await publishReview(context, pr, manifests, result, state, catalog);
   } catch (error) {
     // The verdict stands on its own; the summary says the inline comments are missing.
     context.log.warn({ err: error }, "posting the review failed");

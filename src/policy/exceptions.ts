@@ -3,12 +3,10 @@
 
 import { isIsoDate, type PolicyException } from "../engine/exceptions.js";
 import { isObject } from "../engine/types.js";
+import { describe, suggest } from "./validation.js";
 
 const FIELDS = ["rule", "kind", "namespace", "name", "container", "reason", "expires"] as const;
 const GLOBS = ["kind", "namespace", "name", "container"] as const;
-
-/** Problems are reported by the caller's "did you mean" helper, which it hands in. */
-type Suggest = (name: string, known: readonly string[]) => string;
 
 /**
  * `expires` as `YYYY-MM-DD`. YAML 1.2 (our parser) reads an unquoted date as a string; a YAML 1.1
@@ -23,17 +21,11 @@ function expiryOf(value: unknown): string | undefined {
   return typeof value === "string" && isIsoDate(value) ? value : undefined;
 }
 
-function describe(value: unknown): string {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid date" : value.toISOString();
-  return JSON.stringify(value) ?? String(value);
-}
-
 function parseEntry(
   entry: unknown,
   where: string,
   source: string,
   index: number,
-  suggest: Suggest,
   problems: string[],
 ): PolicyException | undefined {
   if (!isObject(entry)) {
@@ -92,7 +84,6 @@ export function parseExceptions(
   value: unknown,
   where: string,
   source: string,
-  suggest: Suggest,
   problems: string[],
 ): PolicyException[] | undefined {
   if (!Array.isArray(value)) {
@@ -100,7 +91,7 @@ export function parseExceptions(
     return undefined;
   }
   const parsed = value.map((entry, index) =>
-    parseEntry(entry, `${where}[${index}]`, source, index, suggest, problems),
+    parseEntry(entry, `${where}[${index}]`, source, index, problems),
   );
   return parsed.every((entry) => entry !== undefined) ? parsed : undefined;
 }
@@ -109,7 +100,6 @@ export function parseExceptions(
 export function unknownExceptionRules(
   exceptions: readonly PolicyException[],
   ruleIds: readonly string[],
-  suggest: Suggest,
 ): string[] {
   return exceptions
     .filter((exception) => !ruleIds.includes(exception.rule))

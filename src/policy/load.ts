@@ -4,11 +4,14 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { isObject, SEVERITIES, type Severity } from "../engine/types.js";
+import { isObject, SEVERITIES } from "../engine/types.js";
+import { customRulesOf } from "../rules/custom/rule.js";
 import { RULES } from "../rules/index.js";
 import type { ParamSpec, ParamValues, Rule } from "../rules/types.js";
+import { applyCustomRules } from "./custom-rules.js";
 import { parseExceptions, unknownExceptionRules } from "./exceptions.js";
 import { type Limits, PERMISSIONS, type Permission, type Policy, type RuleSettings } from "./types.js";
+import { describe, isSeverity, suggest } from "./validation.js";
 
 export class PolicyError extends Error {
   constructor(readonly problems: string[]) {
@@ -37,33 +40,6 @@ const DEFAULT_PACK = new URL("../../policies/default.yml", import.meta.url);
 
 type Record_ = Record<string, unknown>;
 
-function isSeverity(value: unknown): value is Severity {
-  return typeof value === "string" && (SEVERITIES as readonly string[]).includes(value);
-}
-
-function describe(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
-}
-
-/** Closest known name, for "did you mean" hints on typos. */
-function suggest(name: string, known: readonly string[]): string {
-  const distance = (a: string, b: string): number => {
-    const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-    for (let i = 1; i <= a.length; i++) {
-      let previous = row[0];
-      row[0] = i;
-      for (let j = 1; j <= b.length; j++) {
-        const saved = row[j];
-        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-        previous = saved;
-      }
-    }
-    return row[b.length];
-  };
-  const best = [...known].sort((x, y) => distance(name, x) - distance(name, y))[0];
-  return best && distance(name, best) <= Math.max(2, best.length / 3) ? ` (did you mean ${best}?)` : "";
-}
-
 export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
   const ruleSettings: Record<string, RuleSettings> = {};
   for (const rule of rules) {
@@ -77,6 +53,7 @@ export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
     manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] },
     limits: { ...DEFAULT_LIMITS },
     rules: ruleSettings,
+    customRules: [],
     approvals: {
       minPermission: "write",
       teams: [],
@@ -258,7 +235,16 @@ function applyApprovals(policy: Policy, data: unknown, path: string, problems: s
   }
 }
 
-const TOP_LEVEL = ["failOn", "fullState", "manifests", "limits", "rules", "approvals", "exceptions"];
+const TOP_LEVEL = [
+  "failOn",
+  "fullState",
+  "manifests",
+  "limits",
+  "rules",
+  "customRules",
+  "approvals",
+  "exceptions",
+];
 
 /** Applies one layer onto the policy in place, collecting problems. */
 function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], problems: string[]) {
@@ -268,7 +254,11 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
     problems.push(`${source}: must be a mapping at the top level`);
     return;
   }
-  for (const [field, value] of Object.entries(data)) {
+  // Custom rules first: the same layer's `rules:` may configure them.
+  const fields = Object.entries(data).sort(
+    ([a], [b]) => Number(b === "customRules") - Number(a === "customRules"),
+  );
+  for (const [field, value] of fields) {
     const where = `${source}: ${field}`;
     if (field === "failOn") {
       if (isSeverity(value)) policy.failOn = value;
@@ -278,10 +268,19 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
       else problems.push(`${where}: must be true or false`);
     } else if (field === "manifests") applyManifests(policy, value, where, problems);
     else if (field === "limits") applyLimits(policy, value, where, problems);
-    else if (field === "rules") applyRules(policy, value, where, rules, problems);
+    else if (field === "rules")
+      applyRules(policy, value, where, [...rules, ...customRulesOf(policy.customRules)], problems);
+    else if (field === "customRules")
+      applyCustomRules(
+        policy,
+        value,
+        where,
+        rules.map((r) => r.id),
+        problems,
+      );
     else if (field === "approvals") applyApprovals(policy, value, where, problems);
     else if (field === "exceptions")
-      policy.exceptions = parseExceptions(value, where, source, suggest, problems) ?? policy.exceptions;
+      policy.exceptions = parseExceptions(value, where, source, problems) ?? policy.exceptions;
     else problems.push(`${where}: unknown setting${suggest(field, TOP_LEVEL)}`);
   }
 }
@@ -290,7 +289,7 @@ export function buildPolicy(layers: readonly PolicyLayer[], rules: readonly Rule
   const policy = defaultPolicy(rules);
   const problems: string[] = [];
   for (const layer of layers) applyLayer(policy, layer, rules, problems);
-  problems.push(...unknownExceptionRules(policy.exceptions, Object.keys(policy.rules), suggest));
+  problems.push(...unknownExceptionRules(policy.exceptions, Object.keys(policy.rules)));
   if (problems.length > 0) throw new PolicyError(problems);
   return policy;
 }

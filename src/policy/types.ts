@@ -1,5 +1,6 @@
 import type { PolicyException } from "../engine/exceptions.js";
 import type { Severity } from "../engine/types.js";
+import type { CustomRuleSpec } from "../rules/custom/rule.js";
 import type { ParamValues } from "../rules/types.js";
 
 /** Bounds on what a hostile or broken file can make the engine do. */
@@ -59,6 +60,8 @@ export interface Policy {
   manifests: { include: string[]; exclude: string[] };
   limits: Limits;
   rules: Record<string, RuleSettings>;
+  /** Rules declared in the policy itself (`customRules:`); each also has its entry in `rules`. */
+  customRules: CustomRuleSpec[];
   approvals: ApprovalSettings;
   /** Accepted risks with an expiry (see engine/exceptions.ts); a layer's list replaces the earlier one. */
   exceptions: PolicyException[];

@@ -28,6 +28,8 @@ export interface RuleMeta {
    * the repository around them, and says so.
    */
   needsWholeRepository?: boolean;
+  /** Where the rule is documented, when not in the built-in rule reference (custom rules). */
+  docsUrl?: string;
   /** A small before/after pair that fires, for the rule reference. */
   example?: { before?: string; after: string };
 }

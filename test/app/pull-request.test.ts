@@ -1,5 +1,6 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { EXTERNAL_NAME_RULE } from "../policy/custom-rule-fixtures.js";
 import {
   CHECK_RUN_ID,
   HEAD_SHA,
@@ -239,6 +240,34 @@ describe("pull_request events", () => {
     expect((completed.output as { title: string }).title).toMatch(
       /invalid configuration: .*no-such-rule: unknown rule id/,
     );
+  });
+
+  it("runs the repository's custom rules and names them in the check run and the review", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "k8s/svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("ExternalName"),
+        },
+      ],
+      config: EXTERNAL_NAME_RULE,
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ conclusion: "failure" });
+    const output = completed.output as { annotations: { message: string; start_line: number }[] };
+    expect(output.annotations.map((a) => [a.start_line, a.message.split("\n")[0]])).toEqual([
+      [7, "Service shop/web: spec.type becomes ExternalName (was ClusterIP)"],
+    ]);
+    expect(JSON.stringify(output.annotations[0])).toContain(
+      "Rule: external-name (Service points outside the cluster)",
+    );
+    const [review] = bodies(recorded, "POST", "/pulls/2/reviews");
+    const [comment] = review.comments as { line: number; body: string }[];
+    expect(comment.line).toBe(7);
+    expect(comment.body).toContain("(https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md");
   });
 
   it("uses the NetworkPolicies of unchanged files as context", async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
+import { EXTERNAL_NAME_RULE } from "../policy/custom-rule-fixtures.js";
 
 async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
@@ -177,6 +178,62 @@ describe("kubedelta diff", () => {
     expect(code).toBe(0);
     const { RULES } = await import("../../src/rules/index.js");
     expect(JSON.parse(stdout).map((r: { id: string }) => r.id)).toEqual(RULES.map((r) => r.id));
+  });
+});
+
+describe("custom rules from a config file", () => {
+  const service = (type: string) =>
+    `apiVersion: v1\nkind: Service\nmetadata:\n  name: db\n  namespace: shop\nspec:\n  type: ${type}\n`;
+
+  function inputs(): { dir: string; config: string } {
+    const dir = mkdtempSync(join(tmpdir(), "kd-custom-"));
+    mkdirSync(join(dir, "base"));
+    mkdirSync(join(dir, "head"));
+    writeFileSync(join(dir, "base", "db.yaml"), service("ClusterIP"));
+    writeFileSync(join(dir, "head", "db.yaml"), service("ExternalName"));
+    writeFileSync(join(dir, "kubedelta.yml"), EXTERNAL_NAME_RULE);
+    return { dir, config: join(dir, "kubedelta.yml") };
+  }
+
+  it("runs it alongside the built-in rules, failing at its severity", async () => {
+    const { dir, config } = inputs();
+    const { code, stdout } = await cli([
+      "diff",
+      join(dir, "base"),
+      join(dir, "head"),
+      "--config",
+      config,
+      "--format",
+      "json",
+    ]);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).findings).toMatchObject([
+      {
+        rule: "external-name",
+        severity: "high",
+        file: "db.yaml",
+        line: 7,
+        side: "head",
+        message: "spec.type becomes ExternalName (was ClusterIP)",
+      },
+    ]);
+  });
+
+  it("names and links it in Markdown and SARIF, and lists it among the rules", async () => {
+    const { dir, config } = inputs();
+    const args = ["diff", join(dir, "base"), join(dir, "head"), "--config", config, "--format"];
+    const markdown = (await cli([...args, "markdown"])).stdout;
+    expect(markdown).toContain(
+      '[` external-name `](https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md "Service points outside the cluster")',
+    );
+    const sarif = JSON.parse((await cli([...args, "sarif"])).stdout);
+    const descriptor = sarif.runs[0].tool.driver.rules.find((r: { id: string }) => r.id === "external-name");
+    expect(descriptor).toMatchObject({
+      shortDescription: { text: "Service points outside the cluster" },
+      helpUri: "https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md",
+    });
+    const listed = (await cli(["rules", "--config", config])).stdout.trimEnd().split("\n").pop();
+    expect(listed?.replace(/ +/g, " ")).toBe("external-name high Service points outside the cluster");
   });
 });
 
