@@ -15,6 +15,7 @@ import {
   isRbacKind,
   labelsOf,
   listed,
+  priorSet,
   resolveRole,
 } from "./rbac-graph.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
@@ -54,7 +55,7 @@ function newAggregationLabels(before: Resource | undefined, after: Resource): st
 function checkLabels(before: Resource | undefined, after: Resource, ctx: RuleContext): RuleHit[] {
   return newAggregationLabels(before, after).flatMap((target) => {
     // What the role's rules add to the built-in role as it stood in the base.
-    const builtin = resolveRole(ctx.base, { kind: "ClusterRole", name: target }, "");
+    const builtin = resolveRole(priorSet(ctx), { kind: "ClusterRole", name: target }, "");
     const gains = gainedGrants([holdingOf(after)], builtin.rules ? [holdingOf(after, builtin.rules)] : []);
     const summary = summarizeGains(gains, { places: false });
     if (!summary) return [];
@@ -122,7 +123,7 @@ function checkSelectors(before: Resource | undefined, after: Resource, ctx: Rule
   if (!selectors) return [];
   const baseSelectors = (before && aggregationSelectors(before)) ?? [];
   const baseRules = before
-    ? resolveRole(ctx.base, { kind: "ClusterRole", name: before.identity.name }, "").rules
+    ? resolveRole(priorSet(ctx), { kind: "ClusterRole", name: before.identity.name }, "").rules
     : [];
   const hits: RuleHit[] = [];
   selectors.forEach((selector, index) => {

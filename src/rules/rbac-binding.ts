@@ -12,6 +12,7 @@ import {
   type Holding,
   holdingsOf,
   isBroadSubject,
+  priorSet,
   readBinding,
   resolveRole,
   type Subject,
@@ -78,7 +79,7 @@ function hitFor(
 
 /** What the binding gives a subject beyond what the subject held in the base. */
 function gainsOf(subject: Subject, holding: Holding, ctx: RuleContext): Gain[] {
-  return gainedGrants([holding], holdingsOf(ctx.base, subject));
+  return gainedGrants([holding], holdingsOf(priorSet(ctx), subject));
 }
 
 function sameRole(a: Binding, b: Binding): boolean {

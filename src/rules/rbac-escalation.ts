@@ -24,6 +24,7 @@ import {
   holdingsOf,
   isBroadSubject,
   listed,
+  priorSet,
   type Subject,
   scopeText,
 } from "./rbac-graph.js";
@@ -166,7 +167,7 @@ function holdersOf(role: Resource, grant: Grant, ctx: RuleContext): Holder[] {
   const holders: Holder[] = [];
   for (const binding of bindingsGranting(ctx.head, role)) {
     for (const { subject } of binding.subjects) {
-      if (!held(grant, binding.scope, holdingsOf(ctx.base, subject))) holders.push({ subject, binding });
+      if (!held(grant, binding.scope, holdingsOf(priorSet(ctx), subject))) holders.push({ subject, binding });
     }
   }
   return holders;

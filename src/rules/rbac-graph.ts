@@ -4,6 +4,7 @@
 // and people can do after a change that they could not before. Indexes are built once per side
 // (memo), so following a chain costs a lookup, not a scan of the repository.
 
+import { resourceSet } from "../engine/resource-set.js";
 import { isObject, type Json, type Resource } from "../engine/types.js";
 import { memo } from "./memo.js";
 import { describeResource, serviceAccountOf } from "./pods.js";
@@ -11,7 +12,17 @@ import { type PolicyRule, readRules } from "./rbac.js";
 import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS, BUILTIN_CLUSTER_ROLES } from "./rbac-builtin.js";
 import { RBAC_GROUP } from "./rbac-danger.js";
 import { compileSelector, type Labels } from "./selectors.js";
-import type { ResourceSet } from "./types.js";
+import type { ResourceSet, RuleContext } from "./types.js";
+
+const NOTHING = resourceSet([]);
+
+/**
+ * What a change is judged against: the base, or nothing at all in full-state mode, where every
+ * permission in the head is reported as if it were new.
+ */
+export function priorSet(ctx: RuleContext): ResourceSet {
+  return ctx.fullState ? NOTHING : ctx.base;
+}
 
 export type SubjectKind = "User" | "Group" | "ServiceAccount";
 

@@ -4,7 +4,7 @@
 import type { Resource, RuleHit } from "../engine/types.js";
 import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
 import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
-import { holdingsOf, listed, type Subject } from "./rbac-graph.js";
+import { holdingsOf, listed, priorSet, type Subject } from "./rbac-graph.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 function newWorkloadHit(resource: Resource, account: ServiceAccountRef, fullState: boolean): RuleHit[] {
@@ -30,7 +30,7 @@ function account(namespace: string, name: string): Subject {
 /** What the pods can do as the new account (head) that they could not as the old one (base). */
 function permissionChange(namespace: string, previous: string, next: string, ctx: RuleContext) {
   const after = holdingsOf(ctx.head, account(namespace, next));
-  const gains = gainedGrants(after, holdingsOf(ctx.base, account(namespace, previous)));
+  const gains = gainedGrants(after, holdingsOf(priorSet(ctx), account(namespace, previous)));
   return { summary: summarizeGains(gains), unknown: unknownRoles(after) };
 }
 

@@ -100,6 +100,13 @@ const cases: Case[] = [
     expected: [{ line: 8, side: "head", severity: "low" }],
   },
   {
+    name: "full state: an existing label is judged against the built-in role alone",
+    base: clusterRole("backups", [readSecrets], TO_VIEW),
+    head: clusterRole("backups", [readSecrets], TO_VIEW),
+    fullState: true,
+    expected: [{ line: 5, side: "head", severity: "high" }],
+  },
+  {
     name: "garbage: labels not a mapping, selectors not a list",
     head: `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole

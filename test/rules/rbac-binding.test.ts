@@ -191,6 +191,13 @@ rules: []
     expected: [{ line: 11, side: "head", severity: "critical", file: "b.yaml" }],
   },
   {
+    name: "full state: an existing binding is judged as new (against nothing)",
+    base: binding("edit", [sa("web")]),
+    head: binding("edit", [sa("web")]),
+    fullState: true,
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
     name: "garbage: roleRef missing, subjects not a list, unknown subject kinds",
     head: `apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding

@@ -35,6 +35,12 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(finding.message).not.toContain("No binding");
   });
 
+  it("in full state, names every holder (nothing is judged as held before)", () => {
+    const head = { ...base, "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]) };
+    const [finding] = runRule(rbacEscalationRule, head, head, { fullState: true });
+    expect(finding.message).toContain("Who gains it: service account shop/web (pods of Deployment shop/web)");
+  });
+
   it("says when nothing binds the role yet", () => {
     const unbound = { "rbac/role.yaml": role("ops", [readConfig]) };
     const [finding] = runRule(rbacEscalationRule, unbound, {
