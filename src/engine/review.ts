@@ -33,6 +33,8 @@ export interface ReviewInput extends ReadInput {
    * The engine has no clock: without it no exception applies (fail closed).
    */
   today?: string;
+  /** The sets hold the changed files only, not the whole repository (see RuleContext). */
+  partialContext?: boolean;
 }
 
 function emptyStats(input: ReviewInput): ReviewStats {
@@ -157,6 +159,7 @@ export function review(input: ReviewInput): ReviewResult {
         base: baseSet,
         head: headSet,
         fullState: policy.fullState,
+        partialContext: input.partialContext ?? false,
       };
       try {
         findings.push(...findingsOf(rule, change, context, policy));

@@ -1,5 +1,5 @@
 // The manifests a pull request does not touch, for rules that look across the repository
-// (NetworkPolicy coverage): listed from the head tree with their blob shas, so that after the first
+// (NetworkPolicy coverage, RBAC chains): listed from the head tree with their blob shas, so that after the first
 // review of a repository they come from the blob cache and cost one tree listing.
 
 import { isManifestPath } from "../engine/review.js";

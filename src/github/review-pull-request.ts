@@ -188,12 +188,20 @@ async function evaluate(
       .filter((r) => r.needsWholeRepository && policy.rules[r.id]?.enabled)
       .map((r) => r.id);
     judging = withRulesDisabled(policy, skipped);
-    if (skipped.length > 0)
-      note = `Not run: ${skipped.join(", ")}, which need the whole repository (${partialContext}).`;
+    const notRun =
+      skipped.length > 0 ? `Not run: ${skipped.join(", ")}, which need the whole repository. ` : "";
+    note = `${notRun}RBAC chains (bindings, roles, the pods of service accounts) follow the changed files only (${partialContext}).`;
   }
   // Today in UTC decides which exceptions have expired (the engine itself has no clock).
   const today = utcDay(new Date());
-  const result = review({ base, head, policy: judging, cache: state.parses, today });
+  const result = review({
+    base,
+    head,
+    policy: judging,
+    cache: state.parses,
+    today,
+    partialContext: partialContext !== undefined,
+  });
   // Approvals live in the conversation; reading them is part of the verdict, so failing to read
   // them fails the check (closed) like any other read.
   const known = await acknowledgements(octokit, pr, await state.botLogin());

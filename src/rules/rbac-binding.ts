@@ -63,7 +63,7 @@ function hitFor(
       path: grantees.path,
       key: grantees.key,
       severity: broad ? "critical" : "medium",
-      message: `${start}: the role is neither in this repository nor built in, so what it grants is unknown. ${broad ? BROAD_ADVICE : UNKNOWN_ADVICE}`,
+      message: `${start}: ${ctx.partialContext ? "the role is not in the files read" : "the role is neither in this repository nor built in"}, so what it grants is unknown. ${broad ? BROAD_ADVICE : UNKNOWN_ADVICE}`,
     };
   }
   const summary = summarizeGains(gains);

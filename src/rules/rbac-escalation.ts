@@ -184,8 +184,9 @@ function holderText({ subject, binding }: Holder, role: Resource, ctx: RuleConte
 function reach(role: Resource, gain: Gain, ctx: RuleContext): { text: string; broad: boolean } {
   const holders = holdersOf(role, gain.first, ctx);
   if (holders.length === 0) {
-    const bound = bindingsGranting(ctx.head, role).length > 0;
-    return { text: bound ? "" : " No binding in this repository grants the role yet.", broad: false };
+    // Over partial context the bindings may be in files that were not read.
+    const unbound = !ctx.partialContext && bindingsGranting(ctx.head, role).length === 0;
+    return { text: unbound ? " No binding in this repository grants the role yet." : "", broad: false };
   }
   const texts = holders.map((holder) => holderText(holder, role, ctx));
   return {

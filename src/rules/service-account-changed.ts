@@ -41,7 +41,7 @@ function switchHit(after: Resource, previous: string, next: string, ctx: RuleCon
     "lose the old account's permissions";
   const unknownText =
     unknown.length > 0
-      ? ` It is also bound to ${listed(unknown)}, which this repository does not define.`
+      ? ` It is also bound to ${listed(unknown)}, which ${ctx.partialContext ? "the files read do" : "this repository does"} not define.`
       : "";
   if (summary) {
     return {
@@ -49,10 +49,14 @@ function switchHit(after: Resource, previous: string, next: string, ctx: RuleCon
       message: `${start} and can now ${summary.text}.${unknownText} ${summary.advice}`,
     };
   }
+  // Over partial context the new account's bindings may be in files that were not read.
+  const gained = ctx.partialContext
+    ? "gain every permission bound to the new one"
+    : "gain none that this repository's RBAC grants beyond them";
   return {
     severity: undefined,
     message:
-      `${start} and gain none that this repository's RBAC grants beyond them.${unknownText} ` +
+      `${start} and ${gained}.${unknownText} ` +
       `Check the bindings of \`${next}\` in the cluster (and any cloud IAM tied to it) before merging.`,
   };
 }

@@ -50,6 +50,11 @@ export interface RuleContext {
   head: ResourceSet;
   /** Report pre-existing risk too (a policy setting); the engine then passes no `before`. */
   fullState: boolean;
+  /**
+   * Only the changed files were read (the app over limits.maxContextFiles): the sets miss the
+   * repository's other resources, so a rule must not claim that something is absent from it.
+   */
+  partialContext?: boolean;
 }
 
 /** One resource across the change: either side may be absent (added or removed). */

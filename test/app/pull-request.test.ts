@@ -356,7 +356,7 @@ describe("pull_request events", () => {
     const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
     expect(completed).toMatchObject({ conclusion: "success" });
     expect((completed.output as { summary: string }).summary).toMatch(
-      /Not run: network-policy-missing, which need the whole repository \(the repository has 2 other manifest files, over limits\.maxContextFiles \(1\)\)/,
+      /Not run: network-policy-missing, which need the whole repository\. RBAC chains \(bindings, roles, the pods of service accounts\) follow the changed files only \(the repository has 2 other manifest files, over limits\.maxContextFiles \(1\)\)\./,
     );
   });
 });

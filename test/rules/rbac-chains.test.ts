@@ -50,6 +50,13 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(finding.severity).toBe("medium");
   });
 
+  it("claims nothing about unread files when only the changed files were read", () => {
+    const unbound = { "rbac/role.yaml": role("ops", [readConfig]) };
+    const head = { "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]) };
+    const [finding] = runRule(rbacEscalationRule, unbound, head, { partialContext: true });
+    expect(finding.message).not.toContain("No binding");
+  });
+
   it("raises any gain to critical when the role is bound to every authenticated user", () => {
     const broad = {
       "rbac/role.yaml": clusterRole("reader", [readConfig]),
@@ -129,6 +136,17 @@ describe("service-account-changed says what the pods can now do", () => {
     const [finding] = switching("viewer");
     expect(finding.severity).toBe("medium");
     expect(finding.message).toContain("gain none that this repository's RBAC grants beyond them");
+  });
+
+  it("over partial context, never says the new account gains nothing", () => {
+    const [finding] = runRule(
+      serviceAccountChangedRule,
+      { "apps/web.yaml": deployment("web") },
+      { "apps/web.yaml": deployment("admin") },
+      { partialContext: true },
+    );
+    expect(finding.message).toContain("gain every permission bound to the new one");
+    expect(finding.message).not.toContain("gain none");
   });
 
   it("to an account bound to a role the repository does not define", () => {

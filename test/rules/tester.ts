@@ -18,6 +18,8 @@ function files(side: SideInput | undefined): Map<string, string> {
 export interface RunOptions {
   params?: ParamValues;
   fullState?: boolean;
+  /** Judge as the app does when it read only the changed files. */
+  partialContext?: boolean;
 }
 
 export function runRuleFull(
@@ -29,7 +31,13 @@ export function runRuleFull(
   const policy = defaultPolicy([rule]);
   Object.assign(policy.rules[rule.id].params, options.params ?? {});
   policy.fullState = options.fullState ?? false;
-  const result = review({ base: files(base), head: files(head), policy, rules: [rule] });
+  const result = review({
+    base: files(base),
+    head: files(head),
+    policy,
+    rules: [rule],
+    partialContext: options.partialContext,
+  });
   if (result.errors.length > 0) throw new Error(`input errors: ${JSON.stringify(result.errors)}`);
   return result;
 }
