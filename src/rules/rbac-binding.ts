@@ -142,8 +142,8 @@ export const rbacBindingRule: Rule = {
     "of the bound role (followed through aggregation, with the built-in cluster-admin, admin, edit and view " +
     "roles known) are compared with everything the subject already held in the base, through any binding " +
     "and the groups it belongs to (a service account is in system:serviceaccounts, " +
-    "system:serviceaccounts:<namespace> and system:authenticated). A RoleBinding grants in its namespace, a " +
-    "ClusterRoleBinding everywhere. Re-binding a role a subject already holds is silent. Critical: " +
+    "system:serviceaccounts:<namespace> and system:authenticated). A RoleBinding grants in its namespace (never " +
+    "cluster-scoped resources such as nodes), a ClusterRoleBinding everywhere. Re-binding a role a subject already holds is silent. Critical: " +
     "cluster-admin, any dangerous permission (secrets, exec, pod creation, RBAC writes, wildcards and the " +
     "rest of the list rbac-escalation grades high or critical), and the subjects system:anonymous, " +
     "system:unauthenticated, system:authenticated and system:serviceaccounts. Otherwise the danger of what is " +

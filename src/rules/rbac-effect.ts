@@ -14,6 +14,44 @@ export interface Gain {
   via: Holding;
 }
 
+/**
+ * Resources that live outside namespaces (their plural names): a RoleBinding cannot grant them,
+ * since no request in its namespace can reach them. Namespaces stay out: a RoleBinding does let its
+ * holder read its own Namespace object.
+ */
+const CLUSTER_SCOPED_RESOURCES = new Set([
+  "nodes",
+  "persistentvolumes",
+  "clusterroles",
+  "clusterrolebindings",
+  "customresourcedefinitions",
+  "apiservices",
+  "certificatesigningrequests",
+  "storageclasses",
+  "priorityclasses",
+  "runtimeclasses",
+  "ingressclasses",
+  "csidrivers",
+  "csinodes",
+  "volumeattachments",
+  "validatingwebhookconfigurations",
+  "mutatingwebhookconfigurations",
+  "validatingadmissionpolicies",
+  "validatingadmissionpolicybindings",
+  "podsecuritypolicies",
+  "componentstatuses",
+  "tokenreviews",
+  "subjectaccessreviews",
+  "selfsubjectaccessreviews",
+  "selfsubjectrulesreviews",
+]);
+
+/** Whether a grant can mean anything where it applies. */
+function reachable(grant: Grant, scope: string): boolean {
+  if (scope === "" || grant.type === "url") return true;
+  return !CLUSTER_SCOPED_RESOURCES.has(grant.resource.split("/")[0]);
+}
+
 /** Whether any of `holdings` authorizes `grant` where `scope` says. */
 export function held(grant: Grant, scope: string, holdings: readonly Holding[]): boolean {
   return holdings.some(
@@ -35,7 +73,7 @@ export function gainedGrants(after: readonly Holding[], before: readonly Holding
     const withUrls = role.clusterRole && binding.scope === "";
     for (const grant of grantsOf(role.rules, withUrls)) {
       const key = `${binding.scope}\u0000${grantKey(grant)}`;
-      if (seen.has(key)) continue;
+      if (seen.has(key) || !reachable(grant, binding.scope)) continue;
       seen.add(key);
       if (!held(grant, binding.scope, before)) gains.push({ grant, scope: binding.scope, via: holding });
     }

@@ -191,6 +191,22 @@ rules: []
     expected: [{ line: 11, side: "head", severity: "critical", file: "b.yaml" }],
   },
   {
+    name: "a RoleBinding cannot grant cluster-scoped resources (nodes/proxy)",
+    head: {
+      "role.yaml": clusterRole("node-proxy", [rule("", "nodes/proxy", "get"), rule("", "nodes", "get")]),
+      "b.yaml": binding("node-proxy", [sa("web")]),
+    },
+    expected: [],
+  },
+  {
+    name: "a ClusterRoleBinding of the same role does",
+    head: {
+      "role.yaml": clusterRole("node-proxy", [rule("", "nodes/proxy", "get")]),
+      "b.yaml": binding("node-proxy", [sa("web", "shop")], crb),
+    },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "b.yaml" }],
+  },
+  {
     name: "full state: an existing binding is judged as new (against nothing)",
     base: binding("edit", [sa("web")]),
     head: binding("edit", [sa("web")]),
