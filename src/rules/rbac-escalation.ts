@@ -20,6 +20,7 @@ import { held } from "./rbac-effect.js";
 import {
   type Binding,
   bindingsGranting,
+  builtinRolesFed,
   describeSubject,
   holdingsOf,
   isBroadSubject,
@@ -183,14 +184,22 @@ function holderText({ subject, binding }: Holder, role: Resource, ctx: RuleConte
 /** Who can now use the gain; bound to everybody makes any gain critical. */
 function reach(role: Resource, gain: Gain, ctx: RuleContext): { text: string; broad: boolean } {
   const holders = holdersOf(role, gain.first, ctx);
+  const fed = role.identity.kind === "ClusterRole" ? builtinRolesFed(role) : [];
+  const aggregated =
+    fed.length > 0
+      ? ` Aggregated into the built-in ${listed(fed)} roles, it reaches every subject bound to them in the cluster.`
+      : "";
   if (holders.length === 0) {
     // Over partial context the bindings may be in files that were not read.
-    const unbound = !ctx.partialContext && bindingsGranting(ctx.head, role).length === 0;
-    return { text: unbound ? " No binding in this repository grants the role yet." : "", broad: false };
+    const unbound = !ctx.partialContext && !aggregated && bindingsGranting(ctx.head, role).length === 0;
+    return {
+      text: unbound ? " No binding in this repository grants the role yet." : aggregated,
+      broad: false,
+    };
   }
   const texts = holders.map((holder) => holderText(holder, role, ctx));
   return {
-    text: ` Who gains it: ${listed(texts)}.`,
+    text: ` Who gains it: ${listed(texts)}.${aggregated}`,
     broad: holders.some((holder) => isBroadSubject(holder.subject)),
   };
 }

@@ -165,6 +165,15 @@ export function labelsOf(resource: Resource): Labels {
   return read;
 }
 
+/** The built-in roles a ClusterRole's aggregation labels feed, view's reaching edit and admin too. */
+export function builtinRolesFed(resource: Resource): string[] {
+  const labels = labelsOf(resource);
+  const fed = Object.entries(AGGREGATION_TARGETS)
+    .filter(([label]) => labels[`${AGGREGATION_LABEL_PREFIX}${label}`] === "true")
+    .flatMap(([, targets]) => targets);
+  return [...new Set(fed)];
+}
+
 /** The selectors of a ClusterRole's aggregationRule; undefined when it does not aggregate. */
 export function aggregationSelectors(resource: Resource): Json[] | undefined {
   const rule = resource.object.aggregationRule;

@@ -35,6 +35,17 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(finding.message).not.toContain("No binding");
   });
 
+  it("says a role aggregated into the built-in roles reaches their subjects, bound here or not", () => {
+    const labelled = '{ rbac.authorization.k8s.io/aggregate-to-edit: "true" }';
+    const before = { "rbac/widgets.yaml": clusterRole("widgets", [readConfig], labelled) };
+    const after = { "rbac/widgets.yaml": clusterRole("widgets", [readConfig, deleteSecrets], labelled) };
+    const [finding] = runRule(rbacEscalationRule, before, after);
+    expect(finding.message).toMatch(
+      / Aggregated into the built-in edit, admin roles, it reaches every subject bound to them in the cluster\.$/,
+    );
+    expect(finding.message).not.toContain("No binding");
+  });
+
   it("in full state, names every holder (nothing is judged as held before)", () => {
     const head = { ...base, "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]) };
     const [finding] = runRule(rbacEscalationRule, head, head, { fullState: true });
