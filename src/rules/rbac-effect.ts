@@ -47,7 +47,7 @@ const CLUSTER_SCOPED_RESOURCES = new Set([
 ]);
 
 /** Whether a grant can mean anything where it applies. */
-function reachable(grant: Grant, scope: string): boolean {
+export function reachable(grant: Grant, scope: string): boolean {
   if (scope === "" || grant.type === "url") return true;
   return !CLUSTER_SCOPED_RESOURCES.has(grant.resource.split("/")[0]);
 }

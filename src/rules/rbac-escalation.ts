@@ -16,7 +16,7 @@ import {
   type UrlGrant,
 } from "./rbac.js";
 import { type Danger, RBAC_GROUP, resourceDanger, urlDanger } from "./rbac-danger.js";
-import { held } from "./rbac-effect.js";
+import { held, reachable } from "./rbac-effect.js";
 import {
   type Binding,
   bindingsGranting,
@@ -167,6 +167,8 @@ interface Holder {
 function holdersOf(role: Resource, grant: Grant, ctx: RuleContext): Holder[] {
   const holders: Holder[] = [];
   for (const binding of bindingsGranting(ctx.head, role)) {
+    // A RoleBinding cannot hand over a cluster-scoped resource.
+    if (!reachable(grant, binding.scope)) continue;
     for (const { subject } of binding.subjects) {
       if (!held(grant, binding.scope, holdingsOf(priorSet(ctx), subject))) holders.push({ subject, binding });
     }
@@ -182,25 +184,32 @@ function holderText({ subject, binding }: Holder, role: Resource, ctx: RuleConte
 }
 
 /** Who can now use the gain; bound to everybody makes any gain critical. */
-function reach(role: Resource, gain: Gain, ctx: RuleContext): { text: string; broad: boolean } {
+interface Reach {
+  text: string;
+  /** Bound to subjects that mean everybody: any gain is critical. */
+  broad: boolean;
+  /** Bound in the repository, yet nobody gains the permission (a renamed or narrowed role). */
+  noEffect: boolean;
+}
+
+function reach(role: Resource, gain: Gain, ctx: RuleContext): Reach {
   const holders = holdersOf(role, gain.first, ctx);
   const fed = role.identity.kind === "ClusterRole" ? builtinRolesFed(role) : [];
   const aggregated =
     fed.length > 0
-      ? ` Aggregated into the built-in ${listed(fed)} roles, it reaches every subject bound to them in the cluster.`
+      ? ` Aggregated into the built-in ${listed(fed)} ${fed.length > 1 ? "roles" : "role"}, it reaches every subject bound to ${fed.length > 1 ? "them" : "it"} in the cluster.`
       : "";
   if (holders.length === 0) {
     // Over partial context the bindings may be in files that were not read.
-    const unbound = !ctx.partialContext && !aggregated && bindingsGranting(ctx.head, role).length === 0;
-    return {
-      text: unbound ? " No binding in this repository grants the role yet." : aggregated,
-      broad: false,
-    };
+    const bound = ctx.partialContext || bindingsGranting(ctx.head, role).length > 0;
+    const text = aggregated || (bound ? "" : " No binding in this repository grants the role yet.");
+    return { text, broad: false, noEffect: bound && !aggregated && !ctx.partialContext };
   }
-  const texts = holders.map((holder) => holderText(holder, role, ctx));
+  const texts = [...new Set(holders.map((holder) => holderText(holder, role, ctx)))];
   return {
     text: ` Who gains it: ${listed(texts)}.${aggregated}`,
     broad: holders.some((holder) => isBroadSubject(holder.subject)),
+    noEffect: false,
   };
 }
 
@@ -225,15 +234,19 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
     added.filter((g): g is UrlGrant => g.type === "url"),
     beforeRules,
   );
-  return [...resourceGains, ...urlGains].map((gain) => {
+  return [...resourceGains, ...urlGains].flatMap((gain) => {
     const danger = dangerOf(gain);
-    const { text, broad } = reach(after, gain, ctx);
-    return {
-      path: pathOf(gain),
-      key: riskKey(gain),
-      message: `${messageOf(after, !before, gain, danger)}${text}`,
-      severity: broad ? "critical" : danger.severity,
-    };
+    const { text, broad, noEffect } = reach(after, gain, ctx);
+    // Judged by effect: a permission no subject gains changes nothing.
+    if (noEffect) return [];
+    return [
+      {
+        path: pathOf(gain),
+        key: riskKey(gain),
+        message: `${messageOf(after, !before, gain, danger)}${text}`,
+        severity: broad ? "critical" : danger.severity,
+      },
+    ];
   });
 }
 
@@ -260,7 +273,10 @@ export const rbacEscalationRule: Rule = {
     "permission: the subjects of the bindings that grant the role (directly, or through a ClusterRole that " +
     "aggregates it, built-in view, edit and admin included) that did not hold it before, with the workloads " +
     "whose pods run as each service account; a role bound to system:anonymous, system:unauthenticated, " +
-    "system:authenticated or system:serviceaccounts makes any gain critical.",
+    "system:authenticated or system:serviceaccounts makes any gain critical. Judged by effect: when the role " +
+    "is bound in the repository and none of its subjects gains the permission (a role renamed with its " +
+    "binding, access moved from a ClusterRole into a Role, a cluster-scoped resource in a role bound only by " +
+    "RoleBindings), nothing is reported.",
   remediation:
     "Grant the specific verbs and resources the subject needs, restrict by resourceNames where you can, " +
     "and keep escalation paths (RBAC writes, secrets, exec, pod creation) to dedicated roles.",

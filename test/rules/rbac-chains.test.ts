@@ -27,12 +27,66 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     );
   });
 
-  it("leaves out subjects that held the permission already through another binding", () => {
+  it("is silent when every subject of the role held the permission already (judged by effect)", () => {
     const withEdit = { ...base, "rbac/edit.yaml": binding("edit", [sa("web")], { name: "web-edit" }) };
     const head = { ...withEdit, "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]) };
-    const [finding] = runRule(rbacEscalationRule, withEdit, head);
-    expect(finding.message).not.toContain("Who gains it");
-    expect(finding.message).not.toContain("No binding");
+    expect(runRule(rbacEscalationRule, withEdit, head)).toEqual([]);
+  });
+
+  it("is silent on a role renamed together with its binding", () => {
+    const before = {
+      "rbac/role.yaml": role("app-secrets", [rule("", "secrets", "get")]),
+      "rbac/binding.yaml": binding("app-secrets", [sa("web")], { roleKind: "Role", name: "app-secrets" }),
+    };
+    const after = {
+      "rbac/role.yaml": role("web-secrets", [rule("", "secrets", "get")]),
+      "rbac/binding.yaml": binding("web-secrets", [sa("web")], { roleKind: "Role", name: "web-secrets" }),
+    };
+    expect(runRule(rbacEscalationRule, before, after)).toEqual([]);
+  });
+
+  it("is silent when a cluster-wide grant moves into a namespaced Role (a narrowing)", () => {
+    const before = {
+      "rbac/role.yaml": clusterRole("reader", [rule("", "secrets", "get")]),
+      "rbac/binding.yaml": binding("reader", [sa("web", "shop")], {
+        kind: "ClusterRoleBinding",
+        name: "reader",
+      }),
+    };
+    const after = {
+      "rbac/role.yaml": role("reader", [rule("", "secrets", "get")]),
+      "rbac/binding.yaml": binding("reader", [sa("web")], { roleKind: "Role", name: "reader" }),
+    };
+    expect(runRule(rbacEscalationRule, before, after)).toEqual([]);
+  });
+
+  it("does not count RoleBinding subjects as gaining a cluster-scoped resource", () => {
+    const before = {
+      "rbac/role.yaml": clusterRole("ops", [readConfig]),
+      "rbac/binding.yaml": binding("ops", [sa("web")]),
+    };
+    const after = {
+      ...before,
+      "rbac/role.yaml": clusterRole("ops", [
+        readConfig,
+        rule("rbac.authorization.k8s.io", "clusterrolebindings", "create"),
+      ]),
+    };
+    expect(runRule(rbacEscalationRule, before, after)).toEqual([]);
+    const clusterWide = {
+      ...after,
+      "rbac/crb.yaml": binding("ops", [sa("web", "shop")], { kind: "ClusterRoleBinding", name: "ops" }),
+    };
+    const [finding] = runRule(
+      rbacEscalationRule,
+      { ...before, "rbac/crb.yaml": clusterWide["rbac/crb.yaml"] },
+      clusterWide,
+    );
+    expect(finding.severity).toBe("critical");
+    expect(finding.message).toContain(
+      "Who gains it: service account shop/web through ClusterRoleBinding ops",
+    );
+    expect(finding.message).not.toContain("RoleBinding shop/web-ops");
   });
 
   it("says a role aggregated into the built-in roles reaches their subjects, bound here or not", () => {
