@@ -1,26 +1,45 @@
 // The identity a workload's pods act as. Switching it hands the pods another set of RBAC
 // permissions (and cloud IAM bindings), so any change of the effective account is worth a look.
 
+import { jsonEqual } from "../engine/equal.js";
 import type { Resource, RuleHit } from "../engine/types.js";
 import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
 import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
 import { holdingsOf, listed, priorSet, type Subject } from "./rbac-graph.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
+import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
-function newWorkloadHit(resource: Resource, account: ServiceAccountRef, fullState: boolean): RuleHit[] {
-  if (account.name === "default" || !account.path) return [];
+/** Whether the side holds this very resource unchanged (the change leaves it alone). */
+function unchangedIn(set: ResourceSet, resource: Resource): boolean {
+  return set.byKey(resource.key).some((candidate) => jsonEqual(candidate.object, resource.object));
+}
+
+/**
+ * A new workload running as a named account: its pods get what the account holds. The severity
+ * follows the bindings the change leaves alone; new or changed ones are rbac-binding's findings.
+ */
+function newWorkloadHit(resource: Resource, next: ServiceAccountRef, ctx: RuleContext): RuleHit[] {
+  if (next.name === "default" || !next.path) return [];
   // Full-state mode judges every resource as if it were new; "New" would mislead there.
-  const subject = fullState ? describeResource(resource) : `New ${describeResource(resource)}`;
-  return [
-    {
-      path: account.path,
-      key: `sa:${account.name}`,
-      severity: "low",
-      message:
-        `${subject} runs as service account \`${account.name}\`: its pods get every ` +
-        "permission bound to that account. Check that it grants no more than the workload needs.",
-    },
-  ];
+  const subject = ctx.fullState ? describeResource(resource) : `New ${describeResource(resource)}`;
+  const start = `${subject} runs as service account \`${next.name}\``;
+  const holdings = holdingsOf(ctx.head, account(resource.identity.namespace, next.name));
+  const summary = summarizeGains(gainedGrants(holdings, []));
+  const existing = holdings.filter((h) => ctx.fullState || unchangedIn(ctx.base, h.binding.resource));
+  const prior = summarizeGains(gainedGrants(existing, []));
+  const hit = { path: next.path, key: `sa:${next.name}` };
+  if (!summary) {
+    return [
+      {
+        ...hit,
+        severity: "low",
+        message:
+          `${start}: its pods get every permission bound to that account. Check that it grants no more ` +
+          "than the workload needs.",
+      },
+    ];
+  }
+  const severity = prior ? maxSeverity(prior.severity, "low") : "low";
+  return [{ ...hit, severity, message: `${start}: its pods can ${summary.text}. ${summary.advice}` }];
 }
 
 function account(namespace: string, name: string): Subject {
@@ -66,7 +85,7 @@ function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
   const next = serviceAccountOf(after);
   if (!after || !next) return [];
   const previous = serviceAccountOf(before);
-  if (!before || !previous) return newWorkloadHit(after, next, ctx.fullState);
+  if (!before || !previous) return newWorkloadHit(after, next, ctx);
   if (previous.name === next.name) return [];
   const { severity, message } = switchHit(after, previous.name, next.name, ctx);
   const key = `sa:${next.name}`;
@@ -80,7 +99,8 @@ export const serviceAccountChangedRule: Rule = {
   title: "Workload service account changed",
   defaultSeverity: "medium",
   description:
-    "A workload whose effective service account (serviceAccountName, else serviceAccount, else default) is set, changed or removed; a new workload with a non-default account is reported at low severity.",
+    "A workload whose effective service account (serviceAccountName, else serviceAccount, else default) is set, changed or removed, and a new workload with a non-default account (low, or the danger of what " +
+    "bindings the change leaves alone already let that account do).",
   rationale:
     "A pod acts with the RBAC permissions (and cloud IAM bindings) of its service account. Switching the " +
     "account silently changes what the workload can read, write and delete in the cluster. The rule follows " +

@@ -229,6 +229,30 @@ describe("service-account-changed says what the pods can now do", () => {
     );
   });
 
+  it("a new workload running as an account already bound to cluster-admin: critical", () => {
+    const [finding] = runRule(serviceAccountChangedRule, rbac, {
+      ...rbac,
+      "apps/tool.yaml": deployment("admin", "tool"),
+    });
+    expect(finding).toMatchObject({ file: "apps/tool.yaml", line: 9, severity: "critical" });
+    expect(finding.message).toContain(
+      "New Deployment shop/tool runs as service account `admin`: its pods can do anything (*) with every resource",
+    );
+  });
+
+  it("a new workload whose account's binding is new too: low here (rbac-binding reports the binding)", () => {
+    const [finding] = runRule(
+      serviceAccountChangedRule,
+      {},
+      {
+        "apps/tool.yaml": deployment("builder", "tool"),
+        "rbac/builder.yaml": binding("edit", [sa("builder")], { name: "builder" }),
+      },
+    );
+    expect(finding.severity).toBe("low");
+    expect(finding.message).toContain("its pods can read and write, impersonate serviceaccounts");
+  });
+
   it("judges the new account by the head: a binding added in the same change counts", () => {
     const [finding] = runRule(
       serviceAccountChangedRule,
