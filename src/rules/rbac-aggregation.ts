@@ -6,12 +6,16 @@
 import { jsonEqual } from "../engine/equal.js";
 import type { Json, Resource, RuleHit, Severity } from "../engine/types.js";
 import { readRules } from "./rbac.js";
-import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS } from "./rbac-builtin.js";
 import { type Gain, gainedGrants, maxSeverity, summarizeGains } from "./rbac-effect.js";
 import {
   aggregationSelectors,
+  bindingsGranting,
+  type Collector,
   collectedRoles,
+  collectorsOf,
+  describeSubject,
   type Holding,
+  isBroadSubject,
   isRbacKind,
   labelsOf,
   listed,
@@ -42,35 +46,66 @@ function holdingOf(role: Resource, rules = readRules(role.object)): Holding {
   return { binding, role: { label: "", rules, clusterRole: true } };
 }
 
-/** Labels newly set to "true" that feed a built-in role. */
-function newAggregationLabels(before: Resource | undefined, after: Resource): string[] {
-  const was = before ? labelsOf(before) : {};
-  const now = labelsOf(after);
-  return Object.keys(AGGREGATION_TARGETS).filter((target) => {
-    const label = `${AGGREGATION_LABEL_PREFIX}${target}`;
-    return now[label] === "true" && was[label] !== "true";
-  });
+/** Aggregating ClusterRoles of the head that collect the role as it is, but did not as it was. */
+function newCollectors(before: Resource | undefined, after: Resource, ctx: RuleContext): Collector[] {
+  const was = new Set(before ? collectorsOf(ctx.head, labelsOf(before)).map((c) => c.name) : []);
+  return collectorsOf(ctx.head, labelsOf(after)).filter(
+    (collector) => collector.name !== after.identity.name && !was.has(collector.name),
+  );
 }
 
+/** The first label the change sets or alters: what made the role collected. */
+function changedLabel(before: Resource | undefined, after: Resource): string[] {
+  const was = before ? labelsOf(before) : {};
+  const key = Object.entries(labelsOf(after)).find(([k, v]) => was[k] !== v)?.[0];
+  return key === undefined ? ["metadata", "name"] : ["metadata", "labels", key];
+}
+
+function collectorsText(collectors: readonly Collector[]): string {
+  const defined = collectors.filter((c) => c.resource).map((c) => `ClusterRole ${c.name}`);
+  const builtin = collectors.filter((c) => !c.resource).map((c) => c.name);
+  const builtinText =
+    builtin.length > 0 ? `the built-in ${listed(builtin)} ${builtin.length > 1 ? "roles" : "role"}` : "";
+  return [...defined, builtinText].filter(Boolean).join(" and ");
+}
+
+/** Subjects bound to the collectors the repository defines, in words. */
+function holdersText(collectors: readonly Collector[], ctx: RuleContext): { text: string; broad: boolean } {
+  const subjects = collectors.flatMap((c) =>
+    c.resource ? bindingsGranting(ctx.head, c.resource).flatMap((b) => b.subjects.map((s) => s.subject)) : [],
+  );
+  const names = [...new Set(subjects.map((subject) => describeSubject(ctx.head, subject)))];
+  return {
+    text: names.length > 0 ? ` Who gains it: ${listed(names)}.` : "",
+    broad: subjects.some(isBroadSubject),
+  };
+}
+
+/** A role newly collected by aggregating roles: one finding for everything its rules add to them. */
 function checkLabels(before: Resource | undefined, after: Resource, ctx: RuleContext): RuleHit[] {
-  return newAggregationLabels(before, after).flatMap((target) => {
-    // What the role's rules add to the built-in role as it stood in the base.
-    const builtin = resolveRole(priorSet(ctx), { kind: "ClusterRole", name: target }, "");
-    const gains = gainedGrants([holdingOf(after)], builtin.rules ? [holdingOf(after, builtin.rules)] : []);
-    const summary = summarizeGains(gains, { places: false });
-    if (!summary) return [];
-    const roles = listed(AGGREGATION_TARGETS[target].map((name) => `\`${name}\``));
-    return [
-      {
-        path: ["metadata", "labels", `${AGGREGATION_LABEL_PREFIX}${target}`],
-        key: `label ${target}`,
-        severity: maxSeverity(summary.severity, "medium"),
-        message:
-          `ClusterRole ${after.identity.name} now aggregates into the built-in ${roles} ClusterRoles: every ` +
-          `subject bound to them can ${summary.text}. ${LABEL_ADVICE}`,
-      },
-    ];
+  const gaining = newCollectors(before, after, ctx).flatMap((collector) => {
+    // What the role's rules add to the collector as it stood in the base.
+    const prior = resolveRole(priorSet(ctx), { kind: "ClusterRole", name: collector.name }, "").rules ?? [];
+    const gains = gainedGrants([holdingOf(after)], [holdingOf(after, prior)]);
+    return gains.length > 0 ? [{ collector, gains }] : [];
   });
+  const summary = summarizeGains(
+    gaining.flatMap(({ gains }) => gains),
+    { places: false },
+  );
+  if (!summary) return [];
+  const collectors = gaining.map(({ collector }) => collector);
+  const { text, broad } = holdersText(collectors, ctx);
+  return [
+    {
+      path: changedLabel(before, after),
+      key: `collected by ${JSON.stringify(collectors.map((c) => c.name).sort())}`,
+      severity: broad ? "critical" : maxSeverity(summary.severity, "medium"),
+      message:
+        `ClusterRole ${after.identity.name} now aggregates into ${collectorsText(collectors)}: every subject ` +
+        `bound to ${collectors.length > 1 ? "them" : "it"} can ${summary.text}.${text} ${LABEL_ADVICE}`,
+    },
+  ];
 }
 
 /** A selector's requirements as comparable strings: matchLabels pairs and whole expressions. */
@@ -157,17 +192,21 @@ export const rbacAggregationRule: Rule = {
   title: "ClusterRole aggregation widens roles",
   defaultSeverity: "medium",
   description:
-    "Flags a ClusterRole that starts feeding its rules into the built-in admin, edit or view roles through " +
-    "an aggregate-to-* label, or an aggregationRule selector that collects more ClusterRoles than before.",
+    "Flags a ClusterRole that starts feeding its rules into aggregating roles (the built-in admin, edit or " +
+    "view through an aggregate-to-* label, or a ClusterRole of the repository whose aggregationRule selects " +
+    "its labels), and an aggregationRule selector that collects more ClusterRoles than before.",
   rationale:
     "Aggregation changes other roles without touching them: a ClusterRole labelled " +
     "rbac.authorization.k8s.io/aggregate-to-view gives its rules to every subject bound to view, edit and " +
     "admin in the cluster, and an aggregationRule collects the rules of every ClusterRole its selectors " +
-    "match, including ones added later. Labels are judged by what the role's rules add to the built-in role " +
-    "(severity by the danger of the worst, at least medium). A selector is reported when it is not a " +
-    "narrowing of a base selector: critical when it is empty (it selects every ClusterRole), otherwise by " +
-    "the danger of the rules it now collects from the repository's ClusterRoles, and low when none match " +
-    "yet. Rules a role already aggregating gains are reported by rbac-escalation.",
+    "match, including ones added later. A newly collected role gives one finding, judged by what its rules " +
+    "add to each collecting role as it stood in the base (rules view, edit or admin already hold add " +
+    "nothing); it names the subjects bound to collecting roles of the repository, and its severity is the " +
+    "danger of the worst gain, at least medium, critical when a collecting role is bound to everybody. A " +
+    "selector is reported when it is not a narrowing of a base selector: critical when it is empty (it " +
+    "selects every ClusterRole), otherwise by the danger of the rules it now collects from the " +
+    "repository's ClusterRoles, and low when none match yet. Rules a role already aggregated gains are " +
+    "reported by rbac-escalation.",
   remediation:
     "Aggregate only read access to your own custom resources into view, edit or admin, and select " +
     "ClusterRoles with a label only your own roles carry.",

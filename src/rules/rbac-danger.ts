@@ -29,11 +29,14 @@ const ADVICE = {
   resources:
     "A wildcard resource covers every current and future resource of the group, Secrets and subresources " +
     "included; list the resources needed.",
+  groupResources:
+    "A wildcard resource covers every current and future resource of the group and their subresources; list " +
+    "the resources needed.",
   groups:
     "A wildcard API group covers every current and future group, custom resources included; name the " +
     "groups needed.",
   escalate:
-    "escalate, bind and impersonate step around RBAC's own checks and hand out permissions the holder does " +
+    "The escalate, bind and impersonate verbs step around RBAC's own checks and hand out permissions the holder does " +
     "not have; keep them to RBAC administrators.",
   medium:
     "Grant only the verbs and resources the workload needs, restricted with resourceNames where possible.",
@@ -161,11 +164,26 @@ function coversSensitive(
   return entry.resources.some((r) => resourceCovers(granted, r)) && intersects(verbs, entry.verbs);
 }
 
+/** Groups whose resources include an escalation path (a wildcard over them reaches it). */
+const SENSITIVE_GROUPS = new Set(SENSITIVE.map((entry) => entry.group));
+
+/**
+ * Every resource of one group: critical where the group holds an escalation path (core: Secrets;
+ * RBAC, workloads, webhooks, certificates); for other groups (custom resources, say) high for
+ * writes and medium for reads, since what the group will hold is unknown but not Kubernetes' own.
+ */
+function wildcardResourceDanger(apiGroup: string, verbs: readonly string[]): Danger {
+  if (apiGroup === "") return { severity: "critical", advice: ADVICE.resources };
+  if (SENSITIVE_GROUPS.has(apiGroup)) return { severity: "critical", advice: ADVICE.groupResources };
+  const readOnly = verbs.every((verb) => READ_VERBS.has(verb));
+  return { severity: readOnly ? "medium" : "high", advice: ADVICE.groupResources };
+}
+
 /** How dangerous it is to gain `verbs` on `resource` of `apiGroup`. */
 export function resourceDanger(apiGroup: string, resource: string, verbs: readonly string[]): Danger {
   if (verbs.includes(ALL)) return { severity: "critical", advice: ADVICE.verbs };
-  if (resource === ALL) return { severity: "critical", advice: ADVICE.resources };
   if (apiGroup === ALL) return { severity: "critical", advice: ADVICE.groups };
+  if (resource === ALL) return wildcardResourceDanger(apiGroup, verbs);
   if (verbs.some((verb) => ["escalate", "bind", "impersonate"].includes(verb))) {
     return { severity: "critical", advice: ADVICE.escalate };
   }

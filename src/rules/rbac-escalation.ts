@@ -261,13 +261,15 @@ export const rbacEscalationRule: Rule = {
     "Every verb a role gains is granted to whoever is bound to it, often a workload's service account. " +
     "Roles are compared by effective permissions with Kubernetes' own matching (wildcards, subresources " +
     "such as */scale, resourceNames, URL prefixes), so reordering, splitting, merging or narrowing rules is " +
-    "silent. Severity is graded by danger. Critical: * in verbs, resources or apiGroups; escalate, bind or " +
+    "silent. Severity is graded by danger. Critical: * in verbs or apiGroups, * in resources of the core group " +
+    "or of a group holding an escalation path below; escalate, bind or " +
     "impersonate; create, update or patch on roles, clusterroles, rolebindings or clusterrolebindings. " +
     "High: get, list or watch on secrets; pods/exec, pods/attach, pods/ephemeralcontainers, nodes/proxy; " +
     "create on serviceaccounts/token, pods, replicationcontrollers, deployments, daemonsets, statefulsets, " +
     "replicasets, jobs, cronjobs and persistentvolumes; certificatesigningrequests/approval; writes to " +
-    "validating or mutating webhook configurations and to services/status. Low: only get, list or watch on " +
-    "anything else. Medium: the rest. Non-resource URLs never reach objects: low for get, head and options, " +
+    "validating or mutating webhook configurations and to services/status; writes to * in another group " +
+    "(custom resources, say). Low: only get, list or watch on " +
+    "anything else. Medium: the rest (reading * of another group included). Non-resource URLs never reach objects: low for get, head and options, " +
     "medium otherwise. A grant such as */exec carries the danger of every resource it covers. Aggregated " +
     "ClusterRoles are judged by the rules written in the manifest. The message names who gains each " +
     "permission: the subjects of the bindings that grant the role (directly, or through a ClusterRole that " +

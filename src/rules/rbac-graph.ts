@@ -298,9 +298,15 @@ function aggregators(set: ResourceSet): { role: Resource; selects: (labels: Labe
   );
 }
 
+/** A ClusterRole that aggregates others: defined in the repository, or built in (no resource). */
+export interface Collector {
+  name: string;
+  resource?: Resource;
+}
+
 /** ClusterRoles (defined or built in) whose aggregation collects a role with these labels. */
-function collectorsOf(set: ResourceSet, labels: Labels): { name: string; resource?: Resource }[] {
-  const found: { name: string; resource?: Resource }[] = aggregators(set)
+export function collectorsOf(set: ResourceSet, labels: Labels): Collector[] {
+  const found: Collector[] = aggregators(set)
     .filter((aggregator) => aggregator.selects(labels))
     .map(({ role }) => ({ name: role.identity.name, resource: role }));
   for (const [label, targets] of Object.entries(AGGREGATION_TARGETS)) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rbacAggregationRule } from "../../src/rules/rbac-aggregation.js";
 import { type Case, table } from "./pod-fixtures.js";
-import { aggregatingRole, clusterRole, rule } from "./rbac-fixtures.js";
+import { aggregatingRole, binding, clusterRole, rule, sa } from "./rbac-fixtures.js";
 import { runRule } from "./tester.js";
 
 const TO_VIEW = '{ rbac.authorization.k8s.io/aggregate-to-view: "true" }';
@@ -100,6 +100,35 @@ const cases: Case[] = [
     expected: [{ line: 8, side: "head", severity: "low" }],
   },
   {
+    name: "a role labelled for a custom aggregating ClusterRole that is bound",
+    base: {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "crb.yaml": binding("monitoring", [sa("prometheus", "mon")], {
+        kind: "ClusterRoleBinding",
+        name: "monitoring",
+      }),
+      "part.yaml": clusterRole("secrets", [readSecrets]),
+    },
+    head: {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "crb.yaml": binding("monitoring", [sa("prometheus", "mon")], {
+        kind: "ClusterRoleBinding",
+        name: "monitoring",
+      }),
+      "part.yaml": clusterRole("secrets", [readSecrets], MINE),
+    },
+    expected: [{ line: 5, side: "head", severity: "high", file: "part.yaml" }],
+  },
+  {
+    name: "one finding for a role aggregated into view, edit and admin at once",
+    head: clusterRole(
+      "widgets",
+      [rule("example.com", "*", "get,list,watch")],
+      '{ rbac.authorization.k8s.io/aggregate-to-view: "true", rbac.authorization.k8s.io/aggregate-to-edit: "true", rbac.authorization.k8s.io/aggregate-to-admin: "true" }',
+    ),
+    expected: [{ line: 5, side: "head", severity: "medium" }],
+  },
+  {
     name: "full state: an existing label is judged against the built-in role alone",
     base: clusterRole("backups", [readSecrets], TO_VIEW),
     head: clusterRole("backups", [readSecrets], TO_VIEW),
@@ -130,10 +159,27 @@ describe("rbac-aggregation", () => {
       clusterRole("backups", [readSecrets], TO_VIEW),
     );
     expect(finding.message).toBe(
-      "ClusterRole backups now aggregates into the built-in `view`, `edit`, `admin` ClusterRoles: every subject " +
-        "bound to them can get, list secrets. Aggregated rules reach every subject bound to these roles across " +
+      "ClusterRole backups now aggregates into the built-in view role: every subject bound to it can get, " +
+        "list secrets. Aggregated rules reach every subject bound to these roles across " +
         "the cluster; aggregate only read access to your own custom resources, and bind other permissions " +
         "explicitly.",
+    );
+  });
+
+  it("names the aggregating role and who is bound to it", () => {
+    const findings = runRule(rbacAggregationRule, undefined, {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "crb.yaml": binding("monitoring", [sa("prometheus", "mon")], {
+        kind: "ClusterRoleBinding",
+        name: "monitoring",
+      }),
+      "part.yaml": clusterRole("secrets", [readSecrets], MINE),
+    });
+    expect(findings.find((f) => f.file === "part.yaml")?.message).toBe(
+      "ClusterRole secrets now aggregates into ClusterRole monitoring: every subject bound to it can get, list " +
+        "secrets. Who gains it: service account mon/prometheus. Aggregated rules reach every subject bound to " +
+        "these roles across the cluster; aggregate only read access to your own custom resources, and bind " +
+        "other permissions explicitly.",
     );
   });
 

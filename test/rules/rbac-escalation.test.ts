@@ -603,6 +603,12 @@ describe("resourceDanger", () => {
     ["", "pods", ["get", "list", "watch"], "low"],
     ["example.com", "widgets", ["list"], "low"],
     ["example.com", "pods", ["create"], "medium"],
+    ["", "*", ["get"], "critical"],
+    ["apps", "*", ["get"], "critical"],
+    ["rbac.authorization.k8s.io", "*", ["list"], "critical"],
+    ["example.com", "*", ["get", "list", "watch"], "medium"],
+    ["example.com", "*", ["create"], "high"],
+    ["example.com", "*", ["*"], "critical"],
   ];
   it.each(cases)("%s %s %j is %s", (group, resource, verbs, severity) => {
     expect(resourceDanger(group, resource, verbs).severity).toBe(severity);
