@@ -122,8 +122,9 @@ export function applyExceptions(
     }
     outcome.findings.push(finding);
     for (const { exception } of matching) {
+      // Copies of one resource in several files share a fingerprint: it is one risk.
       const fingerprints = expired.get(exception) ?? [];
-      fingerprints.push(finding.fingerprint);
+      if (!fingerprints.includes(finding.fingerprint)) fingerprints.push(finding.fingerprint);
       expired.set(exception, fingerprints);
     }
   }

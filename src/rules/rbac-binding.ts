@@ -55,7 +55,7 @@ function hitFor(
   ctx: RuleContext,
 ): RuleHit | undefined {
   const { binding, role } = holding;
-  const who = grantees.subjects.map((s) => describeSubject(ctx.head, s)).join("; ");
+  const who = [...new Set(grantees.subjects.map((s) => describeSubject(ctx.head, s)))].join("; ");
   const start = opening(binding, role.label, isNew, who);
   const broad = grantees.subjects.some(isBroadSubject);
   if (!role.rules) {

@@ -110,10 +110,14 @@ export function readBinding(resource: Resource | undefined): Binding | undefined
   // A ClusterRoleBinding cannot refer to a Role.
   if (!scope && kind === "Role") return undefined;
   const read: Binding["subjects"] = [];
+  const seen = new Set<string>();
   if (Array.isArray(subjects)) {
     subjects.forEach((raw, index) => {
       const subject = readSubject(raw, scope);
-      if (subject) read.push({ subject, index });
+      // A subject listed twice is bound once; the first entry is where it is granted.
+      if (!subject || seen.has(subjectKey(subject))) return;
+      seen.add(subjectKey(subject));
+      read.push({ subject, index });
     });
   }
   return { resource, scope, roleRef: { kind, name: roleRef.name }, subjects: read };
@@ -345,7 +349,8 @@ export function describeSubject(set: ResourceSet, subject: Subject): string {
     const account = `service account ${subject.namespace}/${subject.name}`;
     const workloads = workloadsByAccount(set).get(`${subject.namespace}/${subject.name}`) ?? [];
     if (workloads.length === 0) return account;
-    return `${account} (pods of ${listed(workloads.map(describeResource))})`;
+    // The same workload can sit in several files (variants of one install): name it once.
+    return `${account} (pods of ${listed([...new Set(workloads.map(describeResource))])})`;
   }
   const broad = Object.hasOwn(BROAD_GROUPS, subject.name) ? BROAD_GROUPS[subject.name] : undefined;
   if (broad) return `${subject.name} (${broad})`;
@@ -356,7 +361,7 @@ export function describeSubject(set: ResourceSet, subject: Subject): string {
   return `${subject.kind === "User" ? "user" : "group"} ${subject.name}`;
 }
 
-/** "in namespace shop" or "in every namespace". */
+/** "in namespace shop", or "cluster-wide" for a ClusterRoleBinding's grants. */
 export function scopeText(scope: string): string {
-  return scope ? `in namespace ${scope}` : "in every namespace";
+  return scope ? `in namespace ${scope}` : "cluster-wide";
 }

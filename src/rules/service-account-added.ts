@@ -13,10 +13,12 @@ function isServiceAccount(resource: Resource | undefined): resource is Resource 
 /** "ClusterRole view (by RoleBinding read)" for each binding in head that names the account. */
 function bindingsOf(account: Resource, ctx: RuleContext): string[] {
   const { namespace, name } = account.identity;
-  return bindingsNaming(ctx.head, { kind: "ServiceAccount", namespace, name }).map(
+  const labels = bindingsNaming(ctx.head, { kind: "ServiceAccount", namespace, name }).map(
     ({ roleRef, resource }) =>
       `${roleRef.kind} ${roleRef.name} (by ${resource.identity.kind} ${resource.identity.name})`,
   );
+  // The same binding can sit in several files (variants of one install): name it once.
+  return [...new Set(labels)];
 }
 
 function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {

@@ -2,7 +2,7 @@
 // permissions (and cloud IAM bindings), so any change of the effective account is worth a look.
 
 import { jsonEqual } from "../engine/equal.js";
-import type { Resource, RuleHit } from "../engine/types.js";
+import { type Resource, type RuleHit, severityRank } from "../engine/types.js";
 import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
 import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
 import { holdingsOf, listed, priorSet, type Subject } from "./rbac-graph.js";
@@ -62,10 +62,13 @@ function switchHit(after: Resource, previous: string, next: string, ctx: RuleCon
     unknown.length > 0
       ? ` It is also bound to ${listed(unknown)}, which ${ctx.partialContext ? "the files read do" : "this repository does"} not define.`
       : "";
+  const checkBindings = `Check the bindings of \`${next}\` in the cluster (and any cloud IAM tied to it) before merging.`;
   if (summary) {
+    // Below the rule's own severity the danger's advice ("low risk") would contradict it.
+    const advice = severityRank(summary.severity) < severityRank("medium") ? checkBindings : summary.advice;
     return {
       severity: maxSeverity(summary.severity, "medium"),
-      message: `${start} and can now ${summary.text}.${unknownText} ${summary.advice}`,
+      message: `${start} and can now ${summary.text}.${unknownText} ${advice}`,
     };
   }
   // Over partial context the new account's bindings may be in files that were not read.
@@ -74,9 +77,7 @@ function switchHit(after: Resource, previous: string, next: string, ctx: RuleCon
     : "gain none that this repository's RBAC grants beyond them";
   return {
     severity: undefined,
-    message:
-      `${start} and ${gained}.${unknownText} ` +
-      `Check the bindings of \`${next}\` in the cluster (and any cloud IAM tied to it) before merging.`,
+    message: `${start} and ${gained}.${unknownText} ${checkBindings}`,
   };
 }
 

@@ -2,7 +2,9 @@
 // bundled example. Builds dist/ first, so it never tests a stale build.
 
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 describe("bin/kubedelta.js", () => {
@@ -35,5 +37,21 @@ describe("bin/kubedelta.js", () => {
     const usage = spawnSync(process.execPath, ["bin/kubedelta.js", "bogus"], { encoding: "utf8" });
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/unknown command "bogus"/);
+  });
+
+  it("stops quietly when the reader closes the pipe early (| head)", () => {
+    // Output well over a pipe's buffer, so that writes go on after head has gone.
+    const dir = mkdtempSync(join(tmpdir(), "kd-pipe-"));
+    mkdirSync(join(dir, "base"));
+    mkdirSync(join(dir, "head"));
+    const service = (i: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  type: LoadBalancer\n  ports: [{port: 80}]\n`;
+    writeFileSync(
+      join(dir, "head", "services.yaml"),
+      Array.from({ length: 600 }, (_, i) => service(i)).join("---\n"),
+    );
+    const command = `node bin/kubedelta.js diff ${dir}/base ${dir}/head | head -c 10 >/dev/null`;
+    const run = spawnSync("sh", ["-c", command], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
   });
 });

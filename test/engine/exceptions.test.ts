@@ -185,6 +185,20 @@ describe("exceptions", () => {
     expect(result.expiredExceptions).toEqual([]);
   });
 
+  it("an expired exception names each risk once, however many files hold a copy of the resource", () => {
+    const policy = defaultPolicy();
+    policy.exceptions = [exception({ name: "agent", expires: "2025-12-31" })];
+    const copies = (privileged: string[]) =>
+      new Map([
+        ["install.yaml", deployment("ops", "agent", privileged)],
+        ["install-ha.yaml", deployment("ops", "agent", privileged)],
+      ]);
+    const result = review({ base: copies([]), head: copies(["app"]), policy, today: "2026-01-15" });
+    const counted = result.findings.filter((f) => f.rule === "privileged-container");
+    expect(counted).toHaveLength(2);
+    expect(result.expiredExceptions[0].fingerprints).toEqual([counted[0].fingerprint]);
+  });
+
   it("an expired exception that matches nothing is not reported", () => {
     const result = run(deployment("ops", "agent"), deployment("ops", "agent", ["app"]), [
       exception({ name: "other", expires: "2025-12-31" }),

@@ -207,6 +207,11 @@ rules: []
     expected: [{ line: 11, side: "head", severity: "critical", file: "b.yaml" }],
   },
   {
+    name: "a subject listed twice is bound once",
+    head: binding("edit", [sa("web"), sa("web", "shop")]),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
     name: "full state: an existing binding is judged as new (against nothing)",
     base: binding("edit", [sa("web")]),
     head: binding("edit", [sa("web")]),
@@ -251,6 +256,17 @@ describe("rbac-binding", () => {
         "Deployment shop/web): they can now read secrets; get configmaps in namespace shop. Reading " +
         "Secrets exposes credentials, service account tokens included; mount the Secrets a workload needs " +
         "instead, or restrict with resourceNames.",
+    );
+  });
+
+  it("names a workload once when copies of it sit in several files", () => {
+    const [finding] = runRule(rbacBindingRule, undefined, {
+      "install.yaml": deployment("web"),
+      "install-ha.yaml": deployment("web"),
+      "b.yaml": binding("view", [sa("web")]),
+    });
+    expect(finding.message).toContain(
+      "to service account shop/web (pods of Deployment shop/web): they can now",
     );
   });
 

@@ -135,7 +135,7 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(finding.severity).toBe("critical");
     expect(finding.message).toContain(
       "Who gains it: system:authenticated (every authenticated user and service account) through " +
-        "ClusterRoleBinding everyone in every namespace.",
+        "ClusterRoleBinding everyone cluster-wide.",
     );
   });
 
@@ -155,7 +155,7 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     };
     const [finding] = runRule(rbacEscalationRule, viewers, head);
     expect(finding.message).toContain(
-      "Who gains it: group auditors through ClusterRoleBinding auditors, ClusterRole edit aggregating it in every namespace.",
+      "Who gains it: group auditors through ClusterRoleBinding auditors, ClusterRole edit aggregating it cluster-wide.",
     );
   });
 });
@@ -186,8 +186,8 @@ describe("service-account-changed says what the pods can now do", () => {
     expect(finding).toMatchObject({ file: "apps/web.yaml", line: 9, severity: "critical" });
     expect(finding.message).toContain(
       "Deployment shop/web switches its service account from `web` to `admin`: its pods lose the old " +
-        "account's permissions and can now do anything (*) with every resource of every API group, URL * in every " +
-        "namespace. Wildcards grant",
+        "account's permissions and can now do anything (*) with every resource of every API group, URL * " +
+        "cluster-wide. Wildcards grant",
     );
   });
 
