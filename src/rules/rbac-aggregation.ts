@@ -8,20 +8,22 @@ import type { Json, Resource, RuleHit, Severity } from "../engine/types.js";
 import { readRules } from "./rbac.js";
 import { type Gain, gainedGrants, maxSeverity, summarizeGains } from "./rbac-effect.js";
 import {
-  aggregationSelectors,
   bindingsGranting,
-  type Collector,
-  collectedRoles,
-  collectorsOf,
   describeSubject,
   type Holding,
   isBroadSubject,
-  isRbacKind,
-  labelsOf,
   listed,
   priorSet,
-  resolveRole,
 } from "./rbac-graph.js";
+import {
+  aggregationSelectors,
+  type Collector,
+  collectedRoles,
+  collectorsOf,
+  isRbacKind,
+  labelsOf,
+  resolveRole,
+} from "./rbac-roles.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 const LABEL_ADVICE =

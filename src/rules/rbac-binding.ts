@@ -14,10 +14,10 @@ import {
   isBroadSubject,
   priorSet,
   readBinding,
-  resolveRole,
   type Subject,
   subjectKey,
 } from "./rbac-graph.js";
+import { resolveRole } from "./rbac-roles.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 const BROAD_ADVICE =

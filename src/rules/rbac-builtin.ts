@@ -94,8 +94,6 @@ const ADMIN: JsonObject[] = [
 
 export interface BuiltinRole {
   rules: readonly JsonObject[];
-  /** The aggregation label whose ClusterRoles this role collects. */
-  collects?: string;
 }
 
 export const AGGREGATION_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
@@ -103,9 +101,9 @@ export const AGGREGATION_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-
 /** Built-in roles by name. cluster-admin holds every permission, URLs included. */
 export const BUILTIN_CLUSTER_ROLES: ReadonlyMap<string, BuiltinRole> = new Map([
   ["cluster-admin", { rules: [rule(["*"], ["*"], ["*"]), { nonResourceURLs: ["*"], verbs: ["*"] }] }],
-  ["admin", { rules: ADMIN, collects: `${AGGREGATION_LABEL_PREFIX}admin` }],
-  ["edit", { rules: EDIT, collects: `${AGGREGATION_LABEL_PREFIX}edit` }],
-  ["view", { rules: VIEW, collects: `${AGGREGATION_LABEL_PREFIX}view` }],
+  ["admin", { rules: ADMIN }],
+  ["edit", { rules: EDIT }],
+  ["view", { rules: VIEW }],
 ]);
 
 /** The built-in roles a label feeds: view's rules flow on into edit, edit's into admin. */

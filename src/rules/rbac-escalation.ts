@@ -20,7 +20,6 @@ import { held, reachable } from "./rbac-effect.js";
 import {
   type Binding,
   bindingsGranting,
-  builtinRolesFed,
   describeSubject,
   holdingsOf,
   isBroadSubject,
@@ -29,6 +28,7 @@ import {
   type Subject,
   scopeText,
 } from "./rbac-graph.js";
+import { builtinRolesFed } from "./rbac-roles.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 /** Names shown in a message before the rest are counted ("a, b, c and 4 more"). */
