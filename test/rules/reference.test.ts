@@ -27,4 +27,13 @@ describe("README", () => {
     for (const rule of RULES)
       expect(readme).toContain(`| [\`${rule.id}\`](docs/rules.md#${rule.id}) | ${rule.defaultSeverity} |`);
   });
+
+  it("shows the reference's rule table whole, as a table GitHub renders", () => {
+    const reference = readFileSync("docs/rules.md", "utf8");
+    const rows = reference.split("\n").filter((line) => line.startsWith("| [`"));
+    const table = ["| rule | default severity | flags |", "|---|---|---|", ...rows]
+      .join("\n")
+      .replaceAll("](#", "](docs/rules.md#");
+    expect(readFileSync("README.md", "utf8")).toContain(`\n\n${table}\n\n`);
+  });
 });
