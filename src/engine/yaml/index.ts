@@ -4,6 +4,7 @@
 import { splitDocuments } from "./documents.js";
 import { type FallbackEntry, parseWithYaml } from "./fallback.js";
 import { parseFast } from "./fast.js";
+import { indentQuotedContinuations } from "./quoted-continuations.js";
 import { FastDocument } from "./fast-document.js";
 import type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
 
@@ -76,10 +77,15 @@ export function parseYamlStreamWithStats(
     }
     stats.fallback++;
     const chunkText = source.slice(chunk.start, chunk.end);
-    const entries = guarded(
-      () => parseWithYaml(chunkText, chunk.startLine - 1, limits, chunk.line),
-      chunk.line,
-    );
+    const parse = (text: string) =>
+      guarded(() => parseWithYaml(text, chunk.startLine - 1, limits, chunk.line), chunk.line);
+    let entries = parse(chunkText);
+    if (entries.some((entry) => entry.error)) {
+      // Read as Kubernetes reads it: quoted scalars continued at their key's indentation.
+      const relaxed = indentQuotedContinuations(chunkText);
+      const retried = relaxed === undefined ? undefined : parse(relaxed);
+      if (retried?.every((entry) => !entry.error)) entries = retried;
+    }
     for (const entry of entries) collect(entry, documents, errors);
   }
   return { documents, errors, stats };
