@@ -99,9 +99,16 @@ interface Target {
 
 function whatOf(grant: Grant): string {
   if (grant.type === "url") return `URL ${grant.url}`;
-  const resource = grant.resource === ALL ? "every resource" : grant.resource;
+  const every = grant.resource === ALL;
+  const resource = every ? "every resource" : grant.resource;
   const group =
-    grant.apiGroup === "" ? "" : grant.apiGroup === ALL ? " of every API group" : `.${grant.apiGroup}`;
+    grant.apiGroup === ""
+      ? ""
+      : grant.apiGroup === ALL
+        ? " of every API group"
+        : every
+          ? ` of ${grant.apiGroup}`
+          : `.${grant.apiGroup}`;
   const name = grant.resourceName === undefined ? "" : ` named ${grant.resourceName}`;
   return `${resource}${group}${name}`;
 }

@@ -28,7 +28,7 @@ import {
   type Subject,
   scopeText,
 } from "./rbac-graph.js";
-import { builtinRolesFed } from "./rbac-roles.js";
+import { builtinRolesFed, collectorsOf, labelsOf } from "./rbac-roles.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 
 /** Names shown in a message before the rest are counted ("a, b, c and 4 more"). */
@@ -147,6 +147,10 @@ function previously({ prior, priorByName }: Gain): string {
   return "it had no access to them before";
 }
 
+const BROAD_ADVICE =
+  "A role bound to system:anonymous, system:unauthenticated, system:authenticated or " +
+  "system:serviceaccounts hands every permission it gains to everybody; bind it to named subjects instead.";
+
 function messageOf(role: Resource, isNew: boolean, gain: Gain, danger: Danger): string {
   const { kind, name } = role.identity;
   const verbs = gain.verbs.join(", ");
@@ -213,6 +217,13 @@ function reach(role: Resource, gain: Gain, ctx: RuleContext): Reach {
   };
 }
 
+/** A ClusterRole collected by aggregating roles and bound by no binding of its own. */
+function onlyAggregated(role: Resource, ctx: RuleContext): boolean {
+  if (role.identity.kind !== "ClusterRole") return false;
+  if (collectorsOf(ctx.head, labelsOf(role)).length === 0) return false;
+  return bindingsGranting(ctx.head, role).every((binding) => binding.roleRef.name !== role.identity.name);
+}
+
 function isRole(resource: Resource | undefined): resource is Resource {
   if (!resource) return false;
   const { group, kind } = resource.identity;
@@ -234,17 +245,20 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
     added.filter((g): g is UrlGrant => g.type === "url"),
     beforeRules,
   );
+  // A new role that only reaches subjects through aggregation is rbac-aggregation's finding.
+  if (!before && onlyAggregated(after, ctx)) return [];
   return [...resourceGains, ...urlGains].flatMap((gain) => {
-    const danger = dangerOf(gain);
     const { text, broad, noEffect } = reach(after, gain, ctx);
     // Judged by effect: a permission no subject gains changes nothing.
     if (noEffect) return [];
+    // Bound to everybody, any gain is critical, and the advice must say why.
+    const danger = broad ? { severity: "critical" as const, advice: BROAD_ADVICE } : dangerOf(gain);
     return [
       {
         path: pathOf(gain),
         key: riskKey(gain),
         message: `${messageOf(after, !before, gain, danger)}${text}`,
-        severity: broad ? "critical" : danger.severity,
+        severity: danger.severity,
       },
     ];
   });

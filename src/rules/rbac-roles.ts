@@ -147,7 +147,9 @@ export function collectorsOf(set: ResourceSet, labels: Labels): Collector[] {
   for (const [label, targets] of Object.entries(AGGREGATION_TARGETS)) {
     if (labels[`${AGGREGATION_LABEL_PREFIX}${label}`] !== "true") continue;
     for (const target of targets) {
-      if (set.byKey(`${RBAC_GROUP}/ClusterRole//${target}`).length === 0) found.push({ name: target });
+      const defined = set.byKey(`${RBAC_GROUP}/ClusterRole//${target}`).length > 0;
+      // Labels for view and edit both reach admin: name each role once.
+      if (!defined && !found.some((c) => c.name === target)) found.push({ name: target });
     }
   }
   return found;

@@ -183,6 +183,20 @@ describe("rbac-aggregation", () => {
     );
   });
 
+  it("names each built-in role once, and a wildcard of a group plainly", () => {
+    const labels =
+      '{ rbac.authorization.k8s.io/aggregate-to-view: "true", rbac.authorization.k8s.io/aggregate-to-edit: "true", rbac.authorization.k8s.io/aggregate-to-admin: "true" }';
+    const [finding] = runRule(
+      rbacAggregationRule,
+      undefined,
+      clusterRole("widgets", [rule("a.example.com", "*", "create,delete")], labels),
+    );
+    expect(finding.message).toContain(
+      "now aggregates into the built-in view, edit, admin roles: every subject bound to them can create, " +
+        "delete every resource of a.example.com.",
+    );
+  });
+
   it("names the roles a selector collects", () => {
     const [finding] = runRule(rbacAggregationRule, undefined, {
       "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),

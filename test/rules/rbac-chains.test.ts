@@ -100,6 +100,16 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(finding.message).not.toContain("No binding");
   });
 
+  it("leaves a new role reached only through aggregation to rbac-aggregation", () => {
+    const labelled = '{ rbac.authorization.k8s.io/aggregate-to-edit: "true" }';
+    const head = {
+      "rbac/widgets.yaml": clusterRole("widgets", [rule("example.com", "widgets", "*")], labelled),
+    };
+    expect(runRule(rbacEscalationRule, {}, head)).toEqual([]);
+    const bound = { ...head, "rbac/b.yaml": binding("widgets", [sa("web")]) };
+    expect(runRule(rbacEscalationRule, {}, bound)).toHaveLength(1);
+  });
+
   it("in full state, names every holder (nothing is judged as held before)", () => {
     const head = { ...base, "rbac/role.yaml": role("ops", [readConfig, deleteSecrets]) };
     const [finding] = runRule(rbacEscalationRule, head, head, { fullState: true });
@@ -133,6 +143,8 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     };
     const [finding] = runRule(rbacEscalationRule, broad, head);
     expect(finding.severity).toBe("critical");
+    expect(finding.message).not.toContain("low risk");
+    expect(finding.message).toContain("hands every permission it gains to everybody");
     expect(finding.message).toContain(
       "Who gains it: system:authenticated (every authenticated user and service account) through " +
         "ClusterRoleBinding everyone cluster-wide.",

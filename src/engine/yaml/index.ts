@@ -4,8 +4,8 @@
 import { splitDocuments } from "./documents.js";
 import { type FallbackEntry, parseWithYaml } from "./fallback.js";
 import { parseFast } from "./fast.js";
-import { indentQuotedContinuations } from "./quoted-continuations.js";
 import { FastDocument } from "./fast-document.js";
+import { indentQuotedContinuations } from "./quoted-continuations.js";
 import type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
 
 export type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
