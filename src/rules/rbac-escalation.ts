@@ -3,7 +3,7 @@
 // reported, so rewriting a role without widening it stays quiet. Severity follows the danger of
 // what was added, not the size of the diff.
 
-import type { Path, Resource, RuleHit } from "../engine/types.js";
+import { type Path, type Resource, type RuleHit, severityRank } from "../engine/types.js";
 import { describeResource } from "./pods.js";
 import {
   ALL,
@@ -45,6 +45,8 @@ interface Gain {
   prior: Set<string>;
   /** Verbs it had only on some names of the resource, when the gain lifts a resourceNames limit. */
   priorByName: Set<string>;
+  /** Further targets of the same rule that gain the same verbs from the same start (one finding). */
+  siblings: Grant[];
 }
 
 function targetKey(grant: Grant): string {
@@ -68,7 +70,7 @@ function gainsByTarget(grants: readonly Grant[], before: readonly PolicyRule[]):
     // A grant on every name may lift a resourceNames limit: say what it had on some names.
     const lifted = grant.type === "resource" && !names && prior.size === 0;
     const priorByName = lifted ? priorVerbs(grant, before, true) : new Set<string>();
-    gains.set(key, { first: grant, verbs: [grant.verb], names, prior, priorByName });
+    gains.set(key, { first: grant, verbs: [grant.verb], names, prior, priorByName, siblings: [] });
   }
   return [...gains.values()];
 }
@@ -94,6 +96,40 @@ function mergeNames(gains: readonly Gain[]): Gain[] {
   return [...merged.values()];
 }
 
+const sorted = (items: Iterable<string>) => [...items].sort();
+
+/**
+ * Targets written on one line of one rule (`resources: [roles, rolebindings]`) that gain the same
+ * verbs, with the same names, prior access and danger, are one risk: one finding, not one per
+ * resource on the same line. Targets on lines of their own keep findings of their own.
+ */
+function mergeSiblings(gains: readonly Gain[], role: Resource): Gain[] {
+  const merged = new Map<string, Gain>();
+  for (const gain of gains) {
+    const { first } = gain;
+    const key = JSON.stringify([
+      first.type,
+      first.rule,
+      role.locate(pathOf(gain)),
+      dangerOf(gain).severity,
+      first.type === "resource" ? first.apiGroup : "",
+      sorted(gain.verbs),
+      gain.names ? sorted(gain.names) : null,
+      sorted(gain.prior),
+      sorted(gain.priorByName),
+    ]);
+    const into = merged.get(key);
+    if (into) into.siblings.push(first);
+    else merged.set(key, gain);
+  }
+  return [...merged.values()];
+}
+
+/** The gain's targets, its first one and the siblings merged into it. */
+function targetsOf(gain: Gain): Grant[] {
+  return [gain.first, ...gain.siblings];
+}
+
 /**
  * Already reachable with other verbs: point at the first new verb; otherwise at the new resource.
  * Grants come in manifest order, so the first grant of a gain carries its first new verb.
@@ -115,28 +151,39 @@ function namesLabel(names: readonly string[]): string {
   return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
 }
 
+function targetName(grant: Grant): string {
+  if (grant.type === "url") return grant.url;
+  return grant.resource === ALL ? "every resource (*)" : grant.resource;
+}
+
 function targetLabel(gain: Gain): string {
   const grant = gain.first;
-  if (grant.type === "url") return `non-resource URL ${grant.url}`;
-  const resource = grant.resource === ALL ? "every resource (*)" : grant.resource;
+  const what = namesLabel(targetsOf(gain).map(targetName));
+  if (grant.type === "url") return `non-resource ${gain.siblings.length > 0 ? "URLs" : "URL"} ${what}`;
   const names = gain.names ? ` named ${namesLabel(gain.names)}` : "";
-  return `${resource}${names} (${groupLabel(grant.apiGroup)})`;
+  return `${what}${names} (${groupLabel(grant.apiGroup)})`;
 }
 
 /** JSON-encoded parts, so that no crafted name, group or verb can collide with another key. */
 function riskKey(gain: Gain): string {
-  const verbs = [...gain.verbs].sort();
+  const verbs = sorted(gain.verbs);
   const grant = gain.first;
-  if (grant.type === "url") return `url ${JSON.stringify([grant.url, verbs])}`;
-  const names = gain.names ? [...gain.names].sort() : null;
-  return `resource ${JSON.stringify([grant.apiGroup, grant.resource, names, verbs])}`;
+  const targets = targetsOf(gain);
+  if (grant.type === "url") {
+    const urls = sorted(targets.map(targetName));
+    return `url ${JSON.stringify([urls.length === 1 ? urls[0] : urls, verbs])}`;
+  }
+  const names = gain.names ? sorted(gain.names) : null;
+  const resources = sorted(targets.map((t) => (t.type === "resource" ? t.resource : "")));
+  return `resource ${JSON.stringify([grant.apiGroup, resources.length === 1 ? resources[0] : resources, names, verbs])}`;
 }
 
+/** The danger of the worst target. */
 function dangerOf(gain: Gain): Danger {
-  const grant = gain.first;
-  return grant.type === "url"
-    ? urlDanger(gain.verbs)
-    : resourceDanger(grant.apiGroup, grant.resource, gain.verbs);
+  const dangers = targetsOf(gain).map((grant) =>
+    grant.type === "url" ? urlDanger(gain.verbs) : resourceDanger(grant.apiGroup, grant.resource, gain.verbs),
+  );
+  return dangers.reduce((worst, d) => (severityRank(d.severity) > severityRank(worst.severity) ? d : worst));
 }
 
 function previously({ prior, priorByName }: Gain): string {
@@ -235,15 +282,21 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
   const beforeRules = isRole(before) ? readRules(before.object) : [];
   const afterRules = readRules(after.object);
   const added = newGrants(beforeRules, afterRules, after.identity.kind === "ClusterRole");
-  const resourceGains = mergeNames(
+  const resourceGains = mergeSiblings(
+    mergeNames(
+      gainsByTarget(
+        added.filter((g): g is ResourceGrant => g.type === "resource"),
+        beforeRules,
+      ),
+    ),
+    after,
+  );
+  const urlGains = mergeSiblings(
     gainsByTarget(
-      added.filter((g): g is ResourceGrant => g.type === "resource"),
+      added.filter((g): g is UrlGrant => g.type === "url"),
       beforeRules,
     ),
-  );
-  const urlGains = gainsByTarget(
-    added.filter((g): g is UrlGrant => g.type === "url"),
-    beforeRules,
+    after,
   );
   // A new role that only reaches subjects through aggregation is rbac-aggregation's finding.
   if (!before && onlyAggregated(after, ctx)) return [];
@@ -284,7 +337,8 @@ export const rbacEscalationRule: Rule = {
     "validating or mutating webhook configurations and to services/status; writes to * in another group " +
     "(custom resources, say). Low: only get, list or watch on " +
     "anything else. Medium: the rest (reading * of another group included). Non-resource URLs never reach objects: low for get, head and options, " +
-    "medium otherwise. A grant such as */exec carries the danger of every resource it covers. Aggregated " +
+    "medium otherwise. A grant such as */exec carries the danger of every resource it covers. Resources written on one line of a " +
+    "rule that gain the same verbs with the same danger are one finding. Aggregated " +
     "ClusterRoles are judged by the rules written in the manifest. The message names who gains each " +
     "permission: the subjects of the bindings that grant the role (directly, or through a ClusterRole that " +
     "aggregates it, built-in view, edit and admin included) that did not hold it before, with the workloads " +
