@@ -74,6 +74,11 @@ function effective(pod: Setting, account: Setting): boolean {
   return account !== "unset" ? account : true;
 }
 
+/** Whether a workload's pods get their service account's API token mounted, on this side. */
+export function mountsToken(workload: Resource, set: ResourceSet): boolean {
+  return effective(automountOf(workload)?.setting ?? "unset", accountSetting(workload, set));
+}
+
 function hit(
   after: Resource,
   next: Automount,

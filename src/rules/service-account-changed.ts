@@ -2,10 +2,11 @@
 // permissions (and cloud IAM bindings), so any change of the effective account is worth a look.
 
 import { jsonEqual } from "../engine/equal.js";
-import { type Resource, type RuleHit, severityRank } from "../engine/types.js";
+import { isObject, type Json, type Resource, type RuleHit, severityRank } from "../engine/types.js";
+import { mountsToken } from "./automount-service-account-token.js";
 import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
 import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
-import { holdingsOf, listed, priorSet, type Subject } from "./rbac-graph.js";
+import { holdingsOf, listed, priorSet, type Subject, subjectKey } from "./rbac-graph.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
 /** Whether the side holds this very resource unchanged (the change leaves it alone). */
@@ -13,33 +14,47 @@ function unchangedIn(set: ResourceSet, resource: Resource): boolean {
   return set.byKey(resource.key).some((candidate) => jsonEqual(candidate.object, resource.object));
 }
 
+const NO_TOKEN =
+  " Its pods get no API token (automountServiceAccountToken: false), so they cannot use these " +
+  "permissions unless a token is mounted some other way.";
+
 /**
- * A new workload running as a named account: its pods get what the account holds. The severity
- * follows the bindings the change leaves alone; new or changed ones are rbac-binding's findings.
+ * A new workload: its pods get what their account holds. A named account is always reported; the
+ * namespace's default account only when a binding names it. The severity follows the bindings the
+ * change leaves alone (new or changed ones are rbac-binding's findings), and drops to low when the
+ * pods get no token to use them with.
  */
 function newWorkloadHit(resource: Resource, next: ServiceAccountRef, ctx: RuleContext): RuleHit[] {
-  if (next.name === "default" || !next.path) return [];
+  const subject = account(resource.identity.namespace, next.name);
+  let holdings = holdingsOf(ctx.head, subject);
+  const isDefault = next.name === "default";
+  if (isDefault) {
+    // Bindings of every account (its groups) are rbac-binding's to report, not each workload's.
+    holdings = holdings.filter((h) =>
+      h.binding.subjects.some((s) => subjectKey(s.subject) === subjectKey(subject)),
+    );
+    if (holdings.length === 0) return [];
+  }
+  const path = next.path ?? podSpecOf(resource)?.path ?? [];
   // Full-state mode judges every resource as if it were new; "New" would mislead there.
-  const subject = ctx.fullState ? describeResource(resource) : `New ${describeResource(resource)}`;
-  const start = `${subject} runs as service account \`${next.name}\``;
-  const holdings = holdingsOf(ctx.head, account(resource.identity.namespace, next.name));
+  const what = ctx.fullState ? describeResource(resource) : `New ${describeResource(resource)}`;
+  const start = isDefault
+    ? `${what} runs as its namespace's default service account`
+    : `${what} runs as service account \`${next.name}\``;
   const summary = summarizeGains(gainedGrants(holdings, []));
+  const hit = { path, key: `sa:${next.name}` };
+  if (!summary) {
+    const message =
+      `${start}: its pods get every permission bound to that account. Check that it grants no more ` +
+      "than the workload needs.";
+    return [{ ...hit, severity: "low", message }];
+  }
   const existing = holdings.filter((h) => ctx.fullState || unchangedIn(ctx.base, h.binding.resource));
   const prior = summarizeGains(gainedGrants(existing, []));
-  const hit = { path: next.path, key: `sa:${next.name}` };
-  if (!summary) {
-    return [
-      {
-        ...hit,
-        severity: "low",
-        message:
-          `${start}: its pods get every permission bound to that account. Check that it grants no more ` +
-          "than the workload needs.",
-      },
-    ];
-  }
-  const severity = prior ? maxSeverity(prior.severity, "low") : "low";
-  return [{ ...hit, severity, message: `${start}: its pods can ${summary.text}. ${summary.advice}` }];
+  const tokenless = !mountsToken(resource, ctx.head);
+  const severity = prior && !tokenless ? maxSeverity(prior.severity, "low") : "low";
+  const tail = tokenless ? NO_TOKEN : ` ${summary.advice}`;
+  return [{ ...hit, severity, message: `${start}: its pods can ${summary.text}.${tail}` }];
 }
 
 function account(namespace: string, name: string): Subject {
@@ -53,8 +68,32 @@ function permissionChange(namespace: string, previous: string, next: string, ctx
   return { summary: summarizeGains(gains), unknown: unknownRoles(after) };
 }
 
+/** The annotations of a side's ServiceAccount (cloud IAM roles live there), or undefined. */
+function accountAnnotations(set: ResourceSet, namespace: string, name: string): Json | undefined {
+  const found = set
+    .byKindIn("ServiceAccount", namespace)
+    .find((r) => r.identity.group === "" && r.identity.name === name);
+  if (!found) return undefined;
+  const metadata = found.object.metadata;
+  return isObject(metadata) ? (metadata.annotations ?? null) : null;
+}
+
+/**
+ * A switch that changes nothing: the repository defines the new account with the old one's
+ * annotations (its cloud identity) and its bindings grant nothing more: a renamed account.
+ */
+function isRename(after: Resource, previous: string, next: string, ctx: RuleContext): boolean {
+  const { namespace } = after.identity;
+  const was = accountAnnotations(priorSet(ctx), namespace, previous);
+  const now = accountAnnotations(ctx.head, namespace, next);
+  return now !== undefined && was !== undefined && jsonEqual(was, now);
+}
+
 function switchHit(after: Resource, previous: string, next: string, ctx: RuleContext) {
   const { summary, unknown } = permissionChange(after.identity.namespace, previous, next, ctx);
+  if (!summary && unknown.length === 0 && !ctx.partialContext && isRename(after, previous, next, ctx)) {
+    return undefined;
+  }
   const start =
     `${describeResource(after)} switches its service account from \`${previous}\` to \`${next}\`: its pods ` +
     "lose the old account's permissions";
@@ -64,10 +103,15 @@ function switchHit(after: Resource, previous: string, next: string, ctx: RuleCon
       : "";
   const checkBindings = `Check the bindings of \`${next}\` in the cluster (and any cloud IAM tied to it) before merging.`;
   if (summary) {
+    const tokenless = !mountsToken(after, ctx.head);
     // Below the rule's own severity the danger's advice ("low risk") would contradict it.
-    const advice = severityRank(summary.severity) < severityRank("medium") ? checkBindings : summary.advice;
+    const advice = tokenless
+      ? NO_TOKEN.trim()
+      : severityRank(summary.severity) < severityRank("medium")
+        ? checkBindings
+        : summary.advice;
     return {
-      severity: maxSeverity(summary.severity, "medium"),
+      severity: tokenless ? undefined : maxSeverity(summary.severity, "medium"),
       message: `${start} and can now ${summary.text}.${unknownText} ${advice}`,
     };
   }
@@ -88,7 +132,9 @@ function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
   const previous = serviceAccountOf(before);
   if (!before || !previous) return newWorkloadHit(after, next, ctx);
   if (previous.name === next.name) return [];
-  const { severity, message } = switchHit(after, previous.name, next.name, ctx);
+  const switched = switchHit(after, previous.name, next.name, ctx);
+  if (!switched) return [];
+  const { severity, message } = switched;
   const key = `sa:${next.name}`;
   // Back to "default" by removing the field: point at the field that went away.
   if (!next.path && previous.path) return [{ side: "base", path: previous.path, key, message, severity }];
@@ -100,15 +146,20 @@ export const serviceAccountChangedRule: Rule = {
   title: "Workload service account changed",
   defaultSeverity: "medium",
   description:
-    "A workload whose effective service account (serviceAccountName, else serviceAccount, else default) is set, changed or removed, and a new workload with a non-default account (low, or the danger of what " +
-    "bindings the change leaves alone already let that account do).",
+    "A workload whose effective service account (serviceAccountName, else serviceAccount, else default) " +
+    "is set, changed or removed, and a new workload with a non-default account, or with the default account " +
+    "when a binding names it.",
   rationale:
     "A pod acts with the RBAC permissions (and cloud IAM bindings) of its service account. Switching the " +
     "account silently changes what the workload can read, write and delete in the cluster. The rule follows " +
     "both accounts through the repository's bindings and roles (built-in cluster-admin, admin, edit and view " +
     "included, and the groups every service account belongs to) and says what the pods can do as the new " +
     "account, in the head, that they could not as the old one, in the base. Severity rises to the danger of " +
-    "the worst of those permissions, graded as rbac-escalation grades them.",
+    "the worst of those permissions, graded as rbac-escalation grades them. A new workload is low, or the " +
+    "danger of what bindings the change leaves alone let its account do (new bindings are rbac-binding's " +
+    "findings). Pods that get no API token (automountServiceAccountToken: false) cannot use the permissions: " +
+    "their severity does not rise. A renamed account (the repository defines the new one with the old one's " +
+    "annotations, and it gains nothing) is silent.",
   remediation:
     "Confirm that the new account's Roles and ClusterRoles grant only what the workload needs, or keep the previous account.",
   example: {

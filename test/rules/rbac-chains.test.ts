@@ -265,6 +265,64 @@ describe("service-account-changed says what the pods can now do", () => {
     expect(finding.message).toContain("its pods can read and write, impersonate serviceaccounts");
   });
 
+  it("a new workload running as its namespace's default account, which a binding names", () => {
+    const bound = {
+      ...rbac,
+      "rbac/default.yaml": binding("cluster-admin", [sa("default", "shop")], {
+        kind: "ClusterRoleBinding",
+        name: "default-admin",
+      }),
+    };
+    const withoutAccount = deployment("admin", "tool").replace("      serviceAccountName: admin\n", "");
+    const [finding] = runRule(serviceAccountChangedRule, bound, {
+      ...bound,
+      "apps/tool.yaml": withoutAccount,
+    });
+    expect(finding).toMatchObject({ file: "apps/tool.yaml", line: 8, severity: "critical" });
+    expect(finding.message).toContain(
+      "New Deployment shop/tool runs as its namespace's default service account: its pods can do anything (*)",
+    );
+    // Unbound, the default account is nothing to report.
+    expect(runRule(serviceAccountChangedRule, rbac, { ...rbac, "apps/tool.yaml": withoutAccount })).toEqual(
+      [],
+    );
+  });
+
+  it("pods that get no API token cannot use the account: low, and the message says why", () => {
+    const tokenless = deployment("admin", "tool").replace(
+      "      serviceAccountName: admin\n",
+      "      serviceAccountName: admin\n      automountServiceAccountToken: false\n",
+    );
+    const [finding] = runRule(serviceAccountChangedRule, rbac, { ...rbac, "apps/tool.yaml": tokenless });
+    expect(finding.severity).toBe("low");
+    expect(finding.message).toContain("Its pods get no API token (automountServiceAccountToken: false)");
+  });
+
+  it("is silent when an account is renamed with its binding and nothing else changes", () => {
+    const account = (name: string) =>
+      `apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: ${name}, namespace: shop}\n`;
+    const before = {
+      "sa.yaml": account("web"),
+      "b.yaml": binding("view", [sa("web")], { name: "web" }),
+      "app.yaml": deployment("web"),
+    };
+    const after = {
+      "sa.yaml": account("web-sa"),
+      "b.yaml": binding("view", [sa("web-sa")], { name: "web" }),
+      "app.yaml": deployment("web-sa"),
+    };
+    expect(runRule(serviceAccountChangedRule, before, after)).toEqual([]);
+    // A different cloud identity on the new account is a change worth a look.
+    const annotated = {
+      ...after,
+      "sa.yaml": account("web-sa").replace(
+        "namespace: shop}",
+        "namespace: shop, annotations: {eks.amazonaws.com/role-arn: admin}}",
+      ),
+    };
+    expect(runRule(serviceAccountChangedRule, before, annotated)).toHaveLength(1);
+  });
+
   it("judges the new account by the head: a binding added in the same change counts", () => {
     const [finding] = runRule(
       serviceAccountChangedRule,
