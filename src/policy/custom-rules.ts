@@ -79,8 +79,17 @@ function parseKinds(raw: unknown, where: string, problems: Problems): string[] |
     return undefined;
   }
   const bad = raw.filter((kind) => !KIND.test(kind));
-  if (bad.length === 0) return raw;
-  problems.push(`${where}: not a kind (Kind or group/Kind): ${bad.map(describe).join(", ")}`);
+  if (bad.length > 0) {
+    problems.push(`${where}: not a kind (Kind or group/Kind): ${bad.map(describe).join(", ")}`);
+    return undefined;
+  }
+  // `v1/Pod` or `core/Pod` would name a group no object has: the rule would never fire.
+  const versioned = raw.filter((kind) => /^(?:core|v\d[a-z0-9]*)\//.test(kind));
+  if (versioned.length === 0) return raw;
+  const bare = versioned.map((kind) => kind.slice(kind.indexOf("/") + 1));
+  problems.push(
+    `${where}: ${versioned.map(describe).join(", ")}: the prefix is an API group, not a version; write core kinds bare (${bare.join(", ")})`,
+  );
   return undefined;
 }
 

@@ -9,6 +9,7 @@ import {
   type RuleHit,
   type Severity,
 } from "../../engine/types.js";
+import type { Pattern } from "../../policy/pattern.js";
 import { scalarText } from "../pods.js";
 import type { ResourceChange, Rule } from "../types.js";
 import { type FieldPair, fieldPairs } from "./field-pairs.js";
@@ -19,7 +20,7 @@ export type Condition =
   | { type: "removed" }
   | { type: "changed" }
   | { type: "becomes"; value: Json }
-  | { type: "matches"; pattern: string; regex: RegExp };
+  | { type: "matches"; pattern: string; regex: Pattern };
 
 /** A validated `customRules` entry (see src/policy/custom-rules.ts). */
 export interface CustomRuleSpec {
@@ -41,8 +42,8 @@ export interface CustomRuleSpec {
 export const CUSTOM_RULES_DOCS_URL = "https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md";
 
 /**
- * Values tested against a `matches` pattern are cut to this length: a pattern runs on text from
- * the pull request, and a long crafted value must not make one review take minutes.
+ * Values tested against a `matches` pattern are cut to this length: matching is linear in the text
+ * (see policy/pattern.ts), and this bounds it for every value a pull request can hold.
  */
 export const MATCH_LIMIT = 4096;
 /** `{before}` and `{after}` show at most this much of a value. */
@@ -77,7 +78,7 @@ function shown(value: Json | undefined): string {
   return text.length > SHOWN_LIMIT ? `${text.slice(0, SHOWN_LIMIT)}…` : text;
 }
 
-function matches(regex: RegExp, value: Json | undefined): boolean {
+function matches(regex: Pattern, value: Json | undefined): boolean {
   const text = scalarText(value);
   return text !== undefined && regex.test(text.slice(0, MATCH_LIMIT));
 }
