@@ -8,7 +8,7 @@ import type { Json, Resource, RuleHit, Severity } from "../engine/types.js";
 import { readRules } from "./rbac.js";
 import { type Gain, gainedGrants, maxSeverity, summarizeGains } from "./rbac-effect.js";
 import {
-  bindingsGranting,
+  bindingsGrantingClusterRole,
   describeSubject,
   type Holding,
   isBroadSubject,
@@ -71,10 +71,12 @@ function collectorsText(collectors: readonly Collector[]): string {
   return [...defined, builtinText].filter(Boolean).join(" and ");
 }
 
-/** Subjects bound to the collectors the repository defines, in words. */
+/** Subjects bound to the collecting roles (defined or built in), in words. */
 function holdersText(collectors: readonly Collector[], ctx: RuleContext): { text: string; broad: boolean } {
   const subjects = collectors.flatMap((c) =>
-    c.resource ? bindingsGranting(ctx.head, c.resource).flatMap((b) => b.subjects.map((s) => s.subject)) : [],
+    bindingsGrantingClusterRole(ctx.head, c.name, c.resource).flatMap((b) =>
+      b.subjects.map((s) => s.subject),
+    ),
   );
   const names = [...new Set(subjects.map((subject) => describeSubject(ctx.head, subject)))];
   return {
@@ -171,13 +173,17 @@ function checkSelectors(before: Resource | undefined, after: Resource, ctx: Rule
       baseRules ? [holdingOf(after, baseRules)] : [],
     );
     const { severity, text } = selectorSeverity(selector, gains);
+    const holders = holdersText([{ name: after.identity.name, resource: after }], ctx);
     const names = collected.map((role) => role.identity.name);
     const what = names.length > 0 ? ` (it collects ${listed(names)})` : "";
     hits.push({
       path: ["aggregationRule", "clusterRoleSelectors", index],
       key: `selector ${JSON.stringify(selector)}`,
-      severity,
-      message: `ClusterRole ${after.identity.name} aggregates with a wider selector${what}: ${text}. ${SELECTOR_ADVICE}`,
+      // Bound to everybody, whatever it collects reaches everybody (nothing yet: still low).
+      severity: holders.broad && severity !== "low" ? "critical" : severity,
+      message:
+        `ClusterRole ${after.identity.name} aggregates with a wider selector${what}: ${text}.${holders.text} ` +
+        SELECTOR_ADVICE,
     });
   });
   return hits;

@@ -211,17 +211,30 @@ interface Holder {
   binding: Binding;
 }
 
+/** Every single grant a gain stands for: each verb on each of its targets (and names). */
+function grantsOf(gain: Gain): Grant[] {
+  return targetsOf(gain).flatMap((target) =>
+    gain.verbs.flatMap((verb) =>
+      target.type === "resource" && gain.names
+        ? gain.names.map((resourceName) => ({ ...target, verb, resourceName }))
+        : [{ ...target, verb }],
+    ),
+  );
+}
+
 /**
- * Who the new grant reaches in the head: subjects of the bindings that grant the role (directly or
- * through aggregation), leaving out those who already held it there in the base.
+ * Who the gain reaches in the head: subjects of the bindings that grant the role (directly or
+ * through aggregation) that did not already hold all of it there in the base.
  */
-function holdersOf(role: Resource, grant: Grant, ctx: RuleContext): Holder[] {
+function holdersOf(role: Resource, gain: Gain, ctx: RuleContext): Holder[] {
+  const grants = grantsOf(gain);
   const holders: Holder[] = [];
   for (const binding of bindingsGranting(ctx.head, role)) {
     // A RoleBinding cannot hand over a cluster-scoped resource.
-    if (!reachable(grant, binding.scope)) continue;
+    const usable = grants.filter((grant) => reachable(grant, binding.scope));
     for (const { subject } of binding.subjects) {
-      if (!held(grant, binding.scope, holdingsOf(priorSet(ctx), subject))) holders.push({ subject, binding });
+      const prior = holdingsOf(priorSet(ctx), subject);
+      if (usable.some((grant) => !held(grant, binding.scope, prior))) holders.push({ subject, binding });
     }
   }
   return holders;
@@ -244,7 +257,7 @@ interface Reach {
 }
 
 function reach(role: Resource, gain: Gain, ctx: RuleContext): Reach {
-  const holders = holdersOf(role, gain.first, ctx);
+  const holders = holdersOf(role, gain, ctx);
   const fed = role.identity.kind === "ClusterRole" ? builtinRolesFed(role) : [];
   const aggregated =
     fed.length > 0

@@ -172,8 +172,13 @@ export function holdingsOf(set: ResourceSet, subject: Subject): Holding[] {
 /** Bindings that grant a role, directly (its own name) or through aggregation into another role. */
 export function bindingsGranting(set: ResourceSet, role: Resource): Binding[] {
   const { kind, namespace, name } = role.identity;
+  if (kind === "Role") return bindingsByRole(set).get(roleKey({ kind, name }, namespace)) ?? [];
+  return bindingsGrantingClusterRole(set, name, role);
+}
+
+/** bindingsGranting for a ClusterRole by name: defined (`role`) or built in (no resource). */
+export function bindingsGrantingClusterRole(set: ResourceSet, name: string, role?: Resource): Binding[] {
   const byRole = bindingsByRole(set);
-  if (kind === "Role") return byRole.get(roleKey({ kind, name }, namespace)) ?? [];
   const names = new Set<string>();
   const visit = (current: Resource | undefined, currentName: string) => {
     if (names.has(currentName)) return;

@@ -197,6 +197,23 @@ describe("rbac-aggregation", () => {
     );
   });
 
+  it("follows a built-in collector to its bindings: view bound to everybody makes it critical", () => {
+    const everyone = binding("view", ['{ kind: Group, name: "system:authenticated" }'], {
+      kind: "ClusterRoleBinding",
+      name: "everyone-views",
+    });
+    const findings = runRule(
+      rbacAggregationRule,
+      { "r.yaml": clusterRole("backups", [readSecrets]), "b.yaml": everyone },
+      { "r.yaml": clusterRole("backups", [readSecrets], TO_VIEW), "b.yaml": everyone },
+    );
+    expect(findings).toHaveLength(1);
+    expect(findings[0].severity).toBe("critical");
+    expect(findings[0].message).toContain(
+      "Who gains it: system:authenticated (every authenticated user and service account).",
+    );
+  });
+
   it("names the roles a selector collects", () => {
     const [finding] = runRule(rbacAggregationRule, undefined, {
       "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),

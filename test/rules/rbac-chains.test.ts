@@ -33,6 +33,20 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(runRule(rbacEscalationRule, withEdit, head)).toEqual([]);
   });
 
+  it("counts a subject as gaining when any verb of the gain is new to it, not only the first", () => {
+    const reader = {
+      "rbac/reader.yaml": role("reader", [rule("", "secrets", "get")]),
+      "rbac/reader-b.yaml": binding("reader", [sa("web")], { roleKind: "Role", name: "reader" }),
+    };
+    const before = { ...base, ...reader };
+    const after = {
+      ...before,
+      "rbac/role.yaml": role("ops", [readConfig, rule("", "secrets", "get,delete")]),
+    };
+    const [finding] = runRule(rbacEscalationRule, before, after);
+    expect(finding?.message).toContain("Who gains it: service account shop/web");
+  });
+
   it("is silent on a role renamed together with its binding", () => {
     const before = {
       "rbac/role.yaml": role("app-secrets", [rule("", "secrets", "get")]),
