@@ -82,6 +82,17 @@ function gainsOf(subject: Subject, holding: Holding, ctx: RuleContext): Gain[] {
   return gainedGrants([holding], holdingsOf(priorSet(ctx), subject));
 }
 
+/**
+ * Whether the subject was bound to this very role in the base, where this binding grants it: what a
+ * role we cannot read grants is unknown, but a renamed binding of it gives nothing new.
+ */
+function heldBefore(subject: Subject, binding: Binding, ctx: RuleContext): boolean {
+  return holdingsOf(priorSet(ctx), subject).some(
+    (held) =>
+      sameRole(held.binding, binding) && (held.binding.scope === "" || held.binding.scope === binding.scope),
+  );
+}
+
 function sameRole(a: Binding, b: Binding): boolean {
   return a.roleRef.kind === b.roleRef.kind && a.roleRef.name === b.roleRef.name;
 }
@@ -103,7 +114,7 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
       continue;
     }
     const gains = gainsOf(subject, holding, ctx);
-    if (holding.role.rules && gains.length === 0) continue;
+    if (holding.role.rules ? gains.length === 0 : heldBefore(subject, binding, ctx)) continue;
     const grantees = {
       subjects: [subject],
       path: ["subjects", index],
@@ -139,7 +150,8 @@ export const rbacBindingRule: Rule = {
     "a subject added to it, or its subjects pointed at a stronger role.",
   rationale:
     "A binding is where permissions reach people and workloads. Each subject is judged by effect: the grants " +
-    "of the bound role (followed through aggregation, with the built-in cluster-admin, admin, edit and view " +
+    "of the bound role (followed through aggregation, with the built-in cluster-admin, admin, edit, view and " +
+    "system:auth-delegator " +
     "roles known) are compared with everything the subject already held in the base, through any binding " +
     "and the groups it belongs to (a service account is in system:serviceaccounts, " +
     "system:serviceaccounts:<namespace> and system:authenticated). A RoleBinding grants in its namespace (never " +
@@ -148,7 +160,7 @@ export const rbacBindingRule: Rule = {
     "rest of the list rbac-escalation grades high or critical), and the subjects system:anonymous, " +
     "system:unauthenticated, system:authenticated and system:serviceaccounts. Otherwise the danger of what is " +
     "gained (low for reading ordinary resources). A role that is neither in the repository nor built in is " +
-    "reported at medium, since what it grants is unknown. For a service account the message names the " +
+    "reported at medium, since what it grants is unknown, unless the subject was bound to it already. For a service account the message names the " +
     "workloads whose pods run as it.",
   remediation:
     "Bind the narrowest role that does the job, to named service accounts or users, with a RoleBinding " +

@@ -98,12 +98,22 @@ export interface BuiltinRole {
 
 export const AGGREGATION_LABEL_PREFIX = "rbac.authorization.k8s.io/aggregate-to-";
 
-/** Built-in roles by name. cluster-admin holds every permission, URLs included. */
+/** Built-in ClusterRoles by name. cluster-admin holds every permission, URLs included. */
 export const BUILTIN_CLUSTER_ROLES: ReadonlyMap<string, BuiltinRole> = new Map([
   ["cluster-admin", { rules: [rule(["*"], ["*"], ["*"]), { nonResourceURLs: ["*"], verbs: ["*"] }] }],
   ["admin", { rules: ADMIN }],
   ["edit", { rules: EDIT }],
   ["view", { rules: VIEW }],
+  // Delegated authentication and authorization, bound by every aggregated API server (metrics-server…).
+  [
+    "system:auth-delegator",
+    {
+      rules: [
+        rule(["authentication.k8s.io"], ["tokenreviews"], ["create"]),
+        rule(["authorization.k8s.io"], ["subjectaccessreviews"], ["create"]),
+      ],
+    },
+  ],
 ]);
 
 /** The built-in roles a label feeds: view's rules flow on into edit, edit's into admin. */

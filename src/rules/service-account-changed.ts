@@ -152,7 +152,8 @@ export const serviceAccountChangedRule: Rule = {
   rationale:
     "A pod acts with the RBAC permissions (and cloud IAM bindings) of its service account. Switching the " +
     "account silently changes what the workload can read, write and delete in the cluster. The rule follows " +
-    "both accounts through the repository's bindings and roles (built-in cluster-admin, admin, edit and view " +
+    "both accounts through the repository's bindings and roles (built-in cluster-admin, admin, edit, view and " +
+    "system:auth-delegator " +
     "included, and the groups every service account belongs to) and says what the pods can do as the new " +
     "account, in the head, that they could not as the old one, in the base. Severity rises to the danger of " +
     "the worst of those permissions, graded as rbac-escalation grades them. A new workload is low, or the " +

@@ -143,6 +143,17 @@ const cases: Case[] = [
     expected: [{ line: 11, side: "head", severity: "medium" }],
   },
   {
+    name: "a binding of an unknown role renamed: its subject held that role already",
+    base: binding("vendor-operator", [sa("web")], { name: "old" }),
+    head: binding("vendor-operator", [sa("web")], { name: "new" }),
+    expected: [],
+  },
+  {
+    name: "the built-in system:auth-delegator is known: creating token and access reviews is medium",
+    head: binding("system:auth-delegator", [sa("metrics", "kube-system")], crb),
+    expected: [{ line: 11, side: "head", severity: "medium" }],
+  },
+  {
     name: "an unknown role bound to every unauthenticated request",
     head: binding("vendor-operator", [group("system:unauthenticated")], crb),
     expected: [{ line: 11, side: "head", severity: "critical" }],
