@@ -6,7 +6,7 @@
 // its ServiceAccount, stays quiet.
 
 import type { Path, Resource, RuleHit } from "../engine/types.js";
-import { describeResource, podSpecOf, serviceAccountOf } from "./pods.js";
+import { describeResource, isServiceAccount, podSpecOf, serviceAccountIn, serviceAccountOf } from "./pods.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
 const FIELD = "automountServiceAccountToken";
@@ -20,10 +20,6 @@ interface Automount {
   /** Whether the key is written at all (with any value). */
   present: boolean;
   scope: "pod" | "serviceAccount";
-}
-
-function isServiceAccount(resource: Resource | undefined): resource is Resource {
-  return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
 }
 
 /** The setting of a pod template or a ServiceAccount; anything but a boolean reads as unset. */
@@ -62,10 +58,7 @@ const WHY =
 /** The setting of the pod's ServiceAccount on one side; "unset" when it is not in the set. */
 function accountSetting(resource: Resource, set: ResourceSet): Setting {
   const name = serviceAccountOf(resource)?.name ?? "default";
-  const account = set
-    .byKindIn("ServiceAccount", resource.identity.namespace)
-    .find((candidate) => isServiceAccount(candidate) && candidate.identity.name === name);
-  return automountOf(account)?.setting ?? "unset";
+  return automountOf(serviceAccountIn(set, resource.identity.namespace, name))?.setting ?? "unset";
 }
 
 /** What Kubernetes does: the pod's value if set, else its ServiceAccount's, else true. */

@@ -20,6 +20,7 @@ import {
 import { describeResource } from "./pods.js";
 import { type Labels, representativeLabels, selectorText } from "./selectors.js";
 import type { ResourceChange, ResourceSet, RuleContext } from "./types.js";
+import { listed } from "./words.js";
 
 /** Some pods on both sides of the change, with the policies that select them on each side. */
 interface Pods {
@@ -117,10 +118,9 @@ function causeOf(pods: Pods, direction: Direction, before?: Policy, after?: Poli
 const lower = (direction: Direction) => direction.toLowerCase();
 
 /** "Deployment shop/web, Pod shop/debug and 2 more", the way messages name resources. */
-function listed(resources: readonly Resource[]): string {
-  const names = [...new Set(resources.map(describeResource))].sort();
-  const shown = names.slice(0, 3).join(", ");
-  return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
+/** The workloads, each named once, in a stable order. */
+function workloadList(resources: readonly Resource[]): string {
+  return listed([...new Set(resources.map(describeResource))].sort());
 }
 
 const workloadsOf = (lifted: readonly Pods[]) =>
@@ -137,7 +137,7 @@ function selectedText(policy: Policy): string {
 /** The pods a policy selects, with the known workloads among them: "pods matching app=web (Deployment shop/web)". */
 function podsText(policy: Policy, lifted: readonly Pods[]): string {
   const workloads = workloadsOf(lifted);
-  return workloads.length > 0 ? `${selectedText(policy)} (${listed(workloads)})` : selectedText(policy);
+  return workloads.length > 0 ? `${selectedText(policy)} (${workloadList(workloads)})` : selectedText(policy);
 }
 
 /** "which it restricted before", or the other policies that did. */
@@ -148,7 +148,7 @@ function restrictedBefore(policy: Policy, direction: Direction, lifted: readonly
     .map((p) => p.resource);
   if (restrictors.some((resource) => resource.key === policy.resource.key))
     return "which it restricted before";
-  return `which ${listed(restrictors)} restricted before`;
+  return `which ${workloadList(restrictors)} restricted before`;
 }
 
 function opensHit(after: Policy, direction: Direction, lifted: readonly Pods[]): RuleHit {
@@ -193,7 +193,7 @@ function stopsHit(
     const some = selector
       ? `some pods matching ${selector}`
       : `some pods of namespace ${before.resource.identity.namespace}`;
-    const left = workloads.length > 0 ? `the pods of ${listed(workloads)}` : some;
+    const left = workloads.length > 0 ? `the pods of ${workloadList(workloads)}` : some;
     const message = `${name} no longer selects ${left}, and no other NetworkPolicy restricts their ${dir}${tail}`;
     return { path: ["spec", "podSelector"], key, message };
   }

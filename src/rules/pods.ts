@@ -2,7 +2,7 @@
 // are untrusted text: every reader here takes a wrong shape for an absent value and never throws.
 
 import { isObject, type Json, type JsonObject, type Path, type Resource } from "../engine/types.js";
-import type { ParamValues, ResourceChange } from "./types.js";
+import type { ParamValues, ResourceChange, ResourceSet } from "./types.js";
 
 export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
 
@@ -92,6 +92,17 @@ export function serviceAccountOf(resource: Resource | undefined): ServiceAccount
     if (typeof value === "string" && value !== "") return { name: value, path: [...pod.path, field] };
   }
   return { name: "default" };
+}
+
+export function isServiceAccount(resource: Resource | undefined): resource is Resource {
+  return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
+}
+
+/** The ServiceAccount `namespace/name` as one side of the change defines it, if it does. */
+export function serviceAccountIn(set: ResourceSet, namespace: string, name: string): Resource | undefined {
+  return set
+    .byKindIn("ServiceAccount", namespace)
+    .find((r) => isServiceAccount(r) && r.identity.name === name);
 }
 
 export interface PodLabels {

@@ -12,7 +12,6 @@ import {
   describeSubject,
   type Holding,
   isBroadSubject,
-  listed,
   priorSet,
 } from "./rbac-graph.js";
 import {
@@ -24,7 +23,9 @@ import {
   labelsOf,
   resolveRole,
 } from "./rbac-roles.js";
+import { narrowsSelector, selectsEverything } from "./selectors.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
+import { listed } from "./words.js";
 
 const LABEL_ADVICE =
   "Aggregated rules reach every subject bound to these roles across the cluster; aggregate only " +
@@ -112,32 +113,13 @@ function checkLabels(before: Resource | undefined, after: Resource, ctx: RuleCon
   ];
 }
 
-/** A selector's requirements as comparable strings: matchLabels pairs and whole expressions. */
-function requirements(selector: Json): Set<string> | undefined {
-  if (selector === null || typeof selector !== "object" || Array.isArray(selector)) return undefined;
-  const found = new Set<string>();
-  const labels = selector.matchLabels;
-  if (labels && typeof labels === "object" && !Array.isArray(labels)) {
-    for (const [key, value] of Object.entries(labels)) found.add(JSON.stringify(["label", key, value]));
-  }
-  const expressions = selector.matchExpressions;
-  if (Array.isArray(expressions)) for (const e of expressions) found.add(JSON.stringify(["expression", e]));
-  return found;
-}
-
-/** A selector selects no more than a base one when it adds requirements to it (or equals it). */
+/** A selector selects no more than a base one when it narrows it (or equals it). */
 function narrowerThanOneOf(selector: Json, base: readonly Json[]): boolean {
-  const mine = requirements(selector);
-  if (!mine) return true; // malformed: selects nothing
-  return base.some((other) => {
-    if (jsonEqual(other, selector)) return true;
-    const theirs = requirements(other);
-    return theirs !== undefined && [...theirs].every((r) => mine.has(r));
-  });
+  return base.some((other) => jsonEqual(other, selector) || narrowsSelector(selector, other));
 }
 
 function selectorSeverity(selector: Json, gains: readonly Gain[]): { severity: Severity; text: string } {
-  const everything = requirements(selector)?.size === 0;
+  const everything = selectsEverything(selector);
   const summary = summarizeGains(gains, { places: false });
   if (everything) {
     return {

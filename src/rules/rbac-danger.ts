@@ -6,9 +6,9 @@ import type { Severity } from "../engine/types.js";
 import { ALL, resourceCovers } from "./rbac.js";
 
 export const RBAC_GROUP = "rbac.authorization.k8s.io";
-const READ_VERBS = new Set(["get", "list", "watch"]);
+export const READ_VERBS: ReadonlySet<string> = new Set(["get", "list", "watch"]);
 const URL_READ_VERBS = new Set(["get", "head", "options"]);
-const WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"];
+export const WRITE_VERBS: readonly string[] = ["create", "update", "patch", "delete", "deletecollection"];
 
 export interface Danger {
   severity: Severity;

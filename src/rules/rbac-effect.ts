@@ -4,8 +4,9 @@
 
 import { SEVERITIES, type Severity, severityRank } from "../engine/types.js";
 import { ALL, type Grant, grantKey, grantsOf, isCovered } from "./rbac.js";
-import { type Danger, resourceDanger, urlDanger } from "./rbac-danger.js";
-import { type Holding, listed, scopeText } from "./rbac-graph.js";
+import { type Danger, READ_VERBS, resourceDanger, urlDanger, WRITE_VERBS } from "./rbac-danger.js";
+import { type Holding, scopeText } from "./rbac-graph.js";
+import { listed } from "./words.js";
 
 /** A grant a holder gains, where it applies ("" everywhere) and which binding gives it. */
 export interface Gain {
@@ -144,23 +145,22 @@ export interface GainSummary {
   advice: string;
 }
 
-const READ_VERBS = ["get", "list", "watch"];
-const WRITE_VERBS = ["create", "update", "patch", "delete", "deletecollection"];
 /** Kinds of access shown per place before the rest are counted. */
 const GROUPS_SHOWN = 3;
 
 /** Verbs in words: the standard sets by name, the rest as RBAC spells them. */
 function verbsText(verbs: readonly string[]): string {
   if (verbs.includes(ALL)) return "do anything (*) with";
-  const has = (set: readonly string[]) => set.every((verb) => verbs.includes(verb));
+  const has = (set: Iterable<string>) => [...set].every((verb) => verbs.includes(verb));
+  const isRead = (verb: string) => READ_VERBS.has(verb);
   const words: string[] = [];
   let rest = [...verbs];
   if (has(READ_VERBS) && has(WRITE_VERBS)) {
     words.push("read and write");
-    rest = rest.filter((verb) => !READ_VERBS.includes(verb) && !WRITE_VERBS.includes(verb));
+    rest = rest.filter((verb) => !isRead(verb) && !WRITE_VERBS.includes(verb));
   } else if (has(READ_VERBS)) {
     words.push("read");
-    rest = rest.filter((verb) => !READ_VERBS.includes(verb));
+    rest = rest.filter((verb) => !isRead(verb));
   }
   return [...words, ...rest].join(", ");
 }

@@ -15,7 +15,7 @@ import {
   readRules,
   type UrlGrant,
 } from "./rbac.js";
-import { type Danger, RBAC_GROUP, resourceDanger, urlDanger } from "./rbac-danger.js";
+import { type Danger, resourceDanger, urlDanger } from "./rbac-danger.js";
 import { held, reachable } from "./rbac-effect.js";
 import {
   type Binding,
@@ -23,13 +23,13 @@ import {
   describeSubject,
   holdingsOf,
   isBroadSubject,
-  listed,
   priorSet,
   type Subject,
   scopeText,
 } from "./rbac-graph.js";
-import { builtinRolesFed, collectorsOf, labelsOf } from "./rbac-roles.js";
+import { builtinRolesFed, collectorsOf, isRbacKind, labelsOf } from "./rbac-roles.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
+import { listed } from "./words.js";
 
 /** Names shown in a message before the rest are counted ("a, b, c and 4 more"). */
 const NAMES_SHOWN = 5;
@@ -146,11 +146,6 @@ function groupLabel(apiGroup: string): string {
   return apiGroup === ALL ? "every API group" : apiGroup;
 }
 
-function namesLabel(names: readonly string[]): string {
-  const shown = names.slice(0, NAMES_SHOWN).join(", ");
-  return names.length > NAMES_SHOWN ? `${shown} and ${names.length - NAMES_SHOWN} more` : shown;
-}
-
 function targetName(grant: Grant): string {
   if (grant.type === "url") return grant.url;
   return grant.resource === ALL ? "every resource (*)" : grant.resource;
@@ -158,9 +153,9 @@ function targetName(grant: Grant): string {
 
 function targetLabel(gain: Gain): string {
   const grant = gain.first;
-  const what = namesLabel(targetsOf(gain).map(targetName));
+  const what = listed(targetsOf(gain).map(targetName), NAMES_SHOWN);
   if (grant.type === "url") return `non-resource ${gain.siblings.length > 0 ? "URLs" : "URL"} ${what}`;
-  const names = gain.names ? ` named ${namesLabel(gain.names)}` : "";
+  const names = gain.names ? ` named ${listed(gain.names, NAMES_SHOWN)}` : "";
   return `${what}${names} (${groupLabel(grant.apiGroup)})`;
 }
 
@@ -285,9 +280,7 @@ function onlyAggregated(role: Resource, ctx: RuleContext): boolean {
 }
 
 function isRole(resource: Resource | undefined): resource is Resource {
-  if (!resource) return false;
-  const { group, kind } = resource.identity;
-  return group === RBAC_GROUP && (kind === "Role" || kind === "ClusterRole");
+  return isRbacKind(resource, ["Role", "ClusterRole"]);
 }
 
 function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {

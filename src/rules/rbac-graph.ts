@@ -18,6 +18,7 @@ import {
   roleKey,
 } from "./rbac-roles.js";
 import type { ResourceSet, RuleContext } from "./types.js";
+import { listed } from "./words.js";
 
 const NOTHING = resourceSet([]);
 
@@ -201,14 +202,6 @@ function workloadsByAccount(set: ResourceSet): Map<string, Resource[]> {
       },
     ),
   );
-}
-
-/** How many names a description lists before counting the rest. */
-const SHOWN = 3;
-
-export function listed(items: readonly string[]): string {
-  if (items.length <= SHOWN) return items.join(", ");
-  return `${items.slice(0, SHOWN).join(", ")} and ${items.length - SHOWN} more`;
 }
 
 /** Who a subject is, in words: for a service account, the workloads whose pods run as it. */

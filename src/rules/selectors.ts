@@ -2,7 +2,7 @@
 // matchLabels AND every matchExpression; an empty selector selects everything; a selector the
 // API server would reject selects nothing.
 
-import type { Json } from "../engine/types.js";
+import type { Json, JsonObject } from "../engine/types.js";
 import { isObject, scalarText } from "./pods.js";
 
 export type Labels = Readonly<Record<string, string>>;
@@ -84,6 +84,31 @@ export function compileSelector(selector: Json | undefined): (labels: Labels) =>
 export function selectsEverything(selector: Json | undefined): boolean {
   if (selector === undefined || selector === null) return false;
   return requirementsOf(selector)?.length === 0;
+}
+
+/**
+ * Whether `selector` selects no more than `wider`: it holds every requirement `wider` holds (as
+ * written: matchLabels pairs and whole expressions), maybe more. A malformed one selects nothing.
+ */
+export function narrowsSelector(selector: Json, wider: Json): boolean {
+  if (!isObject(selector) || requirementsOf(selector) === undefined) return true;
+  if (!isObject(wider) || requirementsOf(wider) === undefined) return false;
+  const mine = writtenRequirements(selector);
+  return [...writtenRequirements(wider)].every((r) => mine.has(r));
+}
+
+/** A well-formed selector's requirements as comparable strings. */
+function writtenRequirements(selector: JsonObject): Set<string> {
+  const found = new Set<string>();
+  const { matchLabels, matchExpressions } = selector;
+  if (isObject(matchLabels)) {
+    for (const [key, value] of Object.entries(matchLabels))
+      found.add(JSON.stringify(["label", key, scalarText(value)]));
+  }
+  if (Array.isArray(matchExpressions)) {
+    for (const e of matchExpressions) found.add(JSON.stringify(["expression", e]));
+  }
+  return found;
 }
 
 /**

@@ -3,12 +3,10 @@
 // change gives it and asks to check the rest.
 
 import type { Resource, RuleHit } from "../engine/types.js";
-import { bindingsNaming, listed } from "./rbac-graph.js";
+import { isServiceAccount } from "./pods.js";
+import { bindingsNaming } from "./rbac-graph.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
-
-function isServiceAccount(resource: Resource | undefined): resource is Resource {
-  return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
-}
+import { listed } from "./words.js";
 
 /** "ClusterRole view (by RoleBinding read)" for each binding in head that names the account. */
 function bindingsOf(account: Resource, ctx: RuleContext): string[] {

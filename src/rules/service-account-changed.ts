@@ -4,10 +4,17 @@
 import { jsonEqual } from "../engine/equal.js";
 import { isObject, type Json, type Resource, type RuleHit, severityRank } from "../engine/types.js";
 import { mountsToken } from "./automount-service-account-token.js";
-import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
+import {
+  describeResource,
+  podSpecOf,
+  type ServiceAccountRef,
+  serviceAccountIn,
+  serviceAccountOf,
+} from "./pods.js";
 import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
-import { holdingsOf, listed, priorSet, type Subject, subjectKey } from "./rbac-graph.js";
+import { holdingsOf, priorSet, type Subject, subjectKey } from "./rbac-graph.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
+import { listed } from "./words.js";
 
 /** Whether the side holds this very resource unchanged (the change leaves it alone). */
 function unchangedIn(set: ResourceSet, resource: Resource): boolean {
@@ -70,9 +77,7 @@ function permissionChange(namespace: string, previous: string, next: string, ctx
 
 /** The annotations of a side's ServiceAccount (cloud IAM roles live there), or undefined. */
 function accountAnnotations(set: ResourceSet, namespace: string, name: string): Json | undefined {
-  const found = set
-    .byKindIn("ServiceAccount", namespace)
-    .find((r) => r.identity.group === "" && r.identity.name === name);
+  const found = serviceAccountIn(set, namespace, name);
   if (!found) return undefined;
   const metadata = found.object.metadata;
   return isObject(metadata) ? (metadata.annotations ?? null) : null;
