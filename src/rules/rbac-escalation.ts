@@ -21,6 +21,7 @@ import {
   type Binding,
   bindingsGranting,
   describeSubject,
+  type Holding,
   holdingsOf,
   isBroadSubject,
   priorSet,
@@ -221,18 +222,30 @@ function grantsOf(gain: Gain): Grant[] {
  * Who the gain reaches in the head: subjects of the bindings that grant the role (directly or
  * through aggregation) that did not already hold all of it there in the base.
  */
-function holdersOf(role: Resource, gain: Gain, ctx: RuleContext): Holder[] {
+function holdersOf(role: Resource, gain: Gain, beforeRules: PolicyRule[], ctx: RuleContext): Holder[] {
   const grants = grantsOf(gain);
   const holders: Holder[] = [];
   for (const binding of bindingsGranting(ctx.head, role)) {
     // A RoleBinding cannot hand over a cluster-scoped resource.
     const usable = grants.filter((grant) => reachable(grant, binding.scope));
     for (const { subject } of binding.subjects) {
-      const prior = holdingsOf(priorSet(ctx), subject);
+      const prior = holdingsOf(priorSet(ctx), subject).map((holding) => asPaired(holding, role, beforeRules));
       if (usable.some((grant) => !held(grant, binding.scope, prior))) holders.push({ subject, binding });
     }
   }
   return holders;
+}
+
+/**
+ * A base holding of the role under review holds what the role's paired base version held: another
+ * base copy of the same role (a second file defining it) must not hide what this change adds.
+ */
+function asPaired(holding: Holding, role: Resource, beforeRules: PolicyRule[]): Holding {
+  const { roleRef, scope } = holding.binding;
+  const { kind, namespace, name } = role.identity;
+  const same =
+    roleRef.kind === kind && roleRef.name === name && (kind === "ClusterRole" || scope === namespace);
+  return same ? { ...holding, role: { ...holding.role, rules: beforeRules } } : holding;
 }
 
 function holderText({ subject, binding }: Holder, role: Resource, ctx: RuleContext): string {
@@ -251,8 +264,8 @@ interface Reach {
   noEffect: boolean;
 }
 
-function reach(role: Resource, gain: Gain, ctx: RuleContext): Reach {
-  const holders = holdersOf(role, gain, ctx);
+function reach(role: Resource, gain: Gain, beforeRules: PolicyRule[], ctx: RuleContext): Reach {
+  const holders = holdersOf(role, gain, beforeRules, ctx);
   const fed = role.identity.kind === "ClusterRole" ? builtinRolesFed(role) : [];
   const aggregated =
     fed.length > 0
@@ -307,7 +320,7 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
   // A new role that only reaches subjects through aggregation is rbac-aggregation's finding.
   if (!before && onlyAggregated(after, ctx)) return [];
   return [...resourceGains, ...urlGains].flatMap((gain) => {
-    const { text, broad, noEffect } = reach(after, gain, ctx);
+    const { text, broad, noEffect } = reach(after, gain, beforeRules, ctx);
     // Judged by effect: a permission no subject gains changes nothing.
     if (noEffect) return [];
     // Bound to everybody, any gain is critical, and the advice must say why.

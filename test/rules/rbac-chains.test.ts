@@ -47,6 +47,15 @@ describe("rbac-escalation follows the role to whoever holds it", () => {
     expect(finding?.message).toContain("Who gains it: service account shop/web");
   });
 
+  it("is not hidden by a second base copy of the role that already had the permission", () => {
+    const withRule = role("ops", [readConfig, deleteSecrets]);
+    const before = { "a-experimental/role.yaml": withRule, ...base };
+    const after = { ...base, "rbac/role.yaml": withRule };
+    const [finding] = runRule(rbacEscalationRule, before, after);
+    expect(finding).toMatchObject({ file: "rbac/role.yaml", line: 8 });
+    expect(finding.message).toContain("Who gains it: service account shop/web");
+  });
+
   it("is silent on a role renamed together with its binding", () => {
     const before = {
       "rbac/role.yaml": role("app-secrets", [rule("", "secrets", "get")]),

@@ -47,6 +47,13 @@ describe("quoted scalars continued at their key's indentation (read as Kubernete
     expect(read(text).values).toEqual([{ script: "echo 'unterminated\ndone\n", note: "a b" }]);
   });
 
+  it("names the real error of a document that also continues a quoted value at its key's indentation", () => {
+    const text = "a: 'long\ntext'\nb: 1\nc: [unclosed\n";
+    const { errors } = read(text);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].line).toBeGreaterThanOrEqual(4);
+  });
+
   it("changes nothing in a document that needs no help, and a quote that never closes stays an error", () => {
     expect(indentQuotedContinuations("a: 'b'\nc: \"d\"\n# it's\ne: don't\n")).toBeUndefined();
     const broken = read("a: 'never closed\nb: 1\n");

@@ -84,11 +84,18 @@ export function parseYamlStreamWithStats(
       // Read as Kubernetes reads it: quoted scalars continued at their key's indentation.
       const relaxed = indentQuotedContinuations(chunkText);
       const retried = relaxed === undefined ? undefined : parse(relaxed);
-      if (retried?.every((entry) => !entry.error)) entries = retried;
+      // Parsed, or stopped further on: the retry got past the first problem and names the real one.
+      if (retried && firstErrorLine(retried) > firstErrorLine(entries)) entries = retried;
     }
     for (const entry of entries) collect(entry, documents, errors);
   }
   return { documents, errors, stats };
+}
+
+/** The line of the first error among the entries; past the end when there is none. */
+function firstErrorLine(entries: readonly FallbackEntry[]): number {
+  const lines = entries.flatMap((entry) => (entry.error ? [entry.error.line ?? 0] : []));
+  return lines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...lines);
 }
 
 function collect(entry: FallbackEntry, documents: ParsedDocument[], errors: ParseProblem[]): void {
