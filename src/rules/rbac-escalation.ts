@@ -1,7 +1,8 @@
 // rbac-escalation: a Role or ClusterRole whose effective permissions grow. Both sides are
 // expanded into single grants (see rbac.ts) and only grants that no rule of the base covers are
 // reported, so rewriting a role without widening it stays quiet. Severity follows the danger of
-// what was added, not the size of the diff.
+// what was added, not the size of the diff. The bindings that grant the role name who gains each
+// permission (rbac-graph.ts); when the role is bound and nobody gains anything, nothing is said.
 
 import { type Path, type Resource, type RuleHit, severityRank } from "../engine/types.js";
 import { describeResource } from "./pods.js";
