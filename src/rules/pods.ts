@@ -2,6 +2,7 @@
 // are untrusted text: every reader here takes a wrong shape for an absent value and never throws.
 
 import { isObject, type Json, type JsonObject, type Path, type Resource } from "../engine/types.js";
+import { imageLocation, parseImageRef } from "./image-ref.js";
 import type { ParamValues, ResourceChange, ResourceSet } from "./types.js";
 
 export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
@@ -182,7 +183,33 @@ export function pairContainers(
     remaining.delete(key);
   }
   for (const ref of remaining.values()) pairs.push({ before: ref });
-  return pairs;
+  return pairRenamed(pairs);
+}
+
+/** The image a container runs, without tag or digest; undefined when it has none readable. */
+function imageOf(ref: ContainerRef): string | undefined {
+  const image = ref.container.image;
+  const parsed = typeof image === "string" ? parseImageRef(image) : undefined;
+  return parsed ? imageLocation(parsed) : undefined;
+}
+
+/**
+ * A list where exactly one container lost its name and exactly one arrived with the same image
+ * (any tag) is a rename: the container is judged against its old self, not as new, which would
+ * report again all it already did. A different image is a new container: new code, judged whole.
+ */
+function pairRenamed(pairs: ContainerPair[]): ContainerPair[] {
+  const result = [...pairs];
+  for (const list of CONTAINER_LISTS) {
+    const added = result.filter((p) => !p.before && p.after?.list === list);
+    const removed = result.filter((p) => !p.after && p.before?.list === list);
+    if (added.length !== 1 || removed.length !== 1) continue;
+    const image = imageOf(added[0].after as ContainerRef);
+    if (image === undefined || image !== imageOf(removed[0].before as ContainerRef)) continue;
+    added[0].before = removed[0].before;
+    result.splice(result.indexOf(removed[0]), 1);
+  }
+  return result;
 }
 
 /** The containers of both sides of a change, paired. A side without a pod spec has none. */

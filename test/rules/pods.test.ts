@@ -150,6 +150,43 @@ describe("pairContainers", () => {
     ]);
   });
 
+  it("pairs a single renamed container that keeps its image (any tag), and nothing else", () => {
+    const before = refs({
+      containers: [
+        { name: "web", image: "nginx:1.25" },
+        { name: "log", image: "fluent-bit:2" },
+      ],
+    });
+    const renamed = refs({
+      containers: [
+        { name: "http", image: "nginx:1.27" },
+        { name: "log", image: "fluent-bit:2" },
+      ],
+    });
+    expect(names(pairContainers(before, renamed))).toEqual([
+      ["containers.0", "containers.0"],
+      ["containers.1", "containers.1"],
+    ]);
+    const swapped = refs({
+      containers: [
+        { name: "miner", image: "evil/miner:1" },
+        { name: "log", image: "fluent-bit:2" },
+      ],
+    });
+    expect(names(pairContainers(before, swapped))).toEqual([
+      ["-", "containers.0"],
+      ["containers.1", "containers.1"],
+      ["containers.0", "-"],
+    ]);
+    const two = refs({
+      containers: [
+        { name: "a", image: "nginx:1" },
+        { name: "b", image: "fluent-bit:2" },
+      ],
+    });
+    expect(names(pairContainers(before, two)).filter(([b, a]) => b !== "-" && a !== "-")).toEqual([]);
+  });
+
   it("keeps lists apart and reports additions and removals", () => {
     const before = refs({ initContainers: [{ name: "a" }], containers: [{ name: "gone" }] });
     const after = refs({ containers: [{ name: "a" }] });

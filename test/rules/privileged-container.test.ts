@@ -125,7 +125,13 @@ const firing: Case[] = [
     expected: [{ line: 15, side: "head", severity: "critical" }],
   },
   {
-    name: "renamed privileged container is a new container",
+    name: "a privileged container renamed, same image: not new",
+    base: deploy(container("api", PRIV, "ghcr.io/shop/api:1.0")),
+    head: deploy(container("server", PRIV, "ghcr.io/shop/api:1.1")),
+    expected: [],
+  },
+  {
+    name: "renamed privileged container with another image is a new container",
     base: deploy(container("api", PRIV)),
     head: deploy(container("server", PRIV)),
     expected: [{ line: 15, side: "head", severity: "critical" }],
