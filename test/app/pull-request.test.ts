@@ -359,4 +359,25 @@ describe("pull_request events", () => {
       /Not run: network-policy-missing, which need the whole repository\. RBAC chains \(bindings, roles, the pods of service accounts\) follow the changed files only \(the repository has 2 other manifest files, over limits\.maxContextFiles \(1\)\)\./,
     );
   });
+
+  it("follows a service account to a binding in a file the pull request does not touch", async () => {
+    const crb =
+      "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: admin\n" +
+      "roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n" +
+      "subjects: [{kind: ServiceAccount, name: admin, namespace: shop}]\n";
+    const switched = SAFE_DEPLOYMENT.replace(
+      "    spec:\n      containers:",
+      "    spec:\n      serviceAccountName: admin\n      containers:",
+    );
+    const recorded = serveRepository({
+      files: [{ filename: "k8s/api.yaml", status: "modified", base: SAFE_DEPLOYMENT, head: switched }],
+      unchanged: { "k8s/policies.yaml": DENY_ALL, "k8s/rbac.yaml": crb },
+    });
+    await newProbot().receive(pullRequestEvent("synchronize") as never);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ conclusion: "failure" });
+    const output = JSON.stringify(completed.output);
+    expect(output).toContain("service-account-changed");
+    expect(output).toContain("can now do anything (*) with every resource of every API group");
+  });
 });
