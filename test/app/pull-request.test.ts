@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EXTERNAL_NAME_RULE } from "../policy/custom-rule-fixtures.js";
 import {
   CHECK_RUN_ID,
+  type FakeFile,
   HEAD_SHA,
   MERGE_BASE,
   newProbot,
@@ -14,6 +15,14 @@ import {
 
 const SERVICE = (type: string) =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  type: ${type}\n  ports:\n    - port: 80\n`;
+
+/** k8s/svc.yaml, a ClusterIP Service in the base that becomes a Service of `type` in the head. */
+const serviceChange = (type: string): FakeFile => ({
+  filename: "k8s/svc.yaml",
+  status: "modified",
+  base: SERVICE("ClusterIP"),
+  head: SERVICE(type),
+});
 
 /** A new Deployment that passes every rule but NetworkPolicy coverage. */
 const SAFE_DEPLOYMENT =
@@ -39,14 +48,7 @@ afterEach(() => {
 describe("pull_request events", () => {
   it("reviews a risky change: one check run, one review with an inline comment on the risky line", async () => {
     const recorded = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("LoadBalancer"),
-        },
-      ],
+      files: [serviceChange("LoadBalancer")],
     });
     await newProbot().receive(pullRequestEvent() as never);
 
@@ -128,28 +130,14 @@ describe("pull_request events", () => {
 
   it("posts no review when every finding already has a KubeDelta comment, but still fails the check", async () => {
     const first = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("LoadBalancer"),
-        },
-      ],
+      files: [serviceChange("LoadBalancer")],
     });
     await newProbot().receive(pullRequestEvent() as never);
     const posted = (bodies(first, "POST", "/pulls/2/reviews")[0].comments as { body: string }[])[0].body;
     nock.cleanAll();
 
     const second = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("LoadBalancer"),
-        },
-      ],
+      files: [serviceChange("LoadBalancer")],
       existingComments: [{ user: "kubedelta[bot]", body: posted }],
     });
     await newProbot().receive(pullRequestEvent("synchronize") as never);
@@ -161,14 +149,7 @@ describe("pull_request events", () => {
 
   it("does not trust markers in comments written by someone else", async () => {
     const recorded = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("LoadBalancer"),
-        },
-      ],
+      files: [serviceChange("LoadBalancer")],
       existingComments: [{ user: "mallory", body: "<!-- kubedelta:fp=0000000000000000 -->" }],
     });
     await newProbot().receive(pullRequestEvent() as never);
@@ -202,14 +183,7 @@ describe("pull_request events", () => {
 
   it("moves the comments into the body when GitHub refuses the inline review (422)", async () => {
     const recorded = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("LoadBalancer"),
-        },
-      ],
+      files: [serviceChange("LoadBalancer")],
       reviewStatus: 422,
     });
     await newProbot().receive(pullRequestEvent() as never);
@@ -224,14 +198,7 @@ describe("pull_request events", () => {
 
   it("fails the check, naming the problem, when the configuration is invalid", async () => {
     const recorded = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("ClusterIP"),
-        },
-      ],
+      files: [serviceChange("ClusterIP")],
       config: "rules:\n  no-such-rule: off\n",
     });
     await newProbot().receive(pullRequestEvent() as never);
@@ -244,14 +211,7 @@ describe("pull_request events", () => {
 
   it("runs the repository's custom rules and names them in the check run and the review", async () => {
     const recorded = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("ExternalName"),
-        },
-      ],
+      files: [serviceChange("ExternalName")],
       config: EXTERNAL_NAME_RULE,
     });
     await newProbot().receive(pullRequestEvent() as never);
@@ -289,28 +249,14 @@ describe("pull_request events", () => {
 
   it("resolves KubeDelta's threads whose finding the change has fixed, and leaves the others", async () => {
     const risky = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("LoadBalancer"),
-        },
-      ],
+      files: [serviceChange("LoadBalancer")],
     });
     await newProbot().receive(pullRequestEvent() as never);
     const posted = (bodies(risky, "POST", "/pulls/2/reviews")[0].comments as { body: string }[])[0].body;
     nock.cleanAll();
 
     const fixed = serveRepository({
-      files: [
-        {
-          filename: "k8s/svc.yaml",
-          status: "modified",
-          base: SERVICE("ClusterIP"),
-          head: SERVICE("ClusterIP"),
-        },
-      ],
+      files: [serviceChange("ClusterIP")],
       existingComments: [
         { user: "kubedelta[bot]", body: posted },
         { user: "octocat", body: "Why a LoadBalancer?" },
