@@ -1,10 +1,11 @@
 // Runs one rule through the real engine (parse → pair → rule → finding), the way ESLint's
 // RuleTester runs one rule: tests state manifests and the findings they must produce.
 
+import { resourceSet } from "../../src/engine/resource-set.js";
 import { review } from "../../src/engine/review.js";
 import type { Finding, ReviewResult } from "../../src/engine/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
-import type { ParamValues, Rule } from "../../src/rules/types.js";
+import type { ParamValues, Rule, RuleContext } from "../../src/rules/types.js";
 
 /** One manifest text (as `manifest.yaml`) or several files by path. */
 export type SideInput = string | Record<string, string>;
@@ -56,4 +57,10 @@ export function summary(
   findings: Finding[],
 ): { line: number; side: string; severity: string; message: string }[] {
   return findings.map(({ line, side, severity, message }) => ({ line, side, severity, message }));
+}
+
+/** A rule context over empty sides, for calling a rule's check directly (fuzzing its readers). */
+export function emptyContext(): RuleContext {
+  const empty = resourceSet([]);
+  return { params: {}, base: empty, head: empty, fullState: false };
 }
