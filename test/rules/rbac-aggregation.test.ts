@@ -214,6 +214,26 @@ describe("rbac-aggregation", () => {
     );
   });
 
+  it("raises a wider selector to critical when its role is bound to everybody, unless it collects nothing yet", () => {
+    const everyone = binding("monitoring", ['{ kind: Group, name: "system:authenticated" }'], {
+      kind: "ClusterRoleBinding",
+      name: "everyone",
+    });
+    const collecting = {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "b.yaml": everyone,
+      "part.yaml": clusterRole("widgets", [writeWidgets], MINE),
+    };
+    const bound = runRule(rbacAggregationRule, { "b.yaml": everyone }, collecting).find(
+      (f) => f.file === "agg.yaml",
+    );
+    expect(bound?.severity).toBe("critical");
+    expect(bound?.message).toContain("Who gains it: system:authenticated");
+    const empty = { "agg.yaml": collecting["agg.yaml"], "b.yaml": everyone };
+    const [nothingYet] = runRule(rbacAggregationRule, { "b.yaml": everyone }, empty);
+    expect(nothingYet.severity).toBe("low");
+  });
+
   it("names the roles a selector collects", () => {
     const [finding] = runRule(rbacAggregationRule, undefined, {
       "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),

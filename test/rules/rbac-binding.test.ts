@@ -298,6 +298,14 @@ describe("rbac-binding", () => {
     expect(everyone.message).toContain("Never bind roles to system:anonymous");
   });
 
+  it("over partial context, says the role is not in the files read rather than not in the repository", () => {
+    const [finding] = runRule(rbacBindingRule, undefined, binding("vendor-operator", [sa("web")]), {
+      partialContext: true,
+    });
+    expect(finding.message).toContain("the role is not in the files read, so what it grants is unknown.");
+    expect(finding.message).not.toContain("neither in this repository");
+  });
+
   it("says when the role's grants are unknown", () => {
     const [finding] = runRule(rbacBindingRule, undefined, binding("vendor-operator", [sa("web")]));
     expect(finding.message).toContain(
