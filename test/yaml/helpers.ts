@@ -50,10 +50,10 @@ export function observe(outcome: ParseOutcome): Observed {
   };
 }
 
-/** Parses with the fast path (falling back per document) and with the fallback only; they must agree. */
+/** Parses with the fast path (handing documents to the exact reader) and with the exact reader only; they must agree. */
 export function parseBoth(text: string, limits: ParseLimits = LIMITS): ParseOutcome & { stats: ParseStats } {
   const auto = parseYamlStreamWithStats(text, limits);
-  const fallback = parseYamlStreamWithStats(text, limits, { mode: "fallback" });
+  const fallback = parseYamlStreamWithStats(text, limits, { mode: "exact" });
   expect(observe(auto)).toEqual(observe(fallback));
   return auto;
 }

@@ -81,8 +81,9 @@ describe("quoted scalars", () => {
     ["double, keeps spaces", 'a: "  x  "\n', { a: "  x  " }],
     [
       "double, escapes",
-      'a: "\\\\ \\" \\/ \\0 \\a \\b \\e \\f \\n \\r \\t \\v"\n',
-      { a: '\\ " / \0 \x07 \b \x1b \f \n \r \t \v' },
+      // go-yaml v2 knows `\'` (YAML 1.1) and not YAML 1.2's `\/`.
+      'a: "\\\\ \\" \\\' \\0 \\a \\b \\e \\f \\n \\r \\t \\v"\n',
+      { a: '\\ " \' \0 \x07 \b \x1b \f \n \r \t \v' },
     ],
     [
       "double, unicode escapes",
@@ -106,11 +107,31 @@ describe("quoted scalars", () => {
     ["unicode", "a: héllo wörld ✓\nb: 日本語\n", { a: "héllo wörld ✓", b: "日本語" }],
   ]);
 
-  it("multi-line quoted scalars go to the fallback", () => {
+  it("refuses the escapes Kubernetes refuses: \\/ and unpaired surrogates", () => {
+    expect(parseBoth('a: "\\/"\n').errors[0].message).toMatch(/unknown escape character/);
+    expect(parseBoth('a: "\\ud800"\n').errors[0].message).toMatch(/invalid Unicode character escape/);
+  });
+
+  it("multi-line quoted scalars go to the exact reader", () => {
     const result = readOne("a: \"x\n  y\"\nb: 'p\n\n  q'\n");
     expect(result.value).toEqual({ a: "x y", b: "p\nq" });
     expect(result.fast).toBe(false);
   });
+});
+
+describe("typed keys", () => {
+  table(
+    [
+      [
+      // sigs.k8s.io/yaml writes typed keys into JSON: ints in decimal, floats as float32, bools.
+      "keys become the JSON keys Kubernetes writes",
+      "yes: 1\n1: a\n0x10: d\n1.5: e\n3.141592653589793: f\n1e6: g\n'~': h\n",
+      { true: 1, "1": "a", "16": "d", "1.5": "e", "3.1415927": "f", "1e+06": "g", "~": "h" },
+    ],
+      ["y and n are booleans in YAML 1.1, as keys too", "y: 1\nn: 2\n", { true: 1, false: 2 }],
+    ],
+    false,
+  );
 });
 
 describe("plain scalars, keys and comments", () => {
@@ -128,11 +149,6 @@ describe("plain scalars, keys and comments", () => {
         g: 31,
         h: "2001-12-14",
       },
-    ],
-    [
-      "keys keep their source text",
-      "yes: 1\n1: a\nnull: b\n~: c\n0x10: d\n",
-      { yes: 1, "1": "a", null: "b", "~": "c", "0x10": "d" },
     ],
     [
       "indicators inside plain scalars",
@@ -209,14 +225,20 @@ describe("collections", () => {
     ["flow with trailing comma and comment", "a: [1, 2, ] # c\nb: {x: z,}\n", { a: [1, 2], b: { x: "z" } }],
     ["flow plain scalars with spaces and colons", "a: [a b, c:d, -1]\n", { a: ["a b", "c:d", -1] }],
     ["flow in a sequence", "- [1, 2]\n- {a: b}\n", [[1, 2], { a: "b" }]],
-    ["root flow", "{a: [1]}\n", { a: [1] }],
+    ["root flow after a comment", "# c\n{a: [1]}\n", { a: [1] }],
     ["indented root", "  a: 1\n  b: 2\n", { a: 1, b: 2 }],
     ["blank lines everywhere", "\n\na: 1\n\n\nb:\n\n  - 1\n\n  - 2\n\n", { a: 1, b: [1, 2] }],
   ]);
 
-  it("multi-line flow collections (JSON) go to the fallback", () => {
+  it("a file starting with { is JSON to Kubernetes, not YAML", () => {
+    const out = parseBoth("{a: [1]}\n");
+    expect(out.documents).toEqual([]);
+    expect(out.errors[0].message).toMatch(/^invalid JSON at line 1: /);
+  });
+
+  it("multi-line flow collections after a comment go to the exact reader", () => {
     const json =
-      '{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "1", "b": [1, 2.5, true, null]}\n}\n';
+      '# c\n{\n  "apiVersion": "v1",\n  "kind": "ConfigMap",\n  "data": {"a": "1", "b": [1, 2.5, true, null]}\n}\n';
     const result = readOne(json);
     expect(result.value).toEqual({
       apiVersion: "v1",
@@ -226,8 +248,8 @@ describe("collections", () => {
     expect(result.fast).toBe(false);
   });
 
-  it("single-line JSON stays on the fast path", () => {
-    const result = readOne('{"a": [1, "x", {"b": false}], "c": null}\n');
+  it("single-line flow YAML stays on the fast path", () => {
+    const result = readOne('---\n{"a": [1, "x", {"b": false}], "c": null}\n');
     expect(result.value).toEqual({ a: [1, "x", { b: false }], c: null });
     expect(result.fast).toBe(true);
   });
@@ -275,18 +297,18 @@ rules:
 `;
     const out = parseBoth(text);
     expect(out.errors).toEqual([]);
-    expect(out.stats).toEqual({ documents: 3, fast: 3, fallback: 0, wholeStream: false });
+    expect(out.stats).toEqual({ documents: 3, fast: 3, exact: 0, json: false });
     expect(out.documents.map((d) => d.line)).toEqual([1, 20, 30]);
   });
 
-  it("splits on --- and ..., skips comment-only stretches, keeps explicit empty documents", () => {
+  it("splits on --- lines as Kubernetes does; ... ends the YAML but not the chunk; empty documents are dropped", () => {
     const text =
-      "# head\n---\na: 1\n--- # c\n# only a comment\n---\nb: 2\n...\n# trailer\n---\nc: 3\n...\nd: 4\n";
+      "# head\n---\na: 1\n--- # c\n# only a comment\n---#x\nb: 2\n...\n# trailer\n---\nc: 3\n...\nd: 4\n";
     const out = parseBoth(text);
     expect(out.errors).toEqual([]);
-    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, null, { b: 2 }, { c: 3 }, { d: 4 }]);
-    expect(out.documents.map((d) => d.line)).toEqual([3, 4, 7, 11, 13]);
-    expect(out.stats.fast).toBe(5);
+    // Kubernetes reads one YAML document per chunk: `d: 4` after `...` is never applied.
+    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }, { c: 3 }]);
+    expect(out.documents.map((d) => d.line)).toEqual([3, 7, 11]);
   });
 
   it("an empty text or a comment-only text has no documents", () => {
@@ -294,17 +316,17 @@ rules:
     expect(parseBoth("# just a comment\n\n").documents).toEqual([]);
   });
 
-  it("content on the --- line is read by the fallback", () => {
-    const out = parseBoth("--- a\n--- |\n  x\n---\nb: 1\n");
-    expect(out.documents.map((d) => d.value)).toEqual(["a", "x\n", { b: 1 }]);
-    expect(out.stats.fallback).toBe(2);
+  it("text after --- other than a comment stops the file, as Kubernetes' splitter does", () => {
+    const out = parseBoth("a: 1\n--- {b: 2}\nc: 3\n");
+    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }]);
+    expect(out.errors).toEqual([{ line: 2, message: "invalid YAML document separator at line 2: {b: 2}" }]);
+    expect(parseBoth("a: 1\n----\nb: 2\n").errors[0].line).toBe(2);
   });
 
-  it("a directive sends the whole stream to the fallback", () => {
-    const out = parseBoth("%YAML 1.1\n---\na: 1\n---\nb: 2\n");
-    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
-    expect(out.documents.map((d) => d.line)).toEqual([3, 5]);
-    expect(out.stats.wholeStream).toBe(true);
+  it("refuses YAML directives", () => {
+    const out = parseBoth("%YAML 1.1\n---\na: 1\n");
+    expect(out.documents).toEqual([]);
+    expect(out.errors[0].message).toMatch(/^invalid YAML at line 1: YAML directives/);
   });
 
   it("reads CRLF line endings like LF", () => {
@@ -388,26 +410,27 @@ describe("positions", () => {
     [["nothing"], 3],
   ])("%j is on line %i", (path, line) => {
     const out = parseBoth(text);
-    expect(out.stats.fast).toBe(1);
+    expect(out.stats.exact).toBe(0);
+    expect(out.documents).toHaveLength(1);
     expect(out.documents[0].locate(path)).toBe(line);
   });
 
-  it("locates inside fallback documents, through aliases and merge keys", () => {
-    const out = parseBoth("base: &b\n  x: 1\n  y: 2\nm:\n  <<: *b\n  y: 3\nn: *b\n");
+  it("locates inside exact-reader documents, through aliases and merge keys", () => {
+    const out = parseBoth("base: &b\n  x: 1\n  z: 2\nm:\n  <<: *b\n  z: 3\nk: *b\n");
     const doc = out.documents[0];
-    expect(doc.value).toEqual({ base: { x: 1, y: 2 }, m: { x: 1, y: 3 }, n: { x: 1, y: 2 } });
-    expect(doc.locate(["m", "y"])).toBe(6);
+    expect(doc.value).toEqual({ base: { x: 1, z: 2 }, m: { x: 1, z: 3 }, k: { x: 1, z: 2 } });
+    expect(doc.locate(["m", "z"])).toBe(6);
     expect(doc.locate(["m", "x"])).toBe(2);
-    expect(doc.locate(["n", "y"])).toBe(3);
+    expect(doc.locate(["k", "z"])).toBe(3);
   });
 });
 
 describe("errors and limits", () => {
-  it("leaves out an invalid document and reads the others", () => {
+  it("stops at an invalid document, keeping the ones Kubernetes applies before it", () => {
     const docs = ["a: 1\n", "b: 2\n", "c: [1, 2\nd: 3\n", "e: 4\n", "f: 5\n"];
     const text = docs.map((d) => `---\n${d}`).join("");
     const out = parseBoth(text);
-    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }, { e: 4 }, { f: 5 }]);
+    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
     expect(out.errors).toHaveLength(1);
     expect(out.errors[0].line).toBe(7);
     expect(out.errors[0].message).toMatch(/^invalid YAML at line 7: /);
@@ -416,11 +439,30 @@ describe("errors and limits", () => {
   it.each([
     ["block mapping", "a: 1\nb: 2\na: 3\n", 3],
     ["flow mapping", "x: {a: 1, a: 2}\n", 1],
-    ["keys equal as text", "1: a\n'1': b\n", 2],
-  ])("rejects duplicate keys (%s)", (_name, text, line) => {
+  ])("refuses duplicate keys, which Kubernetes silently resolves to the last (%s)", (_name, text, line) => {
     const out = parseBoth(text);
     expect(out.documents).toEqual([]);
     expect(out.errors).toEqual([{ line, message: expect.stringMatching(/duplicate key/) }]);
+  });
+
+  it("refuses two keys that become the same JSON key (Kubernetes keeps one at random)", () => {
+    const out = parseBoth("1: a\n'1': b\n");
+    expect(out.errors).toEqual([{ line: 2, message: expect.stringMatching(/both become "1"/) }]);
+  });
+
+  it.each([
+    ["null key", "~: 1\n"],
+    ["uint64 key", "18446744073709551615: 1\n"],
+    ["NaN value", "a: .nan\n"],
+    ["infinite value", "a: -.inf\n"],
+    ["control character in a comment", "# \u0001\na: 1\n"],
+    ["tab after a dash", "- \tx\n"],
+    ["tab on an otherwise blank line", "a: 1\n\t\nb: 2\n"],
+    ["Unicode line break inside a block scalar", "a: |\n  x\u2028y\n"],
+  ])("rejects what Kubernetes rejects: %s", (_name, text) => {
+    const out = parseBoth(text);
+    expect(out.documents).toEqual([]);
+    expect(out.errors).toHaveLength(1);
   });
 
   it("rejects billion laughs quickly", () => {
@@ -471,7 +513,7 @@ describe("errors and limits", () => {
   });
 
   it("reports unknown aliases and tabs in indentation", () => {
-    expect(parseBoth("a: *nope\n").errors[0].message).toMatch(/unknown alias \*nope/);
+    expect(parseBoth("a: *nope\n").errors[0].message).toMatch(/unknown anchor 'nope'/);
     expect(parseBoth("a:\n\tb: 1\n").errors[0].message).toMatch(/^invalid YAML at line 2/);
   });
 
@@ -492,23 +534,45 @@ describe("errors and limits", () => {
   });
 });
 
-describe("YAML 1.1 features handled by the fallback", () => {
-  it("merges with explicit keys winning, in order", () => {
-    const text = "a: &a {x: 1, y: 1}\nb: &b {y: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 3\nd:\n  x: 0\n  <<: *a\n";
+describe("YAML 1.1 features, read as go-yaml v2 reads them", () => {
+  it("merges in order: whatever comes later wins, and earlier maps of a merge list win", () => {
+    const text = "a: &a {x: 1, w: 1}\nb: &b {w: 2, z: 2}\nc:\n  <<: [*a, *b]\n  x: 3\nd:\n  x: 0\n  <<: *a\n";
     expect(readOne(text).value).toEqual({
-      a: { x: 1, y: 1 },
-      b: { y: 2, z: 2 },
-      c: { x: 3, y: 1, z: 2 },
-      d: { x: 0, y: 1 },
+      a: { x: 1, w: 1 },
+      b: { w: 2, z: 2 },
+      c: { x: 3, w: 1, z: 2 },
+      d: { x: 1, w: 1 },
     });
+  });
+
+  it("reads !!merge and ! merge keys, not quoted ones", () => {
+    expect(readOne("o:\n  !!merge <<: {a: 1}\n  ! <<: {b: 2}\n").value).toEqual({ o: { a: 1, b: 2 } });
+    expect(readOne("o:\n  '<<': {a: 1}\n").value).toEqual({ o: { "<<": { a: 1 } } });
+  });
+
+  it("decodes !!binary", () => {
+    expect(readOne("type: !!binary TG9hZEJhbGFuY2Vy\nverbs: [!!binary Kg==]\n").value).toEqual({
+      type: "LoadBalancer",
+      verbs: ["*"],
+    });
+    expect(readOne("!!binary a2V5: 1\n").value).toEqual({ key: 1 });
+    expect(parseBoth('a: !!binary "TG9hZA"\n').errors[0].message).toMatch(/invalid base64/);
+  });
+
+  it("reads Unicode and CR line breaks as line breaks", () => {
+    expect(readOne("a: 1 # c\u2028b: 2\n").value).toEqual({ a: 1, b: 2 });
+    expect(readOne("a: 1 # c\rb: 2\n").value).toEqual({ a: 1, b: 2 });
+    expect(readOne("a: 1 # c\u0085b: 2\n").value).toEqual({ a: 1, b: 2 });
   });
 
   it("honours core tags and keeps other tags' text", () => {
     const text =
-      'a: !!str 123\nb: !!int "12"\nc: !!float 1\nd: !!bool yes\ne: !!null x\nf: !custom 12\ng: ! 12\n';
+      'a: !!str 123\nb: !!int "12"\nc: !!float 1\nd: !!bool yes\ne: !!null ""\nf: !custom 12\ng: ! 12\n';
     expect(readOne(text).value).toEqual({ a: "123", b: 12, c: 1, d: true, e: null, f: "12", g: "12" });
-    expect(parseBoth("a: !!int abc\n").errors[0].message).toMatch(/cannot read "abc" as !!int/);
-    expect(parseBoth("a: !!seq {b: 1}\n").errors[0].message).toMatch(/tagged !!seq/);
+    expect(parseBoth("a: !!int abc\n").errors[0].message).toMatch(/cannot decode !!str `abc` as a !!int/);
+    expect(parseBoth("a: !!null x\n").errors[0].message).toMatch(/as a !!null/);
+    // go-yaml ignores tags on collections.
+    expect(readOne("a: !!seq {b: 1}\nc: !!str [1]\n").value).toEqual({ a: { b: 1 }, c: [1] });
   });
 
   it("reads anchors and aliases", () => {

@@ -1,27 +1,29 @@
-// Splits a YAML stream into documents on `---` / `...` lines at column 0. YAML forbids those
-// lines inside any scalar, so this needs no parsing, and one bad document costs only itself.
+// Splits a YAML stream into documents the way Kubernetes does before any YAML is read
+// (apimachinery's YAMLReader): line by line, a line starting with `---` separates documents when
+// only spaces or a comment follow it (so `---#` separates too), any other text after `---` is an
+// error that stops the file, and a separator met before any text of its document stays in that
+// document. `...` lines and everything else are left to the YAML reader.
+
+import { isGoSpace } from "./json-stream.js";
 
 /** One document's slice of the stream. */
 export interface Chunk {
-  /** Offset of the chunk's first character (the `---` line for an explicit document). */
+  /** Offset of the chunk's first character (a `---` line when the chunk starts with one). */
   start: number;
-  /** Offset just past the chunk (start of the next marker line, or the end of the text). */
+  /** Offset just past the chunk's last line break (or the end of the text). */
   end: number;
   /** 1-based line of `start`. */
   startLine: number;
-  /** Starts with a `---` line: a document even when it holds nothing but comments. */
+  /** Starts with a `---` line. */
   explicit: boolean;
-  /** 1-based line of the first content (for an empty document, its `---` line). */
+  /** 1-based line of the first content (for a chunk without content, its first line). */
   line: number;
 }
 
 export interface Split {
   chunks: Chunk[];
-  /**
-   * The stream has a `%` directive, a lone CR or a stray byte-order mark: splitting by lines is not
-   * safe, so the whole stream goes to the fallback parser.
-   */
-  wholeStream: boolean;
+  /** A `---` line followed by other text: Kubernetes stops reading the file there. */
+  error?: { line: number; message: string };
 }
 
 const DASH = 45;
@@ -41,54 +43,50 @@ export function markerAt(text: string, at: number): number {
 /** Splits `text` (without a leading byte-order mark) into document chunks. */
 export function splitDocuments(text: string): Split {
   const chunks: Chunk[] = [];
-  if (hasUnsplittableText(text)) return { chunks, wholeStream: true };
   const length = text.length;
   let chunkStart = 0;
   let chunkLine = 1;
-  let explicit = false;
   let contentLine = 0; // first content line of the current chunk, 0 while none
   let lineNo = 1;
   let pos = 0;
   while (pos < length) {
     let nl = text.indexOf("\n", pos);
     if (nl === -1) nl = length;
-    const c = text.charCodeAt(pos);
-    if (c === 37) return { chunks: [], wholeStream: true }; // % directive
-    const marker = c === DASH || c === DOT ? markerAt(text, pos) : 0;
-    if (marker === DASH) {
-      if (pos > chunkStart) pushChunk(chunks, chunkStart, pos, chunkLine, explicit, contentLine);
-      chunkStart = pos;
-      chunkLine = lineNo;
-      explicit = true;
-      contentLine = hasContentAfterMarker(text, pos + 3, nl) ? lineNo : 0;
-    } else if (marker === DOT) {
-      // Text after `...` is an error the parser should report, so it counts as content.
-      if (contentLine === 0 && hasContentAfterMarker(text, pos + 3, nl)) contentLine = lineNo;
-      pushChunk(chunks, chunkStart, Math.min(nl + 1, length), chunkLine, explicit, contentLine);
-      chunkStart = Math.min(nl + 1, length);
-      chunkLine = lineNo + 1;
-      explicit = false;
-      contentLine = 0;
+    if (text.startsWith("---", pos)) {
+      const rest = trimGoSpace(text.slice(pos + 3, nl));
+      if (rest !== "" && !rest.startsWith("#")) {
+        if (pos > chunkStart) pushChunk(chunks, text, chunkStart, pos, chunkLine, contentLine);
+        return {
+          chunks,
+          error: { line: lineNo, message: `invalid YAML document separator at line ${lineNo}: ${rest}` },
+        };
+      }
+      if (pos > chunkStart) {
+        // The separator ends the document before it and is not part of the next one.
+        pushChunk(chunks, text, chunkStart, pos, chunkLine, contentLine);
+        chunkStart = Math.min(nl + 1, length);
+        chunkLine = lineNo + 1;
+        contentLine = 0;
+      }
     } else if (contentLine === 0 && isContentLine(text, pos, nl)) {
       contentLine = lineNo;
     }
     pos = nl + 1;
     lineNo++;
   }
-  if (chunkStart < length) pushChunk(chunks, chunkStart, length, chunkLine, explicit, contentLine);
-  return { chunks, wholeStream: false };
+  if (chunkStart < length) pushChunk(chunks, text, chunkStart, length, chunkLine, contentLine);
+  return { chunks };
 }
 
 function pushChunk(
   chunks: Chunk[],
+  text: string,
   start: number,
   end: number,
   startLine: number,
-  explicit: boolean,
   contentLine: number,
 ): void {
-  // A stretch of comments before `---` or after `...` is no document.
-  if (!explicit && contentLine === 0) return;
+  const explicit = text.startsWith("---", start);
   chunks.push({ start, end, startLine, explicit, line: contentLine || startLine });
 }
 
@@ -103,16 +101,11 @@ function isContentLine(text: string, from: number, to: number): boolean {
   return false;
 }
 
-function hasContentAfterMarker(text: string, from: number, to: number): boolean {
-  return isContentLine(text, from, to);
-}
-
-function hasUnsplittableText(text: string): boolean {
-  if (text.indexOf("\uFEFF") !== -1) return true;
-  let cr = text.indexOf("\r");
-  while (cr !== -1) {
-    if (text.charCodeAt(cr + 1) !== 10) return true;
-    cr = text.indexOf("\r", cr + 2);
-  }
-  return false;
+/** Go's strings.TrimSpace. */
+function trimGoSpace(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && isGoSpace(s.charCodeAt(from))) from++;
+  while (to > from && isGoSpace(s.charCodeAt(to - 1))) to--;
+  return s.slice(from, to);
 }

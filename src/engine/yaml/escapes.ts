@@ -1,4 +1,5 @@
-// Double-quoted scalar escapes, as YAML 1.2 (and the yaml package) define them.
+// Double-quoted scalar escapes, as go-yaml v2 (Kubernetes' YAML reader) knows them: YAML 1.1's
+// set plus `\'`, without YAML 1.2's `\/`.
 
 /** What a one-character escape (`\n`, `\t`, `\"`, ...) stands for, by the char code after the backslash. */
 export function simpleEscape(c: number): string | undefined {
@@ -34,8 +35,8 @@ export function simpleEscape(c: number): string | undefined {
       return " ";
     case 34: // "
       return '"';
-    case 47: // /
-      return "/";
+    case 39: // '
+      return "'";
     case 92: // backslash
       return "\\";
     default:

@@ -13,6 +13,16 @@ import type { ParseLimits } from "./types.js";
 
 class Unsupported extends Error {}
 
+/** Longest key the fast path reads (go-yaml refuses simple keys past 1024 characters). */
+const MAX_KEY = 300;
+
+/** A plain scalar's value; NaN and infinities, which JSON cannot hold, go to the exact reader. */
+function plainValue(text: string): Json {
+  const value = resolvePlainScalar(text);
+  if (typeof value === "number" && !Number.isFinite(value)) throw UNSUPPORTED;
+  return value;
+}
+
 /** Thrown (one shared instance, no stack capture per bail-out) when the fast path gives up. */
 export const UNSUPPORTED: Error = new Unsupported("outside the fast path's YAML subset");
 
@@ -142,12 +152,8 @@ class FastParser {
         this.advance();
         continue;
       }
-      if (i === ls && c === 46 && markerAt(s, ls) === 46) {
-        // `...` ends the document (the splitter made it the chunk's last line).
-        if (!this.endOfLineOk(ls + 3)) throw UNSUPPORTED;
-        this.eof = true;
-        return;
-      }
+      // `...` ends the YAML document but not Kubernetes' chunk: the exact reader handles what follows.
+      if (i === ls && c === 46 && markerAt(s, ls) === 46) throw UNSUPPORTED;
       this.ind = i - ls;
       return;
     }
@@ -264,12 +270,14 @@ class FastParser {
         }
         i++;
       }
-      // `key : value` and over-long implicit keys are left to the complete parser.
-      if (s.charCodeAt(i - 1) === SPACE || i - p > 1000) throw UNSUPPORTED;
+      // `key : value` and long implicit keys (go-yaml stops at 1024 characters) go to the exact reader.
+      if (s.charCodeAt(i - 1) === SPACE || i - p > MAX_KEY) throw UNSUPPORTED;
       key = s.slice(p, i);
-      if (key === "<<") throw UNSUPPORTED; // merge key
+      // Merge keys, and keys go-yaml types (`yes`, `1`, `~`) that become other JSON keys.
+      if (key === "<<" || typeof resolvePlainScalar(key) !== "string") throw UNSUPPORTED;
       e = i;
     }
+    if (e - p > MAX_KEY) throw UNSUPPORTED;
     if (s.charCodeAt(e) !== COLON || !this.blankAt(e + 1)) throw UNSUPPORTED;
     this.q = e + 1;
     return key;
@@ -357,7 +365,7 @@ class FastParser {
       let e = i;
       while (s.charCodeAt(e - 1) === SPACE) e--;
       this.count();
-      return resolvePlainScalar(s.slice(p, e));
+      return plainValue(s.slice(p, e));
     }
     if (!this.endOfLineOk(this.q)) throw UNSUPPORTED;
     return value;
@@ -454,7 +462,7 @@ class FastParser {
         if (h < 0) throw UNSUPPORTED;
         code = code * 16 + h;
       }
-      if (code > 0x10ffff) throw UNSUPPORTED;
+      if (code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) throw UNSUPPORTED;
       out += String.fromCodePoint(code);
       i += 2 + digits;
     }
@@ -601,9 +609,10 @@ class FastParser {
         if (!this.plainStartOk(i, true)) throw UNSUPPORTED;
         const e = this.flowPlainEnd(i);
         key = s.slice(i, trimEnd(s, i, e));
-        if (key === "<<") throw UNSUPPORTED;
+        if (key === "<<" || typeof resolvePlainScalar(key) !== "string") throw UNSUPPORTED;
         this.q = e;
       }
+      if (this.q - i > MAX_KEY) throw UNSUPPORTED;
       const colon = this.q;
       if (s.charCodeAt(colon) !== COLON || s.charCodeAt(colon + 1) !== SPACE) throw UNSUPPORTED;
       if (Object.hasOwn(out, key)) throw UNSUPPORTED;
@@ -629,7 +638,7 @@ class FastParser {
     if (!this.plainStartOk(i, true)) throw UNSUPPORTED;
     const e = this.flowPlainEnd(i);
     this.q = e;
-    return resolvePlainScalar(s.slice(i, trimEnd(s, i, e)));
+    return plainValue(s.slice(i, trimEnd(s, i, e)));
   }
 
   /** End of a plain scalar inside a flow collection. */
@@ -640,7 +649,8 @@ class FastParser {
     for (; j < le; j++) {
       const ch = s.charCodeAt(j);
       if (ch === COMMA || ch === LBRACKET || ch === RBRACKET || ch === LBRACE || ch === RBRACE) break;
-      if (ch === TAB) throw UNSUPPORTED;
+      // go-yaml ends a flow plain scalar at `?`: left to the exact reader.
+      if (ch === TAB || ch === 63) throw UNSUPPORTED;
       if (ch === COLON) {
         const n = j + 1 < le ? s.charCodeAt(j + 1) : SPACE;
         if (n === SPACE || n === COMMA || n === LBRACKET || n === RBRACKET || n === LBRACE || n === RBRACE)

@@ -1,11 +1,14 @@
-// Reads a multi-document YAML (or JSON) file the way Kubernetes does. Each document goes through
-// the fast line-oriented parser first and, when that gives up, through the `yaml` package.
+// Reads a manifest file's text the way Kubernetes does (`kubectl apply -f`): a stream of JSON
+// values when it starts with `{`, else YAML split into documents by apimachinery's rules, each
+// document read by go-yaml v2's rules. A document goes through the fast line-oriented parser when
+// its text is plain enough, and through the exact reader otherwise or when the fast one gives up.
 
 import { splitDocuments } from "./documents.js";
-import { type FallbackEntry, parseWithYaml } from "./fallback.js";
+import { LineIndex, OffsetDocument } from "./exact/document.js";
+import { readExact } from "./exact/index.js";
 import { parseFast } from "./fast.js";
 import { FastDocument } from "./fast-document.js";
-import { indentQuotedContinuations } from "./quoted-continuations.js";
+import { isJsonStream, parseJsonStream } from "./json-stream.js";
 import type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
 
 export type { ParsedDocument, ParseLimits, ParseOutcome, ParseProblem } from "./types.js";
@@ -15,21 +18,29 @@ export interface ParseStats {
   documents: number;
   /** Documents the fast path read. */
   fast: number;
-  /** Documents handed to the `yaml` package. */
-  fallback: number;
-  /** The stream could not be split safely (directives, stray CR or BOM): all of it went to `yaml`. */
-  wholeStream: boolean;
+  /** Documents the exact reader read. */
+  exact: number;
+  /** The file was read as a stream of JSON values. */
+  json: boolean;
 }
 
 export interface ParseOptions {
-  /** "auto" (default): fast path, falling back per document. "fallback": the `yaml` package only. */
-  mode?: "auto" | "fallback";
+  /** "auto" (default): fast path, else the exact reader. "exact": the exact reader only. */
+  mode?: "auto" | "exact";
 }
 
 export function parseYamlStream(text: string, limits: ParseLimits): ParseOutcome {
   const { documents, errors } = parseYamlStreamWithStats(text, limits);
   return { documents, errors };
 }
+
+// Characters the YAML reader refuses anywhere (go-yaml's "control characters are not allowed"):
+// C0 and C1 controls other than tab, line feed, carriage return and NEL, DEL, U+FFFE, U+FFFF.
+const NOT_PRINTABLE =
+  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+// Text the fast path leaves to the exact reader: line breaks other than LF and CR LF, and BOMs.
+const NOT_FAST = /[\u0085\u2028\u2029\ufeff]|\r(?!\n)/;
 
 /** parseYamlStream, also telling how the documents were read. */
 export function parseYamlStreamWithStats(
@@ -38,84 +49,62 @@ export function parseYamlStreamWithStats(
   options: ParseOptions = {},
 ): ParseOutcome & { stats: ParseStats } {
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const stats: ParseStats = { documents: 0, fast: 0, exact: 0, json: false };
+  if (isJsonStream(source)) {
+    stats.json = true;
+    const outcome = parseJsonStream(source, limits);
+    stats.documents = outcome.documents.length + outcome.errors.length;
+    return { ...outcome, stats };
+  }
   const documents: ParsedDocument[] = [];
   const errors: ParseProblem[] = [];
-  const stats: ParseStats = { documents: 0, fast: 0, fallback: 0, wholeStream: false };
   const split = splitDocuments(source);
-
-  if (split.wholeStream) {
-    stats.wholeStream = true;
-    const entries = guarded(() => parseWithYaml(source, 0, limits), 1);
-    for (const entry of entries) {
-      if (stats.documents >= limits.maxDocuments) {
-        errors.push(tooManyDocuments(limits, entry.error?.line ?? entry.document?.line));
-        break;
-      }
-      stats.documents++;
-      stats.fallback++;
-      collect(entry, documents, errors);
-    }
-    return { documents, errors, stats };
-  }
-
-  const fastAllowed = options.mode !== "fallback";
   for (const chunk of split.chunks) {
     if (stats.documents >= limits.maxDocuments) {
-      errors.push(tooManyDocuments(limits, chunk.line));
-      break;
+      errors.push({
+        line: chunk.line,
+        message: `too many YAML documents: more than ${limits.maxDocuments} in one file`,
+      });
+      return { documents, errors, stats };
     }
     stats.documents++;
-    if (fastAllowed) {
+    const chunkText = source.slice(chunk.start, chunk.end);
+    const bad = NOT_PRINTABLE.exec(chunkText);
+    if (bad) {
+      const line = new LineIndex(chunkText, chunk.startLine).lineOf(bad.index);
+      const code = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+      errors.push({
+        line,
+        message: `invalid YAML at line ${line}: control character U+${code} is not allowed`,
+      });
+      // Kubernetes stops at the first document it cannot read; the ones before it still apply.
+      return { documents, errors, stats };
+    }
+    if (options.mode !== "exact" && !NOT_FAST.test(chunkText)) {
       try {
         const value = parseFast(source, chunk, limits);
-        documents.push(new FastDocument(value, source, chunk, limits));
         stats.fast++;
+        if (value !== null) documents.push(new FastDocument(value, source, chunk, limits));
         continue;
       } catch {
-        // UNSUPPORTED, or anything unexpected (a stack overflow, say): the complete parser decides.
+        // Outside the fast path's subset (or anything unexpected): the exact reader decides.
       }
     }
-    stats.fallback++;
-    const chunkText = source.slice(chunk.start, chunk.end);
-    const parse = (text: string) =>
-      guarded(() => parseWithYaml(text, chunk.startLine - 1, limits, chunk.line), chunk.line);
-    let entries = parse(chunkText);
-    if (entries.some((entry) => entry.error)) {
-      // Read as Kubernetes reads it: quoted scalars continued at their key's indentation.
-      const relaxed = indentQuotedContinuations(chunkText);
-      const retried = relaxed === undefined ? undefined : parse(relaxed);
-      // Parsed, or stopped further on: the retry got past the first problem and names the real one.
-      if (retried && firstErrorLine(retried) > firstErrorLine(entries)) entries = retried;
+    stats.exact++;
+    // Kubernetes' splitter ends every line, the last one included, with a line break.
+    const exactText = chunkText.endsWith("\n") ? chunkText : `${chunkText}\n`;
+    const result = readExact(exactText, limits);
+    const lines = new LineIndex(exactText, chunk.startLine);
+    if ("error" in result) {
+      const line = lines.lineOf(result.offset);
+      const kind = result.limit ? "YAML limit exceeded" : "invalid YAML";
+      errors.push({ line, message: `${kind} at line ${line}: ${result.error}` });
+      return { documents, errors, stats };
     }
-    for (const entry of entries) collect(entry, documents, errors);
+    if (result.value !== null) {
+      documents.push(new OffsetDocument(result.value, lines.lineOf(result.start), result.positions, lines));
+    }
   }
+  if (split.error) errors.push(split.error);
   return { documents, errors, stats };
-}
-
-/** The line of the first error among the entries; past the end when there is none. */
-function firstErrorLine(entries: readonly FallbackEntry[]): number {
-  const lines = entries.flatMap((entry) => (entry.error ? [entry.error.line ?? 0] : []));
-  return lines.length === 0 ? Number.POSITIVE_INFINITY : Math.min(...lines);
-}
-
-function collect(entry: FallbackEntry, documents: ParsedDocument[], errors: ParseProblem[]): void {
-  if (entry.document) documents.push(entry.document);
-  else if (entry.error) errors.push(entry.error);
-}
-
-/** Runs a fallback parse; absurd nesting can still overflow the stack inside the `yaml` package. */
-function guarded(parse: () => FallbackEntry[], line: number): FallbackEntry[] {
-  try {
-    return parse();
-  } catch (error) {
-    const reason = error instanceof RangeError ? "nesting too deep to parse" : "the YAML parser failed";
-    return [{ error: { line, message: `invalid YAML at line ${line}: ${reason}` } }];
-  }
-}
-
-function tooManyDocuments(limits: ParseLimits, line: number | undefined): ParseProblem {
-  return {
-    line,
-    message: `too many YAML documents: more than ${limits.maxDocuments} in one file`,
-  };
 }

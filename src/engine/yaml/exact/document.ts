@@ -1,0 +1,65 @@
+// A document read by the exact reader or the JSON reader: entry positions are offsets into the
+// document's text, turned into file lines only when a finding asks for one.
+
+import type { Json, JsonObject, Path } from "../../types.js";
+import type { ParsedDocument } from "../types.js";
+import type { OffsetPositions } from "./decode.js";
+
+/** Maps offsets of `text` to 1-based file lines; `firstLine` is the line of offset 0. */
+export class LineIndex {
+  private starts: number[] | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly firstLine: number,
+  ) {}
+
+  lineOf(offset: number): number {
+    if (!this.starts) {
+      const starts = [0];
+      for (let nl = this.text.indexOf("\n"); nl !== -1; nl = this.text.indexOf("\n", nl + 1))
+        starts.push(nl + 1);
+      this.starts = starts;
+    }
+    const starts = this.starts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.firstLine + lo;
+  }
+}
+
+export class OffsetDocument implements ParsedDocument {
+  constructor(
+    readonly value: Json,
+    readonly line: number,
+    private readonly positions: OffsetPositions,
+    private readonly lines: LineIndex,
+  ) {}
+
+  locate(path: Path): number {
+    let node: Json = this.value;
+    let line = this.line;
+    for (const segment of path) {
+      if (node === null || typeof node !== "object") break;
+      const starts = this.positions.get(node);
+      if (Array.isArray(node)) {
+        const inRange = typeof segment === "number" && segment >= 0 && segment < node.length;
+        if (!inRange || !Array.isArray(starts)) break;
+        line = this.lines.lineOf(starts[segment]);
+        node = node[segment];
+      } else {
+        if (typeof segment !== "string" || !(starts instanceof Map)) break;
+        const start = starts.get(segment);
+        if (start === undefined) break;
+        line = this.lines.lineOf(start);
+        node = (node as JsonObject)[segment];
+      }
+    }
+    return line;
+  }
+}
