@@ -83,7 +83,7 @@ describe("quoted scalars", () => {
       "double, escapes",
       // go-yaml v2 knows `\'` (YAML 1.1) and not YAML 1.2's `\/`.
       'a: "\\\\ \\" \\\' \\0 \\a \\b \\e \\f \\n \\r \\t \\v"\n',
-      { a: '\\ " \' \0 \x07 \b \x1b \f \n \r \t \v' },
+      { a: "\\ \" ' \0 \x07 \b \x1b \f \n \r \t \v" },
     ],
     [
       "double, unicode escapes",
@@ -123,11 +123,11 @@ describe("typed keys", () => {
   table(
     [
       [
-      // sigs.k8s.io/yaml writes typed keys into JSON: ints in decimal, floats as float32, bools.
-      "keys become the JSON keys Kubernetes writes",
-      "yes: 1\n1: a\n0x10: d\n1.5: e\n3.141592653589793: f\n1e6: g\n'~': h\n",
-      { true: 1, "1": "a", "16": "d", "1.5": "e", "3.1415927": "f", "1e+06": "g", "~": "h" },
-    ],
+        // sigs.k8s.io/yaml writes typed keys into JSON: ints in decimal, floats as float32, bools.
+        "keys become the JSON keys Kubernetes writes",
+        "yes: 1\n1: a\n0x10: d\n1.5: e\n3.141592653589793: f\n1e6: g\n'~': h\n",
+        { true: 1, "1": "a", "16": "d", "1.5": "e", "3.1415927": "f", "1e+06": "g", "~": "h" },
+      ],
       ["y and n are booleans in YAML 1.1, as keys too", "y: 1\nn: 2\n", { true: 1, false: 2 }],
     ],
     false,
@@ -323,10 +323,12 @@ rules:
     expect(parseBoth("a: 1\n----\nb: 2\n").errors[0].line).toBe(2);
   });
 
-  it("refuses YAML directives", () => {
+  it("reads directives as Kubernetes does: the --- after them starts a new chunk, a later one ends the document", () => {
     const out = parseBoth("%YAML 1.1\n---\na: 1\n");
     expect(out.documents).toEqual([]);
-    expect(out.errors[0].message).toMatch(/^invalid YAML at line 1: YAML directives/);
+    expect(out.errors[0].message).toMatch(/^invalid YAML at line 1: did not find expected <document start>/);
+    expect(readOne("a: 1\n%YAML 1.1\nignored: [\n").value).toEqual({ a: 1 });
+    expect(parseBoth("a:\n  b: 1\n%FOO\n").errors[0].message).toMatch(/unknown directive name/);
   });
 
   it("reads CRLF line endings like LF", () => {

@@ -37,6 +37,7 @@ export function parseYamlStream(text: string, limits: ParseLimits): ParseOutcome
 // Characters the YAML reader refuses anywhere (go-yaml's "control characters are not allowed"):
 // C0 and C1 controls other than tab, line feed, carriage return and NEL, DEL, U+FFFE, U+FFFF.
 const NOT_PRINTABLE =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its job.
   /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 // Text the fast path leaves to the exact reader: line breaks other than LF and CR LF, and BOMs.

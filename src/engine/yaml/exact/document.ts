@@ -15,6 +15,8 @@ export class LineIndex {
   ) {}
 
   lineOf(offset: number): number {
+    // The end of a text that ends with a line break belongs to its last line.
+    if (offset >= this.text.length && this.text.endsWith("\n")) offset = this.text.length - 1;
     if (!this.starts) {
       const starts = [0];
       for (let nl = this.text.indexOf("\n"); nl !== -1; nl = this.text.indexOf("\n", nl + 1))

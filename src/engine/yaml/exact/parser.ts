@@ -43,6 +43,10 @@ const CORE_TAG = "tag:yaml.org,2002:";
 
 export class Parser {
   private readonly anchors = new Map<string, YamlNode>();
+  private readonly handles = new Map<string, string>([
+    ["!", "!"],
+    ["!!", CORE_TAG],
+  ]);
 
   constructor(
     private readonly scanner: Scanner,
@@ -56,6 +60,11 @@ export class Parser {
     let token = s.peek();
     if (token.type === "stream-end") return null;
     let root: YamlNode;
+    if (token.type === "version-directive" || token.type === "tag-directive") {
+      this.directives();
+      token = s.peek();
+      if (token.type !== "document-start") this.fail("did not find expected <document start>", token);
+    }
     if (token.type === "document-start") {
       s.next();
       token = s.peek();
@@ -68,6 +77,30 @@ export class Parser {
     // go-yaml looks at one more token to end the document, then stops reading.
     s.peek();
     return root;
+  }
+
+  /** %YAML (only 1.1) and %TAG directives before the document. */
+  private directives(): void {
+    const s = this.scanner;
+    let version = false;
+    const declared = new Set<string>();
+    for (;;) {
+      const token = s.peek();
+      if (token.type === "version-directive") {
+        if (version) this.fail("found duplicate %YAML directive", token);
+        const [major, minor] = token.version ?? [0, 0];
+        if (major !== 1 || minor !== 1) this.fail("found incompatible YAML document", token);
+        version = true;
+      } else if (token.type === "tag-directive") {
+        const handle = token.handle ?? "";
+        if (declared.has(handle)) this.fail("found duplicate %TAG directive", token);
+        declared.add(handle);
+        this.handles.set(handle, token.suffix ?? "");
+      } else {
+        return;
+      }
+      s.next();
+    }
   }
 
   private fail(message: string, token: Token): never {
@@ -150,9 +183,9 @@ export class Parser {
     const handle = token.handle ?? "";
     const suffix = token.suffix ?? "";
     if (handle === "") return suffix;
-    if (handle === "!") return `!${suffix}`;
-    if (handle === "!!") return CORE_TAG + suffix;
-    this.fail(`while parsing a node: found undefined tag handle ${handle}`, token);
+    const prefix = this.handles.get(handle);
+    if (prefix === undefined) this.fail(`while parsing a node: found undefined tag handle ${handle}`, token);
+    return prefix + suffix;
   }
 
   private newSequence(start: number, depth: number): SequenceNode {

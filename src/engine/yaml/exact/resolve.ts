@@ -218,5 +218,7 @@ function isTimestamp(text: string): boolean {
   const minute = Number(m[5] ?? m[8] ?? 0);
   const second = Number(m[6] ?? m[9] ?? 0);
   const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60;
+  return (
+    month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60
+  );
 }

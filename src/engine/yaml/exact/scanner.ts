@@ -25,7 +25,9 @@ export type TokenType =
   | "alias"
   | "anchor"
   | "tag"
-  | "scalar";
+  | "scalar"
+  | "version-directive"
+  | "tag-directive";
 
 export type ScalarStyle = "plain" | "single" | "double" | "literal" | "folded";
 
@@ -39,6 +41,8 @@ export interface Token {
   /** Tag handle (`!`, `!!`, `!name!`, or "" for a verbatim or non-specific tag) and suffix. */
   handle?: string;
   suffix?: string;
+  /** `%YAML major.minor`. */
+  version?: [number, number];
 }
 
 /** A syntax error at an offset of the text. */
@@ -219,52 +223,112 @@ export class Scanner {
     this.scanToNextToken();
     this.staleSimpleKeys();
     this.unrollIndent(this.column);
-    if (this.i >= this.s.length) return this.fetchStreamEnd();
+    if (this.i >= this.s.length) {
+      this.fetchStreamEnd();
+      return;
+    }
     const c = this.s.charCodeAt(this.i);
     if (this.column === 0) {
-      if (c === 37) this.fail("YAML directives (%) are not read"); // %
-      if (this.isDocumentIndicator(45)) return this.fetchDocumentIndicator("document-start");
-      if (this.isDocumentIndicator(46)) return this.fetchDocumentIndicator("document-end");
+      if (c === 37) {
+        this.fetchDirective();
+        return;
+      } // %
+      if (this.isDocumentIndicator(45)) {
+        this.fetchDocumentIndicator("document-start");
+        return;
+      }
+      if (this.isDocumentIndicator(46)) {
+        this.fetchDocumentIndicator("document-end");
+        return;
+      }
     }
     const flow = this.flowLevel > 0;
     switch (c) {
       case 91: // [
-        return this.fetchFlowCollectionStart("flow-sequence-start");
+        {
+          this.fetchFlowCollectionStart("flow-sequence-start");
+          return;
+        }
       case 123: // {
-        return this.fetchFlowCollectionStart("flow-mapping-start");
+        {
+          this.fetchFlowCollectionStart("flow-mapping-start");
+          return;
+        }
       case 93: // ]
-        return this.fetchFlowCollectionEnd("flow-sequence-end");
+        {
+          this.fetchFlowCollectionEnd("flow-sequence-end");
+          return;
+        }
       case 125: // }
-        return this.fetchFlowCollectionEnd("flow-mapping-end");
+        {
+          this.fetchFlowCollectionEnd("flow-mapping-end");
+          return;
+        }
       case 44: // ,
-        return this.fetchFlowEntry();
+        {
+          this.fetchFlowEntry();
+          return;
+        }
       case 45: // -
-        if (this.isBlankZAt(this.i + 1)) return this.fetchBlockEntry();
+        if (this.isBlankZAt(this.i + 1)) {
+          this.fetchBlockEntry();
+          return;
+        }
         break;
       case 63: // ?
-        if (flow || this.isBlankZAt(this.i + 1)) return this.fetchKey();
+        if (flow || this.isBlankZAt(this.i + 1)) {
+          this.fetchKey();
+          return;
+        }
         break;
       case 58: // :
-        if (flow || this.isBlankZAt(this.i + 1)) return this.fetchValue();
+        if (flow || this.isBlankZAt(this.i + 1)) {
+          this.fetchValue();
+          return;
+        }
         break;
       case 42: // *
-        return this.fetchAnchor("alias");
+        {
+          this.fetchAnchor("alias");
+          return;
+        }
       case 38: // &
-        return this.fetchAnchor("anchor");
+        {
+          this.fetchAnchor("anchor");
+          return;
+        }
       case 33: // !
-        return this.fetchTag();
+        {
+          this.fetchTag();
+          return;
+        }
       case 124: // |
-        if (!flow) return this.fetchBlockScalar(true);
+        if (!flow) {
+          this.fetchBlockScalar(true);
+          return;
+        }
         break;
       case 62: // >
-        if (!flow) return this.fetchBlockScalar(false);
+        if (!flow) {
+          this.fetchBlockScalar(false);
+          return;
+        }
         break;
       case 39: // '
-        return this.fetchFlowScalar(true);
+        {
+          this.fetchFlowScalar(true);
+          return;
+        }
       case 34: // "
-        return this.fetchFlowScalar(false);
+        {
+          this.fetchFlowScalar(false);
+          return;
+        }
     }
-    if (this.canStartPlain(c)) return this.fetchPlainScalar();
+    if (this.canStartPlain(c)) {
+      this.fetchPlainScalar();
+      return;
+    }
     this.fail("found character that cannot start any token");
   }
 
@@ -392,6 +456,72 @@ export class Scanner {
     this.simpleKeyAllowed = false;
     this.ended = true;
     this.push("stream-end", this.i);
+  }
+
+  private fetchDirective(): void {
+    this.unrollIndent(-1);
+    this.removeSimpleKey();
+    this.simpleKeyAllowed = false;
+    const start = this.i;
+    this.skip();
+    const nameStart = this.i;
+    while (this.isAlphaAt(this.i)) this.skip();
+    const name = this.s.slice(nameStart, this.i);
+    if (name === "") this.fail("while scanning a directive: could not find expected directive name", start);
+    if (!this.isBlankZAt(this.i)) {
+      this.fail("while scanning a directive: found unexpected non-alphabetical character", start);
+    }
+    let token: Token;
+    if (name === "YAML") {
+      this.skipBlanks();
+      const major = this.scanVersionNumber(start);
+      if (this.code(this.i) !== 46) {
+        this.fail("while scanning a %YAML directive: did not find expected digit or '.' character", start);
+      }
+      this.skip();
+      const minor = this.scanVersionNumber(start);
+      token = { type: "version-directive", start, version: [major, minor] };
+    } else if (name === "TAG") {
+      this.skipBlanks();
+      const handle = this.scanTagHandle(start);
+      if (handle !== "!" && !(handle.length > 1 && handle.endsWith("!"))) {
+        this.fail("while scanning a %TAG directive: did not find expected '!'", start);
+      }
+      if (!this.isBlankAt(this.i))
+        this.fail("while scanning a %TAG directive: did not find expected whitespace", start);
+      this.skipBlanks();
+      const prefix = this.scanTagUri("", start);
+      if (!this.isBlankZAt(this.i)) {
+        this.fail("while scanning a %TAG directive: did not find expected whitespace or line break", start);
+      }
+      token = { type: "tag-directive", start, handle, suffix: prefix };
+    } else {
+      this.fail("while scanning a directive: found unknown directive name", start);
+    }
+    this.skipBlanks();
+    if (this.code(this.i) === 35) {
+      while (!this.isBreakZAt(this.i)) this.skip();
+    }
+    if (!this.isBreakZAt(this.i))
+      this.fail("while scanning a directive: did not find expected comment or line break", start);
+    if (this.isBreakAt(this.i)) this.skipLine();
+    this.tokens.push(token);
+  }
+
+  private skipBlanks(): void {
+    while (this.isBlankAt(this.i)) this.skip();
+  }
+
+  private scanVersionNumber(start: number): number {
+    const from = this.i;
+    while (this.code(this.i) >= 48 && this.code(this.i) <= 57) {
+      if (this.i - from >= 9)
+        this.fail("while scanning a %YAML directive: found extremely long version number", start);
+      this.skip();
+    }
+    if (this.i === from)
+      this.fail("while scanning a %YAML directive: did not find expected version number", start);
+    return Number(this.s.slice(from, this.i));
   }
 
   private fetchDocumentIndicator(type: "document-start" | "document-end"): void {
