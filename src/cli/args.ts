@@ -12,6 +12,10 @@ export class UsageError extends Error {
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "markdown", "sarif"];
 
+/** Formats of `kubedelta read`: what Kubernetes reads is data, not a review. */
+export type ReadFormat = "text" | "json" | "yaml";
+const READ_FORMATS: readonly ReadFormat[] = ["text", "json", "yaml"];
+
 export interface CommonOptions {
   format: OutputFormat;
   config?: string;
@@ -27,7 +31,8 @@ export type Command =
   | { name: "version" }
   | { name: "rules"; options: CommonOptions }
   | { name: "diff"; base: string; head: string; options: CommonOptions }
-  | { name: "review"; base?: string; head?: string; repo: string; options: CommonOptions };
+  | { name: "review"; base?: string; head?: string; repo: string; options: CommonOptions }
+  | { name: "read"; paths: string[]; format: ReadFormat; output?: string };
 
 export const USAGE = `Usage:
   kubedelta diff BASE HEAD [options]      compare two files or two directories
@@ -38,6 +43,10 @@ export const USAGE = `Usage:
   kubedelta rules [--format text|json|markdown]
                                           list the rules and their settings (markdown:
                                           the full rule reference, docs/rules.md)
+  kubedelta read [--format text|json|yaml] PATH...
+                                          show how Kubernetes reads files or directories
+                                          (- for standard input): every document as the
+                                          API server gets it, and where it would stop
 
 Options:
   --format text|json|markdown|sarif      output format (default: text)
@@ -57,9 +66,9 @@ function parseSeverity(value: string): Severity {
   throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}; got "${value}"`);
 }
 
-function parseFormat(value: string): OutputFormat {
-  if ((FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
-  throw new UsageError(`--format must be one of ${FORMATS.join(", ")}; got "${value}"`);
+function parseFormat<F extends string>(value: string, formats: readonly F[]): F {
+  if ((formats as readonly string[]).includes(value)) return value as F;
+  throw new UsageError(`--format must be one of ${formats.join(", ")}; got "${value}"`);
 }
 
 const VALUE_OPTIONS = new Set([
@@ -115,19 +124,20 @@ export function parseArgs(argv: readonly string[]): Command {
   if (flags.has("--version")) return { name: "version" };
   if (flags.has("--color") && flags.has("--no-color"))
     throw new UsageError("--color and --no-color contradict");
+  const [command, ...rest] = positionals;
+  const gitOptions = ["--base", "--head", "--repo"].filter((name) => values.has(name));
+  if (command !== "review" && gitOptions.length > 0) {
+    throw new UsageError(`${gitOptions.join(", ")} only apply to \`kubedelta review\``);
+  }
+  if (command === "read") return parseRead(rest, values, flags);
   const options: CommonOptions = {
-    format: parseFormat(values.get("--format") ?? "text"),
+    format: parseFormat(values.get("--format") ?? "text", FORMATS),
     config: values.get("--config"),
     failOn: values.has("--fail-on") ? parseSeverity(values.get("--fail-on") as string) : undefined,
     fullState: flags.has("--full-state"),
     color: flags.has("--color") ? true : flags.has("--no-color") ? false : undefined,
     output: values.get("--output"),
   };
-  const [command, ...rest] = positionals;
-  const gitOptions = ["--base", "--head", "--repo"].filter((name) => values.has(name));
-  if (command !== "review" && gitOptions.length > 0) {
-    throw new UsageError(`${gitOptions.join(", ")} only apply to \`kubedelta review\``);
-  }
   switch (command) {
     case "diff":
       if (rest.length !== 2) throw new UsageError(`diff needs exactly two paths, BASE and HEAD\n\n${USAGE}`);
@@ -149,4 +159,25 @@ export function parseArgs(argv: readonly string[]): Command {
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
+}
+
+/** `kubedelta read`: only --format and --output; the rest judge a review, and reading judges nothing. */
+function parseRead(paths: string[], values: Map<string, string>, flags: Set<string>): Command {
+  const judging = ["--config", "--fail-on", "--full-state", "--color", "--no-color"];
+  const given = judging.filter((name) => values.has(name) || flags.has(name));
+  if (given.length > 0) {
+    throw new UsageError(
+      `${given.join(", ")} do not apply to \`kubedelta read\`, which reads as Kubernetes does (the default policy's limits)`,
+    );
+  }
+  if (paths.length === 0)
+    throw new UsageError(`read needs a file or directory (- for standard input)\n\n${USAGE}`);
+  if (paths.filter((path) => path === "-").length > 1)
+    throw new UsageError("read takes standard input (-) only once");
+  return {
+    name: "read",
+    paths,
+    format: parseFormat(values.get("--format") ?? "text", READ_FORMATS),
+    output: values.get("--output"),
+  };
 }

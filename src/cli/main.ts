@@ -3,15 +3,18 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { utcDay } from "../engine/exceptions.js";
-import { type FileSet, isManifestPath, review } from "../engine/review.js";
+import { isUnreadable } from "../engine/files.js";
+import { isManifestPath, review } from "../engine/review.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
+import { readingsToJson, readingsToText, readingsToYaml } from "../report/readings.js";
 import { ruleCatalog } from "../rules/catalog.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
-import { readDiffInputs } from "./read-dir.js";
+import { readPaths } from "./read-command.js";
+import { readContent, readDiffInputs, type SideFiles } from "./read-dir.js";
 import { readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
 
 export interface CliIo {
@@ -19,6 +22,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (colour by default). */
   isTTY: boolean;
+  /** All of standard input (`kubedelta read -`); default: file descriptor 0. */
+  stdin?: () => Uint8Array;
 }
 
 const defaultIo: CliIo = {
@@ -66,13 +71,13 @@ function render(result: ReviewResult, policy: Policy, options: CommonOptions, io
   }
 }
 
-function emit(text: string, options: CommonOptions, io: CliIo) {
+function emit(text: string, options: { output?: string }, io: CliIo) {
   if (options.output) writeFileSync(options.output, text);
   else io.stdout(text);
 }
 
 function runReview(
-  files: { base: FileSet; head: FileSet },
+  sides: { base: SideFiles; head: SideFiles },
   policy: Policy,
   options: CommonOptions,
   io: CliIo,
@@ -80,7 +85,14 @@ function runReview(
 ): number {
   // Today in UTC decides which exceptions have expired (the engine itself has no clock).
   const today = utcDay(new Date());
-  const result = review({ ...files, policy, allFilesAreManifests: explicitFiles, today });
+  const result = review({
+    base: sides.base.files,
+    head: sides.head.files,
+    chartRoots: { base: sides.base.chartRoots, head: sides.head.chartRoots },
+    policy,
+    allFilesAreManifests: explicitFiles,
+    today,
+  });
   emit(render(result, policy, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;
 }
@@ -102,8 +114,12 @@ function gitConfig(
   options: CommonOptions,
 ): { source: string; text: string } | undefined {
   if (options.config) return readConfigFile(options.config);
-  const text = readRevision(root, baseRef, (path) => path === CONFIG_PATH).get(CONFIG_PATH);
-  return text ? { source: `${baseRef}:${CONFIG_PATH}`, text: Buffer.from(text).toString("utf8") } : undefined;
+  const source = `${baseRef}:${CONFIG_PATH}`;
+  const content = readRevision(root, baseRef, (path) => path === CONFIG_PATH).files.get(CONFIG_PATH);
+  if (content === undefined) return undefined;
+  // The config decides what blocks: one that cannot be read stops the run, it is never ignored.
+  if (isUnreadable(content)) throw new UsageError(`${source}: could not be read: ${content.unreadable}`);
+  return { source, text: Buffer.from(content).toString("utf8") };
 }
 
 function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): number {
@@ -115,6 +131,16 @@ function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): nu
   const base = readRevision(root, baseRef, wanted);
   const head = command.head ? readRevision(root, command.head, wanted) : readWorkingTree(join(root), wanted);
   return runReview({ base, head }, policy, options, io);
+}
+
+function read(command: Extract<Command, { name: "read" }>, io: CliIo): number {
+  // The default policy's limits: what the reviews would read, before any repository's config.
+  const policy = loadPolicy();
+  const stdin = () => (io.stdin ? io.stdin() : readContent(0));
+  const readings = readPaths(command.paths, policy, stdin);
+  const format = { text: readingsToText, json: readingsToJson, yaml: readingsToYaml }[command.format];
+  emit(format(readings), command, io);
+  return readings.some((r) => r.errors.length > 0) ? 1 : 0;
 }
 
 function listRules(options: CommonOptions, io: CliIo): number {
@@ -149,6 +175,8 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         return diff(command, io);
       case "review":
         return gitReview(command, io);
+      case "read":
+        return read(command, io);
     }
   } catch (error) {
     if (error instanceof UsageError || error instanceof PolicyError) {

@@ -2,15 +2,22 @@
 
 import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
+import type { FileContent } from "../engine/files.js";
 import type { FileSet } from "../engine/review.js";
 import { UsageError } from "./args.js";
 
 // Directories that never hold the project's own manifests and can be huge.
 const IGNORED_DIRS = new Set([".git", "node_modules"]);
 
-type PathKind = "file" | "directory" | "empty";
+export type PathKind = "file" | "directory" | "empty";
 
-function kindOf(path: string): PathKind {
+/** One side of a diff: its files, and where its Helm charts are (see engine/charts.ts). */
+export interface SideFiles {
+  files: FileSet;
+  chartRoots: Set<string>;
+}
+
+export function kindOf(path: string): PathKind {
   if (path === "/dev/null") return "empty"; // a file that did not exist on this side
   let stats: ReturnType<typeof statSync>;
   try {
@@ -23,9 +30,22 @@ function kindOf(path: string): PathKind {
   throw new UsageError(`${path}: not a regular file or directory`);
 }
 
-/** Every regular file under `root` that `wanted` accepts, by forward-slash relative path. */
-function walk(root: string, wanted: (relative: string) => boolean): Map<string, Uint8Array> {
-  const files = new Map<string, Uint8Array>();
+/** A file's bytes; a file that cannot be read (permissions, say) is an error on it, not a crash. */
+export function readContent(path: string | 0): FileContent {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    return { unreadable: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/**
+ * Every regular file under `root` that `wanted` accepts, by forward-slash relative path, and the
+ * directories that hold a Chart.yaml (whatever the manifest globs say about it).
+ */
+export function walk(root: string, wanted: (relative: string) => boolean): SideFiles {
+  const files = new Map<string, FileContent>();
+  const chartRoots = new Set<string>();
   const visit = (dir: string, prefix: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
     for (const entry of entries) {
@@ -33,13 +53,14 @@ function walk(root: string, wanted: (relative: string) => boolean): Map<string, 
       const full = join(dir, entry.name);
       // Symbolic links are not followed: they can loop or point outside the tree.
       if (entry.isDirectory() && !IGNORED_DIRS.has(entry.name)) visit(full, relative);
-      else if (entry.isFile() && wanted(relative) && !lstatSync(full).isSymbolicLink()) {
-        files.set(relative, readFileSync(full));
+      else if (entry.isFile() && !lstatSync(full).isSymbolicLink()) {
+        if (entry.name === "Chart.yaml") chartRoots.add(prefix);
+        if (wanted(relative)) files.set(relative, readContent(full));
       }
     }
   };
   visit(root, "");
-  return files;
+  return { files, chartRoots };
 }
 
 /** The two sides of `kubedelta diff BASE HEAD`. */
@@ -47,7 +68,7 @@ export function readDiffInputs(
   basePath: string,
   headPath: string,
   wanted: (relative: string) => boolean,
-): { base: FileSet; head: FileSet; singleFiles: boolean } {
+): { base: SideFiles; head: SideFiles; singleFiles: boolean } {
   const baseKind = kindOf(basePath);
   const headKind = kindOf(headPath);
   if (baseKind === "empty" && headKind === "empty")
@@ -56,13 +77,15 @@ export function readDiffInputs(
   if (dirs && (baseKind === "file" || headKind === "file")) {
     throw new UsageError("BASE and HEAD must both be files or both be directories");
   }
+  const none = (): SideFiles => ({ files: new Map(), chartRoots: new Set() });
   if (dirs) {
-    const read = (path: string, kind: PathKind) => (kind === "directory" ? walk(path, wanted) : new Map());
+    const read = (path: string, kind: PathKind) => (kind === "directory" ? walk(path, wanted) : none());
     return { base: read(basePath, baseKind), head: read(headPath, headKind), singleFiles: false };
   }
   // Two single files are the same file before and after: name both after the head (or base).
+  // Named on the command line, they are read as manifests, as `kubectl apply -f FILE` reads them.
   const name = headKind === "file" ? basename(headPath) : basename(basePath);
-  const read = (path: string, kind: PathKind): FileSet =>
-    kind === "file" ? new Map([[name, readFileSync(path)]]) : new Map();
+  const read = (path: string, kind: PathKind): SideFiles =>
+    kind === "file" ? { files: new Map([[name, readContent(path)]]), chartRoots: new Set() } : none();
   return { base: read(basePath, baseKind), head: read(headPath, headKind), singleFiles: true };
 }

@@ -1,10 +1,12 @@
 // Reads `kubedelta review` inputs: two revisions of a local git repository (or the working tree).
 
 import { execFileSync } from "node:child_process";
-import { existsSync, lstatSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync } from "node:fs";
 import { join } from "node:path";
-import type { FileSet } from "../engine/review.js";
+import { chartRootsIn, isChartFile } from "../engine/charts.js";
+import type { FileContent } from "../engine/files.js";
 import { UsageError } from "./args.js";
+import { readContent, type SideFiles } from "./read-dir.js";
 
 const MAX_BUFFER = 2 ** 30;
 
@@ -78,46 +80,77 @@ export function resolveBase(repo: string, base: string | undefined, head: string
   return gitText(repo, ["merge-base", defaultBranch(repo), head ?? "HEAD"]);
 }
 
-/** Files of a revision that `wanted` accepts, read in one `git cat-file --batch`. */
-export function readRevision(repo: string, ref: string, wanted: (path: string) => boolean): FileSet {
+/**
+ * Reads blobs in one `git cat-file --batch`. An object the repository does not have (a shallow or
+ * partial clone) is answered `<sha> missing`: that file is unreadable, which fails the review.
+ */
+function catBlobs(repo: string, shas: readonly string[]): FileContent[] {
+  if (shas.length === 0) return [];
+  const out = git(repo, ["cat-file", "--batch"], Buffer.from(`${shas.join("\n")}\n`));
+  const contents: FileContent[] = [];
+  let offset = 0;
+  for (const sha of shas) {
+    const headerEnd = out.indexOf(10, offset);
+    if (headerEnd < 0) {
+      contents.push({ unreadable: `git cat-file gave no answer for object ${sha}` });
+      continue;
+    }
+    const header = out.subarray(offset, headerEnd).toString().split(" ");
+    offset = headerEnd + 1;
+    if (header.length !== 3 || header[1] !== "blob") {
+      const why = header.slice(1).join(" ") || "no object";
+      contents.push({
+        unreadable: `git object ${sha} is ${why} in this repository (a shallow or partial clone?)`,
+      });
+      continue;
+    }
+    const size = Number(header[2]);
+    contents.push(out.subarray(offset, offset + size));
+    offset += size + 1;
+  }
+  return contents;
+}
+
+/** Files of a revision that `wanted` accepts, and the revision's chart roots. */
+export function readRevision(repo: string, ref: string, wanted: (path: string) => boolean): SideFiles {
   if (!refExists(repo, ref)) throw new UsageError(`${ref}: no such revision`);
   const listing = git(repo, ["ls-tree", "-r", "-z", "--full-tree", ref]).toString("utf8");
   const blobs: { path: string; sha: string }[] = [];
+  const charts: string[] = [];
   for (const entry of listing.split("\0")) {
     const tab = entry.indexOf("\t");
     if (tab < 0) continue;
     const [mode, type, sha] = entry.slice(0, tab).split(" ");
     const path = entry.slice(tab + 1);
+    if (type === "blob" && isChartFile(path)) charts.push(path);
     // Regular files only: symlinks (120000) and submodules (160000) hold no manifest text.
     if (type === "blob" && (mode === "100644" || mode === "100755") && wanted(path))
       blobs.push({ path, sha });
   }
-  const files = new Map<string, Uint8Array>();
-  if (blobs.length === 0) return files;
-  const out = git(repo, ["cat-file", "--batch"], Buffer.from(`${blobs.map((b) => b.sha).join("\n")}\n`));
-  let offset = 0;
-  for (const { path } of blobs) {
-    const headerEnd = out.indexOf(10, offset);
-    const size = Number(out.subarray(offset, headerEnd).toString().split(" ")[2]);
-    files.set(path, out.subarray(headerEnd + 1, headerEnd + 1 + size));
-    offset = headerEnd + 1 + size + 1;
-  }
-  return files;
+  const files = new Map<string, FileContent>();
+  const shas = blobs.map((blob) => blob.sha);
+  const contents = catBlobs(repo, shas);
+  for (const [i, { path }] of blobs.entries()) files.set(path, contents[i]);
+  return { files, chartRoots: chartRootsIn(charts) };
 }
 
-/** Tracked and untracked (not ignored) files of the working tree that `wanted` accepts. */
-export function readWorkingTree(repo: string, wanted: (path: string) => boolean): FileSet {
+/** Tracked and untracked (not ignored) files of the working tree that `wanted` accepts, and its chart roots. */
+export function readWorkingTree(repo: string, wanted: (path: string) => boolean): SideFiles {
   const root = repoRoot(repo);
   const listing = git(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]).toString(
     "utf8",
   );
-  const files = new Map<string, Uint8Array>();
+  const files = new Map<string, FileContent>();
+  const charts: string[] = [];
   for (const path of new Set(listing.split("\0"))) {
-    if (!path || !wanted(path)) continue;
+    const manifest = path !== "" && wanted(path);
+    const chart = isChartFile(path);
+    if (!manifest && !chart) continue;
     const full = join(root, path);
     // Deleted but still tracked files are absent from the working tree, which is what we want.
     if (!existsSync(full) || !lstatSync(full).isFile()) continue;
-    files.set(path, readFileSync(full));
+    if (chart) charts.push(path);
+    if (manifest) files.set(path, readContent(full));
   }
-  return files;
+  return { files, chartRoots: chartRootsIn(charts) };
 }

@@ -3,9 +3,11 @@
 
 import { Minimatch } from "minimatch";
 import type { Policy } from "../policy/types.js";
-import { type DecodedFile, decodeFile, type FileContent } from "./files.js";
+import { chartOfTemplate, chartRootsIn } from "./charts.js";
+import { type DecodedFile, decodeFile, type FileContent, isUnreadable } from "./files.js";
 import { NO_KIND } from "./identity.js";
 import type { ParseCache } from "./parse-cache.js";
+import { withStop } from "./reading.js";
 import { resourcesOf } from "./resources.js";
 import type { InputError, Resource, ReviewStats, Side, Skipped } from "./types.js";
 import type { ParsedDocument, ParseOutcome } from "./yaml/types.js";
@@ -20,6 +22,12 @@ export interface ReadInput {
   policy: Policy;
   /** Read every file as a manifest, whatever the policy's globs say (files named explicitly). */
   allFilesAreManifests?: boolean;
+  /**
+   * Each side's chart roots: the directories of its whole tree that hold a Chart.yaml (see
+   * charts.ts). Shells that hold only some files of a tree (the app) must pass them; without
+   * them, the Chart.yaml files among the side's own files are taken.
+   */
+  chartRoots?: { base: ReadonlySet<string>; head: ReadonlySet<string> };
 }
 
 export interface ParsedFile {
@@ -60,31 +68,15 @@ export interface SideReport {
   stats: ReviewStats;
 }
 
-function readFile(
-  path: string,
-  content: FileContent,
-  input: ReadInput,
-  cache: ParseCache,
-  stats: ReviewStats,
-): ReadFile {
-  const decoded = decodeFile(path, content, input.policy.limits.maxFileBytes);
+function readFile(content: FileContent, input: ReadInput, cache: ParseCache, stats: ReviewStats): ReadFile {
+  const decoded = decodeFile(content, input.policy.limits.maxFileBytes);
   if (decoded.kind !== "text") return { decoded };
   const hitsBefore = cache.hits;
-  const outcome = cache.parse(decoded.text, input.policy.limits);
+  const outcome = withStop(cache.parse(decoded.text, input.policy.limits), decoded.stop);
   if (cache.hits > hitsBefore) stats.parseCacheHits++;
   else {
     stats.filesParsed++;
     stats.bytesParsed += decoded.bytes;
-  }
-  // Not YAML, but it has template braces: a template of some tool (Go, Helm, krew, Argo CD…) that
-  // only becomes a manifest once rendered. kubectl could not apply it as it is either.
-  if (outcome.errors.length > 0 && decoded.text.includes("{{")) {
-    return {
-      decoded: {
-        kind: "skip",
-        reason: "template (not valid YAML until rendered): review the rendered manifests",
-      },
-    };
   }
   return { decoded, outcome };
 }
@@ -103,26 +95,34 @@ export function parseSide(
   reuse: ReadonlyMap<string, ReadFile>,
 ): { parsed: ParsedFile[]; read: Map<string, ReadFile> } {
   const files = side === "base" ? input.base : input.head;
+  const chartRoots = input.chartRoots?.[side] ?? chartRootsIn(files.keys());
   const parsed: ParsedFile[] = [];
   const read = new Map<string, ReadFile>();
   for (const [path, content] of files) {
     if (!input.allFilesAreManifests && !isManifestPath(path, input.policy)) continue;
-    const file = reuse.get(path) ?? readFile(path, content, input, cache, report.stats);
-    read.set(path, file);
-    const { decoded, outcome } = file;
     // A file the change does not touch is not the change's to fix: its problems cannot hide
     // anything the change does, so they are not reported (the check must not stay red forever).
-    if (unchanged.has(path)) {
+    const untouched = unchanged.has(path);
+    // A file present on both sides is reported once, from the head; base problems of a file the
+    // head deletes are reported too, since they hide what the deletion removes.
+    const reportIt = !untouched && (side === "head" || !input.head.has(path));
+    const chart = chartOfTemplate(path, chartRoots);
+    if (chart !== undefined) {
+      if (reportIt) {
+        const reason = `Helm chart template (of ${chart}): rendered by Helm, never read as manifests`;
+        report.skipped.push({ file: path, reason });
+      }
+      continue;
+    }
+    const file = reuse.get(path) ?? readFile(content, input, cache, report.stats);
+    read.set(path, file);
+    const { decoded, outcome } = file;
+    if (untouched) {
       if (outcome) parsed.push({ path, side, documents: outcome.documents });
       continue;
     }
-    // A file present on both sides is reported once, from the head; base problems of a file the
-    // head deletes are reported too, since they hide what the deletion removes.
-    const reportIt = side === "head" || !input.head.has(path);
-    if (decoded.kind === "skip") {
-      if (reportIt) report.skipped.push({ file: path, reason: decoded.reason });
-    } else if (decoded.kind === "error") {
-      report.errors.push({ file: path, message: `${side}: ${decoded.message}` });
+    if (decoded.kind === "error") {
+      report.errors.push({ file: path, line: decoded.line, message: `${side}: ${decoded.message}` });
     } else if (outcome) {
       if (reportIt) {
         for (const problem of outcome.errors)
@@ -135,8 +135,10 @@ export function parseSide(
 }
 
 function sameContent(a: FileContent, b: FileContent): boolean {
+  // What could not be read is never known to be unchanged.
+  if (isUnreadable(a) || isUnreadable(b)) return false;
   if (typeof a === "string" && typeof b === "string") return a === b;
-  const bytes = (c: FileContent) => (typeof c === "string" ? Buffer.from(c) : c);
+  const bytes = (c: string | Uint8Array) => (typeof c === "string" ? Buffer.from(c) : c);
   return Buffer.compare(bytes(a), bytes(b)) === 0;
 }
 

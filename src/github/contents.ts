@@ -2,9 +2,12 @@
 // head versions alike) through aliased `object(expression: "<sha>:<path>")` lookups. Few requests
 // matter twice: for the API budget, and because GitHub's guidance (Probot's throttling) spaces
 // GraphQL requests a second apart. Blobs are cached by their git sha across events, so a push
-// re-reads only what changed. GraphQL gives no text for binary or very large blobs; those are read
-// raw through the REST blob endpoint (the engine then decides what they are).
+// re-reads only what changed. GraphQL gives no text for binary or very large blobs, and its text
+// is GitHub's decoding of the bytes, which may not be them (invalid UTF-8 comes back replaced):
+// every content is checked against its blob id, and read raw through the REST blob endpoint when
+// the text is not the blob. Bytes that are not the blob either fail the review.
 
+import { createHash } from "node:crypto";
 import type { Octokit, RepoRef } from "./types.js";
 
 export const FILES_PER_REQUEST = 100;
@@ -59,6 +62,24 @@ export class MissingFileError extends Error {
   }
 }
 
+/** GitHub's raw bytes of a changed file are not its blob (a truncated download, say). */
+export class BlobMismatchError extends Error {
+  constructor(
+    readonly path: string,
+    readonly oid: string,
+    readonly byteLength: number,
+  ) {
+    super(
+      `${path} could not be read: GitHub served ${byteLength} bytes that are not its blob ${oid.slice(0, 7)} (truncated or altered)`,
+    );
+  }
+}
+
+/** Git's id of a blob: sha1 of "blob <byte length>\0" followed by the bytes. */
+export function gitBlobId(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.byteLength}\0`).update(bytes).digest("hex");
+}
+
 /** One file version to read: a path at a commit, and its blob sha when the caller knows it. */
 export interface BlobLookup {
   sha: string;
@@ -93,9 +114,28 @@ async function fetchRaw(octokit: Octokit, repo: RepoRef, oid: string): Promise<U
   });
   const data = response.data as unknown;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  // A body already decoded as text may not be the bytes any more: the blob id check catches that.
   if (typeof data === "string") return new TextEncoder().encode(data);
   // Probot's fetch-based Octokit hands back a stream when the body is not parsed.
   return new Uint8Array(await new Response(data as ReadableStream).arrayBuffer());
+}
+
+/**
+ * The exact content of a blob: GraphQL's text when it is the blob byte for byte (kept as text,
+ * the common case), else the raw bytes, which must be the blob.
+ */
+async function verifiedContent(
+  octokit: Octokit,
+  repo: RepoRef,
+  node: BlobNode,
+  path: string,
+): Promise<Uint8Array | string> {
+  if (node.text !== null && !node.isBinary && !node.isTruncated) {
+    if (gitBlobId(Buffer.from(node.text, "utf8")) === node.oid) return node.text;
+  }
+  const raw = await fetchRaw(octokit, repo, node.oid);
+  if (gitBlobId(raw) !== node.oid) throw new BlobMismatchError(path, node.oid, raw.byteLength);
+  return raw;
 }
 
 export function lookupKey(sha: string, path: string): string {
@@ -123,9 +163,7 @@ export async function fetchBlobs(
     const batch = wanted.slice(start, start + FILES_PER_REQUEST);
     const nodes = await fetchBatch(octokit, repo, batch);
     for (const [i, node] of nodes.entries()) {
-      const readable = node.text !== null && !node.isBinary && !node.isTruncated;
-      const content =
-        cache.get(node.oid) ?? (readable ? (node.text as string) : await fetchRaw(octokit, repo, node.oid));
+      const content = cache.get(node.oid) ?? (await verifiedContent(octokit, repo, node, batch[i].path));
       cache.set(node.oid, content);
       files.set(lookupKey(batch[i].sha, batch[i].path), content);
     }

@@ -2,13 +2,18 @@
 // (NetworkPolicy coverage, RBAC chains): listed from the head tree with their blob shas, so that after the first
 // review of a repository they come from the blob cache and cost one tree listing.
 
+import { chartRootsIn } from "../engine/charts.js";
 import { isManifestPath } from "../engine/review.js";
 import type { Policy } from "../policy/types.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
-export type RepositoryContext =
-  /** Unchanged manifest paths of the head tree → blob sha. */
-  { kind: "complete"; blobs: Map<string, string> } | { kind: "partial"; reason: string };
+/** Unchanged manifest paths of the head tree → blob sha, or why they cannot all be read. */
+type ContextFiles = { kind: "complete"; blobs: Map<string, string> } | { kind: "partial"; reason: string };
+
+export type RepositoryContext = ContextFiles & {
+  /** Directories of the head tree that hold a Chart.yaml (of the part listed, when partial). */
+  chartRoots: Set<string>;
+};
 
 export async function repositoryContext(
   octokit: Octokit,
@@ -22,8 +27,15 @@ export async function repositoryContext(
     tree_sha: pr.headSha,
     recursive: "1",
   });
+  const chartRoots = chartRootsIn(
+    data.tree.flatMap((entry) => (entry.type === "blob" && entry.path ? [entry.path] : [])),
+  );
   if (data.truncated)
-    return { kind: "partial", reason: "the repository tree is too large for GitHub to list whole" };
+    return {
+      kind: "partial",
+      reason: "the repository tree is too large for GitHub to list whole",
+      chartRoots,
+    };
   const blobs = new Map<string, string>();
   for (const entry of data.tree) {
     if (entry.type !== "blob" || !entry.path || !entry.sha || changedPaths.has(entry.path)) continue;
@@ -36,7 +48,8 @@ export async function repositoryContext(
     return {
       kind: "partial",
       reason: `the repository has ${blobs.size} other manifest files, over limits.maxContextFiles (${limit})`,
+      chartRoots,
     };
   }
-  return { kind: "complete", blobs };
+  return { kind: "complete", blobs, chartRoots };
 }

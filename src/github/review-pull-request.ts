@@ -13,8 +13,16 @@ import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } fr
 import { planReview } from "../report/review-comments.js";
 import { type RuleCatalog, ruleCatalog } from "../rules/catalog.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
+import { pullChartRoots } from "./chart-roots.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
-import { type BlobCache, type BlobLookup, fetchBlobs, lookupKey, MissingFileError } from "./contents.js";
+import {
+  type BlobCache,
+  type BlobLookup,
+  BlobMismatchError,
+  fetchBlobs,
+  lookupKey,
+  MissingFileError,
+} from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
 import { repositoryContext } from "./repository-context.js";
@@ -61,21 +69,25 @@ async function mergeBase(octokit: Octokit, pr: PullRequestRef): Promise<string> 
 interface Inputs {
   base: Map<string, Uint8Array | string>;
   head: Map<string, Uint8Array | string>;
+  /** Each side's chart roots, whose templates are not manifests. */
+  chartRoots: { base: Set<string>; head: Set<string> };
   /** Why the repository around the changed files could not be read, when it could not. */
   partialContext?: string;
 }
 
 /**
  * Base versions at the merge base (renamed files: from the old path), head versions at the head,
- * and the unchanged manifests of the head tree as context, all read in shared batches.
+ * and the unchanged manifests of the head tree as context, all read in shared batches. `files`
+ * are the changed manifests, `allFiles` every file the pull request changes.
  */
 async function readInputs(
   octokit: Octokit,
   pr: PullRequestRef,
   files: PullFile[],
+  allFiles: PullFile[],
   policy: Policy,
   blobs: BlobCache,
-) {
+): Promise<Inputs> {
   const changed = new Set(files.flatMap((f) => [f.filename, f.previousFilename ?? f.filename]));
   const [baseSha, context] = await Promise.all([
     mergeBase(octokit, pr),
@@ -93,8 +105,19 @@ async function readInputs(
       : [];
   const contents = await fetchBlobs(octokit, pr, [...baseLookups, ...headLookups, ...contextLookups], blobs);
   const read = (lookups: BlobLookup[]) =>
-    new Map(lookups.map((l) => [l.path, contents.get(lookupKey(l.sha, l.path)) ?? ""]));
-  const inputs: Inputs = { base: read(baseLookups), head: read(headLookups) };
+    new Map(
+      lookups.map((l) => {
+        const content = contents.get(lookupKey(l.sha, l.path));
+        // fetchBlobs answers every lookup or throws; a gap must never read as an empty file.
+        if (content === undefined) throw new MissingFileError(l.path, l.sha);
+        return [l.path, content];
+      }),
+    );
+  const inputs: Inputs = {
+    base: read(baseLookups),
+    head: read(headLookups),
+    chartRoots: pullChartRoots(context.chartRoots, allFiles),
+  };
   // Unchanged files are the same on both sides: the engine reads them as context only.
   for (const [path, content] of read(contextLookups)) {
     inputs.base.set(path, content);
@@ -178,7 +201,14 @@ async function evaluate(
     );
   }
 
-  const { base, head, partialContext } = await readInputs(octokit, pr, manifests, policy, state.blobs);
+  const { base, head, chartRoots, partialContext } = await readInputs(
+    octokit,
+    pr,
+    manifests,
+    files,
+    policy,
+    state.blobs,
+  );
   let note: string | undefined;
   let judging = policy;
   const catalog = ruleCatalog(policy);
@@ -197,6 +227,7 @@ async function evaluate(
   const result = review({
     base,
     head,
+    chartRoots,
     policy: judging,
     cache: state.parses,
     today,
@@ -234,9 +265,15 @@ function describe(error: unknown): string {
   if (
     error instanceof ReviewStopped ||
     error instanceof RequestTimeoutError ||
-    error instanceof MissingFileError
+    error instanceof MissingFileError ||
+    error instanceof BlobMismatchError
   ) {
     return error.message;
+  }
+  // @octokit/graphql's GraphqlResponseError: GitHub answered 200 with errors instead of the data.
+  const graphqlErrors = (error as { name?: string; errors?: { message?: string }[] }).errors;
+  if ((error as { name?: string }).name === "GraphqlResponseError" && Array.isArray(graphqlErrors)) {
+    return `GitHub's GraphQL API answered with errors: ${graphqlErrors.map((e) => e.message).join("; ")}`;
   }
   const status = (error as { status?: number }).status;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,7 @@
 // What happens when GitHub misbehaves or the input is extreme: the check run always completes,
 // and never with success it did not compute.
 
+import { createHash } from "node:crypto";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -117,6 +118,87 @@ describe("inputs at the edges", () => {
       conclusion: "failure",
       output: { title: expect.stringMatching(/1 blocking/) },
     });
+  });
+
+  it("reads the raw blob when GraphQL's text is not the blob (GitHub replaced invalid UTF-8)", async () => {
+    // One byte that is not UTF-8, in a comment: kubectl reads the file (as U+FFFD), so must we.
+    const head = Buffer.concat([
+      Buffer.from("# caf"),
+      Buffer.from([0xe9]),
+      Buffer.from(`\n${SERVICE("LoadBalancer")}`),
+    ]);
+    const recorded = serveRepository({
+      files: [{ filename: "svc.yaml", status: "modified", base: SERVICE("ClusterIP"), head }],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const headOid = createHash("sha1").update(`blob ${head.length}\0`).update(head).digest("hex");
+    expect(traffic(recorded).filter((t) => t.includes("/git/blobs/"))).toEqual([
+      `GET ${REPO}/git/blobs/${headOid}`,
+    ]);
+    expect(completions(recorded)[0]).toMatchObject({
+      conclusion: "failure",
+      output: { title: expect.stringMatching(/1 blocking/) },
+    });
+  });
+
+  it("a raw blob that is not the blob (a download cut short) fails the check, naming the file", async () => {
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "svc.yaml",
+          status: "modified",
+          base: SERVICE("ClusterIP"),
+          head: SERVICE("LoadBalancer"),
+          truncated: true,
+          cutRaw: true,
+        },
+      ],
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [done] = completions(recorded);
+    expect(done.conclusion).toBe("failure");
+    expect(done.output.title).toMatch(
+      /^KubeDelta could not complete the review: svc\.yaml could not be read: GitHub served \d+ bytes that are not its blob [0-9a-f]{7} \(truncated or altered\)$/,
+    );
+  });
+
+  it("a GraphQL answer with errors instead of the files fails the check, saying so", async () => {
+    nock(API)
+      .post("/graphql")
+      .reply(200, { data: null, errors: [{ type: "RATE_LIMITED", message: "API rate limit exceeded" }] });
+    const recorded = serveRepository({ files: RISKY });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [done] = completions(recorded);
+    expect(done.conclusion).toBe("failure");
+    expect(done.output.title).toBe(
+      "KubeDelta could not complete the review: GitHub's GraphQL API answered with errors: API rate limit exceeded",
+    );
+  });
+
+  it("a raw blob GitHub will not serve fails the check", async () => {
+    nock(API)
+      .get(new RegExp(`^${REPO}/git/blobs/`))
+      .reply(502, { message: "Bad Gateway" });
+    const recorded = serveRepository({ files: [{ ...RISKY[0], truncated: true }] });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [done] = completions(recorded);
+    expect(done.conclusion).toBe("failure");
+    expect(done.output.title).toMatch(/GitHub answered 502/);
+  });
+
+  it("skips a chart's template, which Helm renders, when the chart's Chart.yaml is elsewhere in the tree", async () => {
+    const template =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  type: {{ .Values.type }}\n";
+    const recorded = serveRepository({
+      files: [
+        { filename: "charts/web/templates/svc.yaml", status: "modified", base: "# old\n", head: template },
+      ],
+      unchanged: { "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n" },
+    });
+    await newProbot().receive(pullRequestEvent() as never);
+    const [done] = completions(recorded);
+    expect(done.conclusion).toBe("success");
+    expect(done.output.summary).toMatch(/Helm chart template/);
   });
 
   it("a deleted manifest is read from the base only and passes", async () => {

@@ -1,7 +1,7 @@
 // Runs the real app (Probot, handlers, engine) against a fake repository served by nock at the
 // HTTP level. Every request GitHub would receive is recorded, so tests assert exact traffic.
 
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync } from "node:crypto";
 import { createRequire } from "node:module";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
@@ -60,12 +60,15 @@ export interface FakeFile {
   filename: string;
   status: "added" | "removed" | "modified" | "renamed";
   previousFilename?: string;
-  base?: string;
-  head?: string;
+  /** Text, or bytes (GraphQL then serves GitHub's lossy decoding of them as the text). */
+  base?: string | Uint8Array;
+  head?: string | Uint8Array;
   /** Defaults to a patch that replaces every line (every head line commentable). */
   patch?: string;
   /** GraphQL gives no text for it (too large): it must be read raw through REST. */
   truncated?: boolean;
+  /** The raw blob endpoint serves only the first half of its bytes (a download cut short). */
+  cutRaw?: boolean;
 }
 
 export interface FakeRepo {
@@ -91,14 +94,13 @@ export interface FakeRepo {
   reviewStatus?: number;
 }
 
-let blobCounter = 0;
-function blobSha(text: string): string {
-  blobCounter++;
-  return `${Buffer.from(text).toString("hex").slice(0, 20).padEnd(20, "0")}${String(blobCounter).padStart(20, "0")}`.slice(
-    0,
-    40,
-  );
+/** Git's blob id, as GitHub serves it: the app checks every content it reads against it. */
+function blobSha(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.byteLength}\0`).update(bytes).digest("hex");
 }
+
+const textOf = (content?: string | Uint8Array) =>
+  content === undefined || typeof content === "string" ? content : new TextDecoder().decode(content);
 
 /** Serves the fake repository; returns the list every request is recorded into. */
 export function serveRepository(fake: FakeRepo): Recorded[] {
@@ -108,21 +110,25 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       recorded.push({ method, path: decodeURIComponent(this.req.path), body });
     };
   const repoPath = `/repos/${OWNER}/${REPO}`;
-  const blobs = new Map<string, string>();
+  const blobs = new Map<string, Buffer>();
   const at = new Map<string, { oid: string; text: string }>();
-  const addBlob = (sha: string, path: string, text: string) => {
-    const oid = blobSha(text);
-    blobs.set(oid, text);
-    at.set(`${sha}:${path}`, { oid, text });
+  const addBlob = (sha: string, path: string, content: string | Uint8Array) => {
+    const bytes = Buffer.from(content);
+    const oid = blobSha(bytes);
+    blobs.set(oid, bytes);
+    // GraphQL's Blob.text is GitHub's decoding of the bytes: invalid UTF-8 comes back replaced.
+    at.set(`${sha}:${path}`, { oid, text: new TextDecoder().decode(bytes) });
     return oid;
   };
   for (const f of fake.files) {
     if (f.base !== undefined) addBlob(MERGE_BASE, f.previousFilename ?? f.filename, f.base);
   }
   const truncated = new Set(fake.files.filter((f) => f.truncated).map((f) => f.filename));
+  const cutRaw = new Set(fake.files.filter((f) => f.cutRaw).map((f) => f.filename));
   const headShas = new Map<string, string>();
   for (const f of fake.files)
     if (f.head !== undefined) headShas.set(f.filename, addBlob(HEAD_SHA, f.filename, f.head));
+  const cutOids = new Set([...cutRaw].map((path) => headShas.get(path)));
   const tree = Object.entries(fake.unchanged ?? {}).map(([path, text]) => ({
     path,
     mode: "100644",
@@ -164,7 +170,7 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
           previous_filename: f.previousFilename,
           status: f.status,
           sha: headShas.get(f.filename) ?? "",
-          patch: f.patch ?? fullPatch(f.base, f.head),
+          patch: f.patch ?? fullPatch(textOf(f.base), textOf(f.head)),
         })),
       ];
     })
@@ -216,10 +222,11 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
     .get(new RegExp(`^${repoPath}/git/blobs/`))
     .reply(function (uri, body) {
       record("GET").call(this, uri, body);
-      const text = blobs.get(uri.split("/").pop()?.replace(/\?.*$/, "") ?? "");
-      return text === undefined
-        ? [404, { message: "Not Found" }]
-        : [200, text, { "content-type": "application/vnd.github.raw" }];
+      const oid = uri.split("/").pop()?.replace(/\?.*$/, "") ?? "";
+      const bytes = blobs.get(oid);
+      if (bytes === undefined) return [404, { message: "Not Found" }];
+      const served = cutOids.has(oid) ? bytes.subarray(0, bytes.length >> 1) : bytes;
+      return [200, served, { "content-type": "application/vnd.github.raw" }];
     })
     .persist();
   api

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseArgs, UsageError } from "../../src/cli/args.js";
+import { parseArgs, USAGE, UsageError } from "../../src/cli/args.js";
 
 describe("parseArgs", () => {
   it("parses diff with options in either form", () => {
@@ -28,6 +29,20 @@ describe("parseArgs", () => {
     expect(parseArgs(["review"])).toMatchObject({ name: "review", repo: "." });
   });
 
+  it("parses read with its formats, paths and standard input", () => {
+    expect(parseArgs(["read", "a.yaml", "dir", "-"])).toEqual({
+      name: "read",
+      paths: ["a.yaml", "dir", "-"],
+      format: "text",
+      output: undefined,
+    });
+    expect(parseArgs(["read", "--format=yaml", "x", "--output", "o"])).toMatchObject({
+      format: "yaml",
+      output: "o",
+    });
+    expect(parseArgs(["read", "--format", "json", "x"])).toMatchObject({ format: "json" });
+  });
+
   it("help and version win over everything else", () => {
     expect(parseArgs(["diff", "--help"])).toEqual({ name: "help" });
     expect(parseArgs(["--version"])).toEqual({ name: "version" });
@@ -45,6 +60,12 @@ describe("parseArgs", () => {
     [["review", "somewhere"], /review takes no paths/],
     [["diff", "a", "b", "--color", "--no-color"], /contradict/],
     [["diff", "a", "b", "--config", "x", "--config", "y"], /given twice/],
+    [["read"], /read needs a file or directory/],
+    [["read", "x", "--format", "sarif"], /--format must be one of text, json, yaml; got "sarif"/],
+    [["diff", "a", "b", "--format", "yaml"], /--format must be one of text, json, markdown, sarif/],
+    [["read", "x", "--fail-on", "high"], /--fail-on do not apply to `kubedelta read`/],
+    [["read", "-", "-"], /standard input \(-\) only once/],
+    [["read", "x", "--base", "main"], /only apply to `kubedelta review`/],
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${JSON.stringify(argv)}`, () => {
@@ -52,4 +73,10 @@ describe("parseArgs", () => {
       expect(() => parseArgs(argv)).toThrow(message);
     });
   }
+
+  it("is the usage the README's command-line reference shows", () => {
+    expect(readFileSync("README.md", "utf8")).toContain(
+      `## Command-line reference\n\n\`\`\`text\n${USAGE}\n\`\`\``,
+    );
+  });
 });

@@ -1,5 +1,5 @@
-// The README's first command: the compiled CLI (what `npx kubedelta` runs after `npm ci`) on the
-// bundled example. Builds dist/ first, so it never tests a stale build.
+// The README's commands: the compiled CLI (what `npx kubedelta` runs after `npm ci`) on the bundled
+// examples. Builds dist/ first, so it never tests a stale build.
 
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -29,6 +29,37 @@ describe("bin/kubedelta.js", () => {
     expect(run.stdout).toMatch(/\nFAILED\n$/);
     // The README shows this very output: keep the front door true.
     expect(readFileSync("README.md", "utf8")).toContain(`\`\`\`text\n${run.stdout}\`\`\``);
+  });
+
+  it("reads a manifest as Kubernetes does, as the README shows", () => {
+    const run = spawnSync(process.execPath, ["bin/kubedelta.js", "read", "examples/read/pod.yaml"], {
+      encoding: "utf8",
+    });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/\n {4}canary: true\n/);
+    expect(run.stdout).toMatch(/\n {8}defaultMode: 493\n/);
+    expect(readFileSync("README.md", "utf8")).toContain(`\`\`\`text\n${run.stdout}\`\`\``);
+  });
+
+  it("reads standard input, and exits 1 where Kubernetes would stop, after the documents it applies", () => {
+    const input = "a: yes\n---\nmode: 0777\n---\nb: [oops\n---\nc: 1\n";
+    const run = spawnSync(process.execPath, ["bin/kubedelta.js", "read", "--format", "json", "-"], {
+      encoding: "utf8",
+      input,
+    });
+    expect(run.status).toBe(1);
+    const { files } = JSON.parse(run.stdout);
+    expect(files).toHaveLength(1);
+    expect(files[0].file).toBe("<stdin>");
+    expect(files[0].documents).toEqual([
+      { line: 1, value: { a: true } },
+      { line: 3, value: { mode: 511 } },
+    ]);
+    expect(files[0].errors).toEqual([{ line: expect.any(Number), message: expect.any(String) }]);
+    const usage = spawnSync(process.execPath, ["bin/kubedelta.js", "read"], { encoding: "utf8" });
+    expect(usage.status).toBe(2);
+    expect(usage.stderr).toMatch(/read needs a file or directory/);
   });
 
   it("prints its version and usage", () => {

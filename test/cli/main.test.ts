@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -171,6 +171,34 @@ describe("kubedelta diff", () => {
     const { code, stdout } = await cli(["diff", join(dir, "a"), join(dir, "b"), "--format", "json"]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout).errors[0].file).toBe("broken.yaml");
+  });
+
+  it("skips the templates of a chart, even one whose Chart.yaml the manifest globs leave out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kd-"));
+    const template = "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n";
+    for (const side of ["a", "b"]) mkdirSync(join(dir, side, "chart", "templates"), { recursive: true });
+    writeFileSync(join(dir, "b", "chart", "Chart.yaml"), "apiVersion: v2\nname: chart\nversion: 0.1.0\n");
+    writeFileSync(join(dir, "b", "chart", "templates", "svc.yaml"), template);
+    const config = join(dir, "cfg.yml");
+    writeFileSync(config, 'manifests:\n  exclude: ["**/Chart.yaml"]\n');
+    const run = await cli(["diff", join(dir, "a"), join(dir, "b"), "--config", config, "--format", "json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.errors).toEqual([]);
+    expect(report.skipped).toEqual([
+      {
+        file: "chart/templates/svc.yaml",
+        reason: "Helm chart template (of chart/Chart.yaml): rendered by Helm, never read as manifests",
+      },
+    ]);
+    // Without the Chart.yaml it is no chart: the file is read, and it is not YAML.
+    mkdirSync(join(dir, "c", "chart", "templates"), { recursive: true });
+    writeFileSync(join(dir, "c", "chart", "templates", "svc.yaml"), template);
+    const plain = await cli(["diff", join(dir, "a"), join(dir, "c"), "--format", "json"]);
+    expect(JSON.parse(plain.stdout).errors.map((e: { file: string }) => e.file)).toEqual([
+      "chart/templates/svc.yaml",
+    ]);
+    expect(plain.code).toBe(1);
   });
 
   it("lists the rules", async () => {
@@ -346,6 +374,20 @@ describe("kubedelta review (git)", () => {
     expect(stdout).toContain(
       "Expired exceptions\n  exception for service-node-port on Service */web expired on 2000-01-01; 1 finding counts again\n",
     );
+  });
+
+  it("fails, naming the file, when a changed file's object is missing (a shallow or partial clone)", async () => {
+    const dir = gitRepo();
+    const sha = execFileSync("git", ["-C", dir, "rev-parse", "feature:k8s/svc.yaml"]).toString().trim();
+    rmSync(join(dir, ".git", "objects", sha.slice(0, 2), sha.slice(2)));
+    const { code, report } = await reviewFeature(dir);
+    expect(code).toBe(1);
+    expect(report.errors).toEqual([
+      {
+        file: "k8s/svc.yaml",
+        message: `head: could not be read: git object ${sha} is missing in this repository (a shallow or partial clone?)`,
+      },
+    ]);
   });
 
   it("explains bad revisions and non-repositories", async () => {

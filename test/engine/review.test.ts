@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { FileContent } from "../../src/engine/files.js";
 import { ParseCache } from "../../src/engine/parse-cache.js";
+import { readManifest } from "../../src/engine/reading.js";
 import { type FileSet, review } from "../../src/engine/review.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
@@ -111,14 +113,14 @@ describe("review", () => {
     expect(result.findings.map((f) => f.file)).toEqual(["good.yaml"]);
   });
 
-  it("skips non-Kubernetes YAML, Helm templates and binary files with a reason", () => {
+  it("skips non-Kubernetes YAML and Helm chart templates with a reason", () => {
     const result = run(
       {},
       {
         "values.yaml": "replicaCount: 2\nimage: {tag: x}\n",
         ".github/workflows/ci.yml": "on: push\njobs: {}\n",
+        "chart/Chart.yaml": "apiVersion: v2\nname: chart\nversion: 1.0.0\n",
         "chart/templates/svc.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
-        "blob.yaml": new Uint8Array([0x61, 0, 0x62]),
         "empty.yaml": "# nothing here\n",
       },
       [debugRule],
@@ -128,8 +130,9 @@ describe("review", () => {
     );
     const reasons = Object.fromEntries(result.skipped.map((s) => [s.file, s.reason]));
     expect(reasons["values.yaml"]).toMatch(/not a Kubernetes manifest/);
-    expect(reasons["chart/templates/svc.yaml"]).toMatch(/Helm template/);
-    expect(reasons["blob.yaml"]).toMatch(/binary/);
+    expect(reasons["chart/templates/svc.yaml"]).toBe(
+      "Helm chart template (of chart/Chart.yaml): rendered by Helm, never read as manifests",
+    );
     expect(reasons[".github/workflows/ci.yml"]).toBeUndefined(); // excluded by the default globs
     expect(reasons["empty.yaml"]).toBeUndefined();
     expect(result.errors).toEqual([]);
@@ -246,12 +249,14 @@ describe("review", () => {
       expect(result.findings).toHaveLength(1);
     });
 
-    it("skips a changed file that is a template of another tool (not YAML until rendered)", () => {
+    it("reads a template of another tool outside a chart as kubectl would: an error on its line", () => {
       const krew =
         'apiVersion: krew.googlecontainertools.github.com/v1alpha2\nkind: Plugin\nmetadata: {name: x}\nspec:\n  version: {{ .TagName }}\n  platforms:\n  - selector: {}\n    {{addURIAndSha "https://e.x/a.tgz" .TagName }}\n';
       const result = run({}, { "krew.yaml": krew });
-      expect(result.errors).toEqual([]);
-      expect(result.skipped).toEqual([{ file: "krew.yaml", reason: expect.stringMatching(/^template/) }]);
+      expect(result.skipped).toEqual([]);
+      expect(result.errors).toEqual([
+        { file: "krew.yaml", line: expect.any(Number), message: expect.any(String) },
+      ]);
     });
 
     it("reads UTF-16 manifests with a byte-order mark, as kubectl does", () => {
@@ -320,5 +325,91 @@ describe("review", () => {
         ]),
       );
     });
+  });
+});
+
+// Issue 11: every changed file is read as `kubectl apply -f` reads it, or it is an error on its file
+// and line. Nothing Kubernetes would apply is skipped for how its text looks.
+describe("reading every changed file as kubectl does", () => {
+  const daemonSet = (annotation = "plain") =>
+    `apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: ops\n  annotations:\n    note: "${annotation}"\nspec:\n  selector: {matchLabels: {app: agent}}\n  template:\n    metadata: {labels: {app: agent}}\n    spec:\n      containers:\n        - name: agent\n          image: registry.example.com/agent:1\n          securityContext:\n            privileged: true\n`;
+  const PRIVILEGED_LINE = 17;
+
+  /** A review with the built-in rules and the default policy. */
+  function reviewHead(
+    head: Record<string, FileContent>,
+    chartRoots?: { base: Set<string>; head: Set<string> },
+  ) {
+    return review({
+      base: new Map(),
+      head: new Map(Object.entries(head)),
+      policy: defaultPolicy(),
+      chartRoots,
+    });
+  }
+  const privileged = (result: ReturnType<typeof reviewHead>) =>
+    result.findings.filter((f) => f.rule === "privileged-container").map((f) => `${f.file}:${f.line}`);
+
+  it("reviews a plain manifest whose comment has template braces", () => {
+    const result = reviewHead({ "ds.yaml": `# {{- x }}\n${daemonSet()}` });
+    expect(result.skipped).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(privileged(result)).toEqual([`ds.yaml:${PRIVILEGED_LINE + 1}`]);
+  });
+
+  it("reads a file with an invalid UTF-8 byte, the byte read as U+FFFD like kubectl, and judges it", () => {
+    const [before, after] = daemonSet("a\u0000b").split("\u0000");
+    const bytes = Buffer.concat([Buffer.from(before), Buffer.from([0xff]), Buffer.from(after)]);
+    const reading = readManifest("ds.yaml", bytes, defaultPolicy().limits);
+    expect(reading.errors).toEqual([]);
+    expect(reading.documents[0].value).toMatchObject({ metadata: { annotations: { note: "a\ufffdb" } } });
+    const result = reviewHead({ "ds.yaml": bytes });
+    expect(result.skipped).toEqual([]);
+    expect(result.errors).toEqual([]);
+    expect(privileged(result)).toEqual([`ds.yaml:${PRIVILEGED_LINE}`]);
+  });
+
+  it("reviews the documents before a NUL byte and reports the NUL's line (the YAML reader's control-character error)", () => {
+    const second = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  x: a\u0000b\n";
+    const result = reviewHead({ "mixed.yaml": `${daemonSet()}---\n${second}` });
+    expect(result.skipped).toEqual([]);
+    expect(privileged(result)).toEqual([`mixed.yaml:${PRIVILEGED_LINE}`]);
+    const nulLine = PRIVILEGED_LINE + 1 + 5; // the separator, then the fifth line of the ConfigMap
+    expect(result.errors).toEqual([{ file: "mixed.yaml", line: nulLine, message: expect.any(String) }]);
+  });
+
+  it("skips a file under the templates/ folder of a chart, and reads the same file anywhere else", () => {
+    const template = `${daemonSet()}  # {{ .Values.x }}\n`;
+    const chart = "apiVersion: v2\nname: x\nversion: 0.1.0\n";
+    const result = reviewHead({
+      "charts/x/Chart.yaml": chart,
+      "charts/x/templates/ds.yaml": template,
+      "charts/x/other/ds.yaml": template,
+      "deploy/templates/ds.yaml": template,
+    });
+    expect(result.skipped).toContainEqual({
+      file: "charts/x/templates/ds.yaml",
+      reason: "Helm chart template (of charts/x/Chart.yaml): rendered by Helm, never read as manifests",
+    });
+    expect(result.skipped.map((s) => s.file)).not.toContain("deploy/templates/ds.yaml");
+    expect(privileged(result).sort()).toEqual([
+      `charts/x/other/ds.yaml:${PRIVILEGED_LINE}`,
+      `deploy/templates/ds.yaml:${PRIVILEGED_LINE}`,
+    ]);
+  });
+
+  it("takes the chart roots the shell passes (it sees the whole tree), not only the files it was given", () => {
+    const files = { "charts/x/templates/ds.yaml": daemonSet() };
+    expect(privileged(reviewHead(files))).toEqual([`charts/x/templates/ds.yaml:${PRIVILEGED_LINE}`]);
+    const inChart = reviewHead(files, { base: new Set(), head: new Set(["charts/x"]) });
+    expect(privileged(inChart)).toEqual([]);
+    expect(inChart.skipped.map((s) => s.file)).toEqual(["charts/x/templates/ds.yaml"]);
+  });
+
+  it("makes a file its shell could not read an error, never a pass", () => {
+    const result = reviewHead({ "gone.yaml": { unreadable: "git object abc is missing" } });
+    expect(result.errors).toEqual([
+      { file: "gone.yaml", message: "head: could not be read: git object abc is missing" },
+    ]);
   });
 });
