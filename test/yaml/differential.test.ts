@@ -179,6 +179,8 @@ function unambiguous(value: Json): boolean {
     if (/^[ \t]/.test(value) && value.includes("\n")) return false;
     // ...and its flow style writes `x:` followed by a line break unquoted.
     if (/:(\s|$)/.test(value)) return false;
+    // NEL, LS, PS and CR break lines for go-yaml (YAML 1.1), not for the YAML 1.2 serialisers.
+    if (/[\u0085\u2028\u2029\r]/.test(value)) return false;
     return !/^[-+.0-9]/.test(value) && !/^(true|false|null|~|y|n|<<)$/i.test(value);
   }
   if (Array.isArray(value)) return value.every(unambiguous);

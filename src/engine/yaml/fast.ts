@@ -383,6 +383,8 @@ class FastParser {
       case 63: // ?
       case 58: {
         // :
+        // go-yaml reads `?` and `:` in a flow collection as indicators, whatever follows them.
+        if (flow && c !== 45) return false;
         if (p + 1 >= this.le) return false;
         const n = s.charCodeAt(p + 1);
         if (n === SPACE || n === TAB) return false;

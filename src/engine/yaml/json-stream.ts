@@ -220,12 +220,9 @@ class JsonReader {
     } catch {
       this.fail("invalid escape in string literal");
     }
-    // Go turns an unpaired surrogate escape into U+FFFD where JavaScript keeps it: not read.
-    if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(value)) {
-      this.fail("an unpaired surrogate escape (\\ud800–\\udfff) is not read by KubeDelta");
-    }
     this.offset = end + 1;
-    return value;
+    // Go turns each unpaired surrogate escape into U+FFFD, where JavaScript keeps it.
+    return value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd");
   }
 
   private number(): number {
