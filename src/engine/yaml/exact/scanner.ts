@@ -540,9 +540,7 @@ export class Scanner {
     this.simpleKeys.push({ possible: false, required: false, tokenNumber: 0, mark: this.mark() });
     this.flowLevel++;
     this.simpleKeyAllowed = true;
-    const start = this.i;
-    this.skip();
-    this.push(type, start);
+    this.indicator(type);
   }
 
   private fetchFlowCollectionEnd(type: "flow-sequence-end" | "flow-mapping-end"): void {
@@ -552,6 +550,11 @@ export class Scanner {
       this.simpleKeys.pop();
     }
     this.simpleKeyAllowed = false;
+    this.indicator(type);
+  }
+
+  /** Consumes a one-character indicator and queues its token. */
+  private indicator(type: TokenType): void {
     const start = this.i;
     this.skip();
     this.push(type, start);
@@ -560,9 +563,7 @@ export class Scanner {
   private fetchFlowEntry(): void {
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const start = this.i;
-    this.skip();
-    this.push("flow-entry", start);
+    this.indicator("flow-entry");
   }
 
   private fetchBlockEntry(): void {
@@ -572,9 +573,7 @@ export class Scanner {
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = true;
-    const start = this.i;
-    this.skip();
-    this.push("block-entry", start);
+    this.indicator("block-entry");
   }
 
   private fetchKey(): void {
@@ -584,9 +583,7 @@ export class Scanner {
     }
     this.removeSimpleKey();
     this.simpleKeyAllowed = this.flowLevel === 0;
-    const start = this.i;
-    this.skip();
-    this.push("key", start);
+    this.indicator("key");
   }
 
   private fetchValue(): void {
@@ -603,9 +600,7 @@ export class Scanner {
       }
       this.simpleKeyAllowed = this.flowLevel === 0;
     }
-    const start = this.i;
-    this.skip();
-    this.push("value", start);
+    this.indicator("value");
   }
 
   // ---- anchors, aliases, tags
