@@ -6,7 +6,8 @@
 // its ServiceAccount, stays quiet.
 
 import type { Path, Resource, RuleHit } from "../engine/types.js";
-import { describeResource, isServiceAccount, podSpecOf, serviceAccountIn, serviceAccountOf } from "./pods.js";
+import { describeResource, isServiceAccount, podSpecOf, serviceAccountOf } from "./pods.js";
+import { accountResource, workloadAccount } from "./rbac-accounts.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
 
 const FIELD = "automountServiceAccountToken";
@@ -55,10 +56,13 @@ const WHY =
   "a compromised container can then call the API server with the account's permissions. Set " +
   `${FIELD}: false unless the workload talks to the API server.`;
 
-/** The setting of the pod's ServiceAccount on one side; "unset" when it is not in the set. */
+/**
+ * The setting of the pod's ServiceAccount on one side; "unset" when it is not in the set. The
+ * account is found as the RBAC rules find it, a workload without a namespace included.
+ */
 function accountSetting(resource: Resource, set: ResourceSet): Setting {
-  const name = serviceAccountOf(resource)?.name ?? "default";
-  return automountOf(serviceAccountIn(set, resource.identity.namespace, name))?.setting ?? "unset";
+  const account = workloadAccount(set, resource);
+  return automountOf(account && accountResource(set, account))?.setting ?? "unset";
 }
 
 /** What Kubernetes does: the pod's value if set, else its ServiceAccount's, else true. */
@@ -133,10 +137,12 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
       `no longer sets ${FIELD}: false (the ServiceAccount's setting applies, true by default)`,
     );
   }
+  // Nothing on the pod changed the setting: its account did. Point at the field naming the account
+  // (switched, or whose ServiceAccount changed), else at the pod spec.
   return hit(
     after,
     next,
-    { path: next.path.slice(0, -1) },
+    { path: serviceAccountOf(after)?.path ?? next.path.slice(0, -1) },
     `now gets its service account token mounted (its ServiceAccount no longer sets ${FIELD}: false)`,
   );
 }

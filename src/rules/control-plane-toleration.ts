@@ -6,11 +6,6 @@ import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
 import { describeResource, isObject, podSpecOf, scalarText } from "./pods.js";
 import type { ResourceChange, Rule } from "./types.js";
 
-const CONTROL_PLANE_KEYS = new Set([
-  "node-role.kubernetes.io/master",
-  "node-role.kubernetes.io/control-plane",
-]);
-
 /** A toleration with Kubernetes' defaults applied: "" means absent (any effect, no value). */
 interface Toleration {
   key: string;
@@ -31,13 +26,19 @@ function tolerationOf(item: Json): Toleration | undefined {
   };
 }
 
+const MASTER = "node-role.kubernetes.io/master";
+const CONTROL_PLANE = "node-role.kubernetes.io/control-plane";
+
 /**
- * Kubernetes 1.24 renamed the control-plane taint from `master` to `control-plane`: moving a
- * toleration from one name to the other, or adding the new name beside the old, is the routine
- * migration, not a new reach.
+ * Whether tolerating `tolerated` also tolerates taints keyed `key`, on the clusters that are
+ * supported today. Kubernetes 1.24 added the `control-plane` taint beside `master`, and 1.25 took
+ * `master` away: control-plane nodes now carry only `control-plane`, so a `master` toleration
+ * matches nothing there, and a `control-plane` one added beside or instead of it is what lets pods
+ * onto them. The other way round, a `master` toleration added where `control-plane` is tolerated
+ * reaches no node of a supported cluster that the old one did not.
  */
-function taintName(key: string): string {
-  return key === "node-role.kubernetes.io/master" ? "node-role.kubernetes.io/control-plane" : key;
+function keyTolerated(tolerated: string, key: string): boolean {
+  return tolerated === key || (tolerated === CONTROL_PLANE && key === MASTER);
 }
 
 function canonical(t: Toleration): string {
@@ -57,7 +58,7 @@ function blockingEffects(t: Toleration): string[] {
 }
 
 function isRisky(t: Toleration): boolean {
-  const reach = CONTROL_PLANE_KEYS.has(t.key) || (t.operator === "Exists" && t.key === "");
+  const reach = t.key === CONTROL_PLANE || t.key === MASTER || (t.operator === "Exists" && t.key === "");
   return reach && blockingEffects(t).length > 0;
 }
 
@@ -68,7 +69,7 @@ function isRisky(t: Toleration): boolean {
 function coversEffect(b: Toleration, t: Toleration, effect: string): boolean {
   const keyCovered =
     (b.key === "" && b.operator === "Exists") ||
-    (taintName(b.key) === taintName(t.key) &&
+    (keyTolerated(b.key, t.key) &&
       (b.operator === "Exists" || (t.operator !== "Exists" && b.value === t.value)));
   const effectCovered = b.effect === "" || b.effect === effect;
   // tolerationSeconds bounds how long a NoExecute taint is tolerated; absent means forever.
@@ -116,6 +117,19 @@ function describeToleration(t: Toleration): string {
   return `the control-plane taint ${t.key} (${value}, ${effect})`;
 }
 
+/**
+ * What the new toleration does beside the old `master` one, where it matches a control-plane node
+ * that the `master` toleration no longer does: say so, since it reads like a routine rename.
+ */
+function masterNote(previous: readonly Toleration[], current: readonly Toleration[], t: Toleration): string {
+  if (t.key === MASTER || !previous.some((p) => p.key === MASTER)) return "";
+  const how = current.some((c) => c.key === MASTER) ? "extends" : "replaces";
+  return (
+    ` It ${how} the old ${MASTER} toleration, which matches no node since Kubernetes 1.25 removed that ` +
+    "taint: on every supported cluster, this is what lets the pods onto control-plane nodes."
+  );
+}
+
 function check(change: ResourceChange): RuleHit[] {
   const { after } = change;
   if (!after) return [];
@@ -134,8 +148,13 @@ function check(change: ResourceChange): RuleHit[] {
       key: form,
       message:
         `${describeResource(after)} now tolerates ${describeToleration(toleration)}: its pods can be scheduled ` +
-        "onto control-plane nodes, next to etcd and the API server credentials. Remove the toleration unless " +
-        "this is a node-level system agent that must run there.",
+        "onto control-plane nodes, next to etcd and the API server credentials." +
+        `${masterNote(
+          previous,
+          current.list.map((l) => l.toleration),
+          toleration,
+        )} Remove the toleration ` +
+        "unless this is a node-level system agent that must run there.",
     });
   }
   return hits;
@@ -151,7 +170,12 @@ export const controlPlaneTolerationRule: Rule = {
     "Control-plane nodes run etcd and the API server and hold the cluster's most sensitive credentials. " +
     "A workload scheduled there can reach them if it is compromised; the taint exists to keep ordinary pods away. " +
     "Only the NoSchedule and NoExecute effects keep pods off a node, so a toleration limited to PreferNoSchedule is not reported, " +
-    "and neither is one that the old tolerations together already allowed (for example NoSchedule from one and NoExecute from another).",
+    "and neither is one that the old tolerations together already allowed (for example NoSchedule from one and NoExecute from another). " +
+    "Tolerations are judged on the clusters supported today: since Kubernetes 1.25 control-plane nodes carry only the " +
+    "node-role.kubernetes.io/control-plane taint, so an old node-role.kubernetes.io/master toleration covers nothing there, and a " +
+    "control-plane toleration (or a keyless operator: Exists) added beside or instead of it is reported as the reach it is. " +
+    "A master toleration added on its own is reported too (it still matches clusters older than 1.25); added where control-plane is " +
+    "already tolerated, it reaches nothing new.",
   remediation:
     "Remove the toleration, or narrow a blanket operator: Exists toleration to the specific taints the workload must tolerate.",
   example: {

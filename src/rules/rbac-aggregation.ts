@@ -4,8 +4,9 @@
 // ClusterRole it matches, today's and tomorrow's. Both are judged by what they add.
 
 import { jsonEqual } from "../engine/equal.js";
-import type { Json, Resource, RuleHit, Severity } from "../engine/types.js";
+import type { Json, Path, Resource, RuleHit, Severity } from "../engine/types.js";
 import { readRules } from "./rbac.js";
+import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS } from "./rbac-builtin.js";
 import { type Gain, gainedGrants, maxSeverity, summarizeGains } from "./rbac-effect.js";
 import {
   bindingsGrantingClusterRole,
@@ -23,7 +24,7 @@ import {
   labelsOf,
   resolveRole,
 } from "./rbac-roles.js";
-import { narrowsSelector, selectsEverything } from "./selectors.js";
+import { narrowsSelector, selectorKeys, selectsEverything } from "./selectors.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 import { listed } from "./words.js";
 
@@ -57,11 +58,31 @@ function newCollectors(before: Resource | undefined, after: Resource, ctx: RuleC
   );
 }
 
-/** The first label the change sets or alters: what made the role collected. */
-function changedLabel(before: Resource | undefined, after: Resource): string[] {
+/** The label keys a collector selects by: an aggregate-to-* label for a built-in role, else its selectors'. */
+function keysSelectedBy(collector: Collector): string[] {
+  if (!collector.resource) {
+    return Object.entries(AGGREGATION_TARGETS)
+      .filter(([, targets]) => targets.includes(collector.name))
+      .map(([label]) => `${AGGREGATION_LABEL_PREFIX}${label}`);
+  }
+  return (aggregationSelectors(collector.resource) ?? []).flatMap(selectorKeys);
+}
+
+/**
+ * Where the role became collected: the label the change sets or alters that a new collector selects
+ * by, in the order the manifest writes them, so that an aggregation label added below others is
+ * pointed at, not its neighbours. A label taken away (a NotIn or DoesNotExist selector) points at
+ * the labels; no change of label at all (a selector that now matches) at the name.
+ */
+function changedLabel(before: Resource | undefined, after: Resource, collectors: readonly Collector[]): Path {
   const was = before ? labelsOf(before) : {};
-  const key = Object.entries(labelsOf(after)).find(([k, v]) => was[k] !== v)?.[0];
-  return key === undefined ? ["metadata", "name"] : ["metadata", "labels", key];
+  const now = labelsOf(after);
+  const selected = new Set(collectors.flatMap(keysSelectedBy));
+  const changed = Object.keys(now).filter((key) => was[key] !== now[key]);
+  const key = changed.find((k) => selected.has(k)) ?? changed[0];
+  if (key !== undefined) return ["metadata", "labels", key];
+  const removed = Object.keys(was).some((k) => !Object.hasOwn(now, k));
+  return removed ? ["metadata", "labels"] : ["metadata", "name"];
 }
 
 function collectorsText(collectors: readonly Collector[]): string {
@@ -103,7 +124,7 @@ function checkLabels(before: Resource | undefined, after: Resource, ctx: RuleCon
   const { text, broad } = holdersText(collectors, ctx);
   return [
     {
-      path: changedLabel(before, after),
+      path: changedLabel(before, after, collectors),
       key: `collected by ${JSON.stringify(collectors.map((c) => c.name).sort())}`,
       severity: broad ? "critical" : maxSeverity(summary.severity, "medium"),
       message:
@@ -196,7 +217,7 @@ export const rbacAggregationRule: Rule = {
     "selector is reported when it is not a narrowing of a base selector: critical when it is empty (it " +
     "selects every ClusterRole), otherwise by the danger of the rules it now collects from the " +
     "repository's ClusterRoles, and low when none match yet. Rules a role already aggregated gains are " +
-    "reported by rbac-escalation.",
+    "reported by rbac-escalation. A newly collected role's finding points at the label that makes it collected.",
   remediation:
     "Aggregate only read access to your own custom resources into view, edit or admin, and select " +
     "ClusterRoles with a label only your own roles carry.",

@@ -5,7 +5,7 @@
 import { SEVERITIES, type Severity, severityRank } from "../engine/types.js";
 import { ALL, type Grant, grantKey, grantsOf, isCovered } from "./rbac.js";
 import { type Danger, READ_VERBS, resourceDanger, urlDanger, WRITE_VERBS } from "./rbac-danger.js";
-import { type Holding, scopeText } from "./rbac-graph.js";
+import { bindingScopeText, type Holding, scopeText } from "./rbac-graph.js";
 import { listed } from "./words.js";
 
 /** A grant a holder gains, where it applies ("" everywhere) and which binding gives it. */
@@ -114,6 +114,21 @@ function whatOf(grant: Grant): string {
   return `${resource}${group}${name}`;
 }
 
+/**
+ * The places of the gains in words, by scope: a scope reached only through bindings that leave
+ * their namespace to the deploy is named as such.
+ */
+function placesOf(gains: readonly Gain[]): Map<string, string> {
+  const places = new Map<string, string>();
+  for (const { scope, via } of gains) {
+    const text = bindingScopeText(via.binding);
+    const known = places.get(scope);
+    // Reached both ways: the namespace the identity names is the one both share.
+    places.set(scope, known === undefined || known === text ? text : scopeText(scope));
+  }
+  return places;
+}
+
 function targetsOf(gains: readonly Gain[]): Target[] {
   const targets = new Map<string, Target>();
   for (const { grant, scope } of gains) {
@@ -175,7 +190,7 @@ function byDanger(a: { danger: Danger }, b: { danger: Danger }): number {
 }
 
 /** One place's gains in words: targets with the same verbs share a phrase, worst first. */
-function scopePhrase(scope: string, rated: readonly Rated[], places: boolean): string {
+function scopePhrase(place: string | undefined, rated: readonly Rated[]): string {
   const phrases = new Map<string, string[]>();
   for (const { target } of rated) {
     const verbs = verbsText(target.verbs);
@@ -185,7 +200,7 @@ function scopePhrase(scope: string, rated: readonly Rated[], places: boolean): s
   const shown = parts.slice(0, GROUPS_SHOWN).join("; ");
   const more =
     parts.length > GROUPS_SHOWN ? ` (and ${parts.length - GROUPS_SHOWN} more kinds of access)` : "";
-  return places ? `${shown}${more} ${scopeText(scope)}` : `${shown}${more}`;
+  return place ? `${shown}${more} ${place}` : `${shown}${more}`;
 }
 
 /**
@@ -200,7 +215,10 @@ export function summarizeGains(gains: readonly Gain[], { places = true } = {}): 
   const scopes = new Map<string, Rated[]>();
   for (const entry of rated)
     scopes.set(entry.target.scope, [...(scopes.get(entry.target.scope) ?? []), entry]);
-  const text = [...scopes].map(([scope, entries]) => scopePhrase(scope, entries, places)).join("; ");
+  const placeTexts = placesOf(gains);
+  const text = [...scopes]
+    .map(([scope, entries]) => scopePhrase(places ? placeTexts.get(scope) : undefined, entries))
+    .join("; ");
   return { text, severity: rated[0].danger.severity, advice: rated[0].danger.advice };
 }
 

@@ -20,15 +20,14 @@ import { type Danger, resourceDanger, urlDanger } from "./rbac-danger.js";
 import { held, reachable } from "./rbac-effect.js";
 import {
   type Binding,
+  bindingScopeText,
   bindingsGranting,
   describeSubject,
   type Holding,
-  holdingsOf,
   isBroadSubject,
-  priorSet,
   type Subject,
-  scopeText,
 } from "./rbac-graph.js";
+import { holdersOf, holderWorkloads } from "./rbac-holders.js";
 import { builtinRolesFed, collectorsOf, isRbacKind, labelsOf } from "./rbac-roles.js";
 import type { ResourceChange, Rule, RuleContext } from "./types.js";
 import { listed } from "./words.js";
@@ -47,6 +46,8 @@ interface Gain {
   prior: Set<string>;
   /** Verbs it had only on some names of the resource, when the gain lifts a resourceNames limit. */
   priorByName: Set<string>;
+  /** A gain on some names of a resource the role already reached by other names: the names are new. */
+  newNames: boolean;
   /** Further targets of the same rule that gain the same verbs from the same start (one finding). */
   siblings: Grant[];
 }
@@ -72,7 +73,8 @@ function gainsByTarget(grants: readonly Grant[], before: readonly PolicyRule[]):
     // A grant on every name may lift a resourceNames limit: say what it had on some names.
     const lifted = grant.type === "resource" && !names && prior.size === 0;
     const priorByName = lifted ? priorVerbs(grant, before, true) : new Set<string>();
-    gains.set(key, { first: grant, verbs: [grant.verb], names, prior, priorByName, siblings: [] });
+    const newNames = names !== undefined && prior.size === 0 && priorVerbs(grant, before, true).size > 0;
+    gains.set(key, { first: grant, verbs: [grant.verb], names, prior, priorByName, newNames, siblings: [] });
   }
   return [...gains.values()];
 }
@@ -133,13 +135,17 @@ function targetsOf(gain: Gain): Grant[] {
 }
 
 /**
- * Already reachable with other verbs: point at the first new verb; otherwise at the new resource.
- * Grants come in manifest order, so the first grant of a gain carries its first new verb.
+ * Already reachable with other verbs: point at the first new verb; a resource reached before by
+ * other names: at the first new name; otherwise at the new resource. Grants come in manifest order,
+ * so the first grant of a gain carries its first new verb and name.
  */
 function pathOf(gain: Gain): Path {
   const { first } = gain;
   if (gain.prior.size > 0) return ["rules", first.rule, "verbs", first.verbIndex];
   if (first.type === "url") return ["rules", first.rule, "nonResourceURLs", first.urlIndex];
+  if (gain.newNames && first.nameIndex !== undefined) {
+    return ["rules", first.rule, "resourceNames", first.nameIndex];
+  }
   return ["rules", first.rule, "resources", first.resourceIndex];
 }
 
@@ -203,9 +209,11 @@ function messageOf(role: Resource, isNew: boolean, gain: Gain, danger: Danger): 
 }
 
 /** A subject the role's new grant reaches, and the binding that hands it over. */
-interface Holder {
+interface Gainer {
   subject: Subject;
   binding: Binding;
+  /** The workloads whose pods gain, when pods run as the subject (rbac-holders.ts). */
+  workloads?: Resource[];
 }
 
 /** Every single grant a gain stands for: each verb on each of its targets (and names). */
@@ -221,20 +229,25 @@ function grantsOf(gain: Gain): Grant[] {
 
 /**
  * Who the gain reaches in the head: subjects of the bindings that grant the role (directly or
- * through aggregation) that did not already hold all of it there in the base.
+ * through aggregation) whose holders (the pods that run as a service account, or the subject itself)
+ * did not already hold all of it there in the base. Pods moved onto the account from one that held
+ * the permission gain nothing.
  */
-function holdersOf(role: Resource, gain: Gain, beforeRules: PolicyRule[], ctx: RuleContext): Holder[] {
+function gainersOf(role: Resource, gain: Gain, beforeRules: PolicyRule[], ctx: RuleContext): Gainer[] {
   const grants = grantsOf(gain);
-  const holders: Holder[] = [];
+  const gainers: Gainer[] = [];
   for (const binding of bindingsGranting(ctx.head, role)) {
     // A RoleBinding cannot hand over a cluster-scoped resource.
     const usable = grants.filter((grant) => reachable(grant, binding.scope));
     for (const { subject } of binding.subjects) {
-      const prior = holdingsOf(priorSet(ctx), subject).map((holding) => asPaired(holding, role, beforeRules));
-      if (usable.some((grant) => !held(grant, binding.scope, prior))) holders.push({ subject, binding });
+      const gaining = holdersOf(subject, ctx).filter((holder) => {
+        const prior = holder.prior.map((holding) => asPaired(holding, role, beforeRules));
+        return usable.some((grant) => !held(grant, binding.scope, prior));
+      });
+      if (gaining.length > 0) gainers.push({ subject, binding, workloads: holderWorkloads(gaining) });
     }
   }
-  return holders;
+  return gainers;
 }
 
 /**
@@ -249,11 +262,12 @@ function asPaired(holding: Holding, role: Resource, beforeRules: PolicyRule[]): 
   return same ? { ...holding, role: { ...holding.role, rules: beforeRules } } : holding;
 }
 
-function holderText({ subject, binding }: Holder, role: Resource, ctx: RuleContext): string {
+function gainerText({ subject, binding, workloads }: Gainer, role: Resource, ctx: RuleContext): string {
   const through = describeResource(binding.resource);
   const aggregated =
     binding.roleRef.name === role.identity.name ? "" : `, ClusterRole ${binding.roleRef.name} aggregating it`;
-  return `${describeSubject(ctx.head, subject)} through ${through}${aggregated} ${scopeText(binding.scope)}`;
+  const who = describeSubject(ctx.head, subject, workloads);
+  return `${who} through ${through}${aggregated} ${bindingScopeText(binding)}`;
 }
 
 /** Who can now use the gain; bound to everybody makes any gain critical. */
@@ -266,7 +280,7 @@ interface Reach {
 }
 
 function reach(role: Resource, gain: Gain, beforeRules: PolicyRule[], ctx: RuleContext): Reach {
-  const holders = holdersOf(role, gain, beforeRules, ctx);
+  const holders = gainersOf(role, gain, beforeRules, ctx);
   const fed = role.identity.kind === "ClusterRole" ? builtinRolesFed(role) : [];
   const aggregated =
     fed.length > 0
@@ -278,7 +292,7 @@ function reach(role: Resource, gain: Gain, beforeRules: PolicyRule[], ctx: RuleC
     const text = aggregated || (bound ? "" : " No binding in this repository grants the role yet.");
     return { text, broad: false, noEffect: bound && !aggregated && !ctx.partialContext };
   }
-  const texts = [...new Set(holders.map((holder) => holderText(holder, role, ctx)))];
+  const texts = [...new Set(holders.map((holder) => gainerText(holder, role, ctx)))];
   return {
     text: ` Who gains it: ${listed(texts)}.${aggregated}`,
     broad: holders.some((holder) => isBroadSubject(holder.subject)),
@@ -366,7 +380,9 @@ export const rbacEscalationRule: Rule = {
     "system:authenticated or system:serviceaccounts makes any gain critical. Judged by effect: when the role " +
     "is bound in the repository and none of its subjects gains the permission (a role renamed with its " +
     "binding, access moved from a ClusterRole into a Role, a cluster-scoped resource in a role bound only by " +
-    "RoleBindings), nothing is reported.",
+    "RoleBindings, pods moved onto the role's account from one that held the permission), nothing is reported. Service accounts " +
+    "written without a namespace are placed as rbac-binding places them. A finding points at the first new verb, the first new " +
+    "name of a resource the role already reached by other names, or the new resource.",
   remediation:
     "Grant the specific verbs and resources the subject needs, restrict by resourceNames where you can, " +
     "and keep escalation paths (RBAC writes, secrets, exec, pod creation) to dedicated roles.",

@@ -7,7 +7,14 @@
 import { resourceSet } from "../engine/resource-set.js";
 import { isObject, type Json, type Resource } from "../engine/types.js";
 import { memo } from "./memo.js";
-import { describeResource, serviceAccountOf } from "./pods.js";
+import {
+  accountText,
+  DEPLOY_TIME,
+  declaresNamespace,
+  unplacedAccountNamespace,
+  workloadAccount,
+  workloadText,
+} from "./rbac-accounts.js";
 import {
   collectorsOf,
   isRbacKind,
@@ -70,21 +77,34 @@ export function subjectKey(subject: Subject): string {
   return JSON.stringify([subject.kind, subject.namespace, subject.name]);
 }
 
-function readSubject(raw: Json, scope: string): Subject | undefined {
+/**
+ * The namespace of a binding's service account that does not write one. The authorizer defaults it
+ * to a RoleBinding's own namespace; a ClusterRoleBinding has none, and the API server accepts it
+ * only once the deploy (kustomize) has filled it in. So has a RoleBinding that leaves its own
+ * namespace to the deploy: both name the account the deployment will give them (rbac-accounts.ts).
+ */
+function defaultAccountNamespace(binding: Resource, set: ResourceSet, name: string): string {
+  const isRoleBinding = binding.identity.kind === "RoleBinding";
+  if (isRoleBinding && declaresNamespace(binding)) return binding.identity.namespace;
+  return unplacedAccountNamespace(set, name);
+}
+
+function readSubject(raw: Json, binding: Resource, set: ResourceSet): Subject | undefined {
   if (!isObject(raw) || typeof raw.name !== "string" || raw.name === "") return undefined;
-  const { kind } = raw;
+  const { kind, name } = raw;
   if (kind === "ServiceAccount") {
-    // A RoleBinding's service account defaults to the binding's namespace; a ClusterRoleBinding's
-    // must name one (the API server refuses it otherwise).
-    const namespace = typeof raw.namespace === "string" && raw.namespace !== "" ? raw.namespace : scope;
-    return namespace ? { kind, name: raw.name, namespace } : undefined;
+    const written = typeof raw.namespace === "string" && raw.namespace !== "" ? raw.namespace : undefined;
+    return { kind, name, namespace: written ?? defaultAccountNamespace(binding, set, name) };
   }
-  if (kind === "User" || kind === "Group") return { kind, name: raw.name, namespace: "" };
+  if (kind === "User" || kind === "Group") return { kind, name, namespace: "" };
   return undefined;
 }
 
-/** A RoleBinding or ClusterRoleBinding as the authorizer reads it; undefined for anything else. */
-export function readBinding(resource: Resource | undefined): Binding | undefined {
+/**
+ * A RoleBinding or ClusterRoleBinding as the authorizer reads it; undefined for anything else.
+ * `set` is the side the binding comes from: it places service accounts named without a namespace.
+ */
+export function readBinding(resource: Resource | undefined, set: ResourceSet): Binding | undefined {
   if (!isRbacKind(resource, ["RoleBinding", "ClusterRoleBinding"])) return undefined;
   const { roleRef, subjects } = resource.object;
   if (!isObject(roleRef) || typeof roleRef.name !== "string") return undefined;
@@ -97,7 +117,7 @@ export function readBinding(resource: Resource | undefined): Binding | undefined
   const seen = new Set<string>();
   if (Array.isArray(subjects)) {
     subjects.forEach((raw, index) => {
-      const subject = readSubject(raw, scope);
+      const subject = readSubject(raw, resource, set);
       // A subject listed twice is bound once; the first entry is where it is granted.
       if (!subject || seen.has(subjectKey(subject))) return;
       seen.add(subjectKey(subject));
@@ -110,7 +130,7 @@ export function readBinding(resource: Resource | undefined): Binding | undefined
 function bindingsOf(set: ResourceSet): Binding[] {
   return memo(set, "rbac:bindings", () =>
     [...set.byKind("RoleBinding"), ...set.byKind("ClusterRoleBinding")]
-      .map(readBinding)
+      .map((resource) => readBinding(resource, set))
       .filter((b): b is Binding => b !== undefined),
   );
 }
@@ -143,11 +163,10 @@ function bindingsByRole(set: ResourceSet): Map<string, Binding[]> {
 function groupsOf(subject: Subject): Subject[] {
   const group = (name: string): Subject => ({ kind: "Group", name, namespace: "" });
   if (subject.kind === "ServiceAccount") {
-    return [
-      group("system:serviceaccounts"),
-      group(`system:serviceaccounts:${subject.namespace}`),
-      group("system:authenticated"),
-    ];
+    // An account placed only at deploy time is in its namespace's group too, but which one is unknown.
+    const namespaceGroup =
+      subject.namespace === DEPLOY_TIME ? [] : [group(`system:serviceaccounts:${subject.namespace}`)];
+    return [group("system:serviceaccounts"), ...namespaceGroup, group("system:authenticated")];
   }
   if (subject.kind === "User" && subject.name !== "system:anonymous") return [group("system:authenticated")];
   if (subject.kind === "User") return [group("system:unauthenticated")];
@@ -191,27 +210,37 @@ export function bindingsGrantingClusterRole(set: ResourceSet, name: string, role
   return [...names].flatMap((n) => byRole.get(roleKey({ kind: "ClusterRole", name: n }, "")) ?? []);
 }
 
-/** Workloads whose pods run as each service account ("namespace/name"). */
+/** Workloads whose pods run as each service account (by subject key). */
 function workloadsByAccount(set: ResourceSet): Map<string, Resource[]> {
   return memo(set, "rbac:workloads-by-account", () =>
     indexOf(
       set.all.filter((r) => r.identity.kind !== "PodTemplate"),
       (r) => {
-        const account = serviceAccountOf(r);
-        return account ? [`${r.identity.namespace}/${account.name}`] : [];
+        const account = workloadAccount(set, r);
+        return account ? [subjectKey(account)] : [];
       },
     ),
   );
 }
 
-/** Who a subject is, in words: for a service account, the workloads whose pods run as it. */
-export function describeSubject(set: ResourceSet, subject: Subject): string {
+/** The workloads of the side whose pods act as `subject` (a service account), each named once. */
+export function workloadsOf(set: ResourceSet, subject: Subject): Resource[] {
+  if (subject.kind !== "ServiceAccount") return [];
+  const workloads = workloadsByAccount(set).get(subjectKey(subject)) ?? [];
+  // The same workload can sit in several files (variants of one install): count it once.
+  const byKey = new Map(workloads.map((w) => [w.key, w]));
+  return [...byKey.values()];
+}
+
+/**
+ * Who a subject is, in words: for a service account, the workloads whose pods run as it (or only
+ * `workloads`, when a message is about some of them).
+ */
+export function describeSubject(set: ResourceSet, subject: Subject, workloads?: readonly Resource[]): string {
   if (subject.kind === "ServiceAccount") {
-    const account = `service account ${subject.namespace}/${subject.name}`;
-    const workloads = workloadsByAccount(set).get(`${subject.namespace}/${subject.name}`) ?? [];
-    if (workloads.length === 0) return account;
-    // The same workload can sit in several files (variants of one install): name it once.
-    return `${account} (pods of ${listed([...new Set(workloads.map(describeResource))])})`;
+    const pods = workloads ?? workloadsOf(set, subject);
+    const names = [...new Set(pods.map((w) => workloadText(w, subject)))];
+    return accountText(subject, names.length > 0 ? `pods of ${listed(names)}` : undefined);
   }
   const broad = Object.hasOwn(BROAD_GROUPS, subject.name) ? BROAD_GROUPS[subject.name] : undefined;
   if (broad) return `${subject.name} (${broad})`;
@@ -225,4 +254,13 @@ export function describeSubject(set: ResourceSet, subject: Subject): string {
 /** "in namespace shop", or "cluster-wide" for a ClusterRoleBinding's grants. */
 export function scopeText(scope: string): string {
   return scope ? `in namespace ${scope}` : "cluster-wide";
+}
+
+/**
+ * Where a binding grants, in words. A RoleBinding that leaves its namespace out grants wherever the
+ * deploy puts it, as the accounts it names are; the namespace its identity defaults to would mislead.
+ */
+export function bindingScopeText(binding: Binding): string {
+  if (binding.scope && !declaresNamespace(binding.resource)) return "in the namespace set at deploy time";
+  return scopeText(binding.scope);
 }

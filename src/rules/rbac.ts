@@ -38,6 +38,8 @@ export interface ResourceGrant {
   rule: number;
   resourceIndex: number;
   verbIndex: number;
+  /** The position of `resourceName` in the rule's resourceNames, when it has one. */
+  nameIndex?: number;
 }
 
 /** Permission to use `verb` on a non-resource URL ("/metrics", "/logs/*"); ClusterRoles only. */
@@ -185,12 +187,13 @@ function eachString(
 }
 
 function resourceGrantsOf(rule: PolicyRule, add: (grant: Grant) => void): void {
-  const names =
-    rule.resourceNames.length === 0 ? [undefined] : rule.resourceNames.filter((n) => n !== undefined);
+  const names: { resourceName?: string; nameIndex?: number }[] = [];
+  if (rule.resourceNames.length === 0) names.push({});
+  else eachString(rule.resourceNames, (resourceName, nameIndex) => names.push({ resourceName, nameIndex }));
   eachString(rule.apiGroups, (apiGroup) =>
     eachString(rule.resources, (resource, resourceIndex) =>
       eachString(rule.verbs, (verb, verbIndex) => {
-        for (const resourceName of names) {
+        for (const { resourceName, nameIndex } of names) {
           add({
             type: "resource",
             apiGroup,
@@ -200,6 +203,7 @@ function resourceGrantsOf(rule: PolicyRule, add: (grant: Grant) => void): void {
             rule: rule.index,
             resourceIndex,
             verbIndex,
+            nameIndex,
           });
         }
       }),

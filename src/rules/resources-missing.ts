@@ -39,8 +39,11 @@ function satisfiedBy(container: ContainerRef, requirement: string): Path | undef
 
 function missingHit(resource: Resource, container: ContainerRef, missing: string[]): RuleHit {
   const what = container.list === "initContainers" ? "Init container" : "Container";
+  // The first missing quantity's place: a missing path lands on its deepest written ancestor, so the
+  // finding sits on the `limits:` or `resources:` block that lacks it, or on the container without one.
+  const [section, name] = splitRequirement(missing[0]);
   return {
-    path: container.path,
+    path: [...container.path, "resources", section, name],
     key: `${container.name}:${missing.join(",")}`,
     message:
       `${what} \`${container.name}\` of ${describeResource(resource)} sets no ${missing.join(", ")}: ` +

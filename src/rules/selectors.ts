@@ -132,6 +132,18 @@ export function representativeLabels(selector: Json | undefined): Labels | undef
   return compileSelector(selector)(labels) ? labels : undefined;
 }
 
+/** The label keys a selector's clauses read (matchLabels keys, then matchExpressions keys). */
+export function selectorKeys(selector: Json | undefined): string[] {
+  if (!isObject(selector)) return [];
+  const keys: string[] = [];
+  const { matchLabels, matchExpressions } = selector;
+  if (isObject(matchLabels)) keys.push(...Object.keys(matchLabels));
+  for (const raw of Array.isArray(matchExpressions) ? matchExpressions : []) {
+    if (isObject(raw) && typeof raw.key === "string") keys.push(raw.key);
+  }
+  return keys;
+}
+
 function expressionText(raw: Json): string {
   if (!isObject(raw)) return "?";
   const key = typeof raw.key === "string" ? raw.key : "?";

@@ -4,13 +4,8 @@
 import { jsonEqual } from "../engine/equal.js";
 import { isObject, type Json, type Resource, type RuleHit, severityRank } from "../engine/types.js";
 import { mountsToken } from "./automount-service-account-token.js";
-import {
-  describeResource,
-  podSpecOf,
-  type ServiceAccountRef,
-  serviceAccountIn,
-  serviceAccountOf,
-} from "./pods.js";
+import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
+import { accountResource, workloadAccount } from "./rbac-accounts.js";
 import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
 import { holdingsOf, priorSet, type Subject, subjectKey } from "./rbac-graph.js";
 import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
@@ -31,8 +26,12 @@ const NO_TOKEN =
  * change leaves alone (new or changed ones are rbac-binding's findings), and drops to low when the
  * pods get no token to use them with.
  */
-function newWorkloadHit(resource: Resource, next: ServiceAccountRef, ctx: RuleContext): RuleHit[] {
-  const subject = account(resource.identity.namespace, next.name);
+function newWorkloadHit(
+  resource: Resource,
+  next: ServiceAccountRef,
+  subject: Subject,
+  ctx: RuleContext,
+): RuleHit[] {
   let holdings = holdingsOf(ctx.head, subject);
   const isDefault = next.name === "default";
   if (isDefault) {
@@ -64,20 +63,25 @@ function newWorkloadHit(resource: Resource, next: ServiceAccountRef, ctx: RuleCo
   return [{ ...hit, severity, message: `${start}: its pods can ${summary.text}.${tail}` }];
 }
 
-function account(namespace: string, name: string): Subject {
-  return { kind: "ServiceAccount", namespace, name };
+/** The accounts the workload's pods ran as (base side) and run as (head side). */
+interface Accounts {
+  previous: Subject;
+  next: Subject;
 }
 
-/** What the pods can do as the new account (head) that they could not as the old one (base). */
-function permissionChange(namespace: string, previous: string, next: string, ctx: RuleContext) {
-  const after = holdingsOf(ctx.head, account(namespace, next));
-  const gains = gainedGrants(after, holdingsOf(priorSet(ctx), account(namespace, previous)));
+/**
+ * What the pods can do as the new account (head) that they could not as the old one (base), place by
+ * place: what the old account granted is subtracted, so a move to a narrower account gains nothing.
+ */
+function permissionChange({ previous, next }: Accounts, ctx: RuleContext) {
+  const after = holdingsOf(ctx.head, next);
+  const gains = gainedGrants(after, holdingsOf(priorSet(ctx), previous));
   return { summary: summarizeGains(gains), unknown: unknownRoles(after) };
 }
 
 /** The annotations of a side's ServiceAccount (cloud IAM roles live there), or undefined. */
-function accountAnnotations(set: ResourceSet, namespace: string, name: string): Json | undefined {
-  const found = serviceAccountIn(set, namespace, name);
+function accountAnnotations(set: ResourceSet, subject: Subject): Json | undefined {
+  const found = accountResource(set, subject);
   if (!found) return undefined;
   const metadata = found.object.metadata;
   return isObject(metadata) ? (metadata.annotations ?? null) : null;
@@ -87,18 +91,19 @@ function accountAnnotations(set: ResourceSet, namespace: string, name: string): 
  * A switch that changes nothing: the repository defines the new account with the old one's
  * annotations (its cloud identity) and its bindings grant nothing more: a renamed account.
  */
-function isRename(after: Resource, previous: string, next: string, ctx: RuleContext): boolean {
-  const { namespace } = after.identity;
-  const was = accountAnnotations(priorSet(ctx), namespace, previous);
-  const now = accountAnnotations(ctx.head, namespace, next);
+function isRename({ previous, next }: Accounts, ctx: RuleContext): boolean {
+  const was = accountAnnotations(priorSet(ctx), previous);
+  const now = accountAnnotations(ctx.head, next);
   return now !== undefined && was !== undefined && jsonEqual(was, now);
 }
 
-function switchHit(after: Resource, previous: string, next: string, ctx: RuleContext) {
-  const { summary, unknown } = permissionChange(after.identity.namespace, previous, next, ctx);
-  if (!summary && unknown.length === 0 && !ctx.partialContext && isRename(after, previous, next, ctx)) {
+function switchHit(after: Resource, accounts: Accounts, ctx: RuleContext) {
+  const { summary, unknown } = permissionChange(accounts, ctx);
+  if (!summary && unknown.length === 0 && !ctx.partialContext && isRename(accounts, ctx)) {
     return undefined;
   }
+  const previous = accounts.previous.name;
+  const next = accounts.next.name;
   const start =
     `${describeResource(after)} switches its service account from \`${previous}\` to \`${next}\`: its pods ` +
     "lose the old account's permissions";
@@ -133,11 +138,13 @@ function switchHit(after: Resource, previous: string, next: string, ctx: RuleCon
 function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
   const { before, after } = change;
   const next = serviceAccountOf(after);
-  if (!after || !next) return [];
+  const nextAccount = workloadAccount(ctx.head, after);
+  if (!after || !next || !nextAccount) return [];
   const previous = serviceAccountOf(before);
-  if (!before || !previous) return newWorkloadHit(after, next, ctx);
+  const previousAccount = workloadAccount(ctx.base, before);
+  if (!before || !previous || !previousAccount) return newWorkloadHit(after, next, nextAccount, ctx);
   if (previous.name === next.name) return [];
-  const switched = switchHit(after, previous.name, next.name, ctx);
+  const switched = switchHit(after, { previous: previousAccount, next: nextAccount }, ctx);
   if (!switched) return [];
   const { severity, message } = switched;
   const key = `sa:${next.name}`;
@@ -160,12 +167,15 @@ export const serviceAccountChangedRule: Rule = {
     "both accounts through the repository's bindings and roles (built-in cluster-admin, admin, edit, view and " +
     "system:auth-delegator " +
     "included, and the groups every service account belongs to) and says what the pods can do as the new " +
-    "account, in the head, that they could not as the old one, in the base. Severity rises to the danger of " +
+    "account, in the head, that they could not as the old one, in the base, place by place: a move to a narrower account " +
+    "says the pods gain nothing new and stays at the rule's severity. Severity rises to the danger of " +
     "the worst of those permissions, graded as rbac-escalation grades them. A new workload is low, or the " +
     "danger of what bindings the change leaves alone let its account do (new bindings are rbac-binding's " +
     "findings). Pods that get no API token (automountServiceAccountToken: false) cannot use the permissions: " +
     "their severity does not rise. A renamed account (the repository defines the new one with the old one's " +
-    "annotations, and it gains nothing) is silent.",
+    "annotations, and it gains nothing) is silent. A workload without a namespace runs as the ServiceAccount of its account's name " +
+    "that the repository defines, when exactly one does, and otherwise as an account whose namespace is set at deploy time, which " +
+    "namespace-less binding subjects name too (see rbac-binding).",
   remediation:
     "Confirm that the new account's Roles and ClusterRoles grant only what the workload needs, or keep the previous account.",
   example: {

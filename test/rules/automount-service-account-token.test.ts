@@ -61,7 +61,7 @@ const cases: Case[] = [
     expected: [{ line: 11, side: "head", severity: "medium" }],
   },
   {
-    name: "a workload moves to an account that does not opt out, pointing at the pod spec",
+    name: "a workload moves to an account that does not opt out, pointing at its serviceAccountName",
     base: withAccount(
       deploy(undefined, ["serviceAccountName: locked"]),
       serviceAccount("false", false, "locked"),
@@ -70,7 +70,16 @@ const cases: Case[] = [
       deploy(undefined, ["serviceAccountName: web"]),
       serviceAccount("false", false, "locked"),
     ),
-    expected: [{ line: 10, side: "head", severity: "medium" }],
+    expected: [{ line: 11, side: "head", severity: "medium" }],
+  },
+  {
+    name: "the default ServiceAccount stops opting out: the pod spec, which names no account",
+    base: withAccount(deploy(), serviceAccount("false", false, "default")),
+    head: withAccount(deploy(undefined, ["hostname: web"]), serviceAccount(undefined, false, "default")),
+    expected: [
+      { line: 10, side: "head", severity: "medium" },
+      { line: 20, side: "base", severity: "medium" },
+    ],
   },
   {
     name: "a workload's explicit false removed, pointing at the base",

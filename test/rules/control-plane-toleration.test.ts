@@ -102,6 +102,40 @@ const cases: Case[] = [
     head: daemonSet(EVERYTHING, EVERYTHING),
     expected: [{ line: 12, side: "head", severity: "high" }],
   },
+  // Judged on the clusters supported today, whose control-plane nodes carry no master taint (1.25+).
+  {
+    name: "control-plane added next to an existing master toleration",
+    base: daemonSet(MASTER),
+    head: daemonSet(MASTER, CONTROL_PLANE),
+    expected: [{ line: 15, side: "head", severity: "high" }],
+  },
+  {
+    name: "master toleration replaced by the control-plane one",
+    base: daemonSet(MASTER),
+    head: daemonSet(CONTROL_PLANE),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "master NoSchedule and control-plane NoExecute merged into one control-plane toleration",
+    base: daemonSet(
+      MASTER,
+      tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: NoExecute"),
+    ),
+    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
+  {
+    name: "keyless Exists added where the base only tolerated master: it now matches control-plane",
+    base: daemonSet(MASTER),
+    head: daemonSet(MASTER, EVERYTHING),
+    expected: [{ line: 15, side: "head", severity: "high" }],
+  },
+  {
+    name: "keyless Exists NoSchedule added where the base only tolerated master NoSchedule",
+    base: daemonSet(MASTER),
+    head: daemonSet(tol("operator: Exists", "effect: NoSchedule")),
+    expected: [{ line: 12, side: "head", severity: "high" }],
+  },
   {
     name: "full-state mode reports a pre-existing toleration",
     base: daemonSet(CONTROL_PLANE),
@@ -111,19 +145,34 @@ const cases: Case[] = [
   },
   // Silent.
   { name: "new workload without tolerations", head: daemonSet(), expected: [] },
-  {
-    name: "master toleration renamed to control-plane (the 1.24 taint rename)",
-    base: daemonSet(MASTER),
-    head: daemonSet(CONTROL_PLANE),
-    expected: [],
-  },
-  {
-    name: "master toleration joined by the control-plane one",
-    base: daemonSet(MASTER),
-    head: daemonSet(MASTER, CONTROL_PLANE),
-    expected: [],
-  },
   { name: "new workload with an ordinary toleration", head: daemonSet(GPU), expected: [] },
+  {
+    name: "master added where control-plane is already tolerated: nothing new on supported clusters",
+    base: daemonSet(CONTROL_PLANE),
+    head: daemonSet(CONTROL_PLANE, MASTER),
+    expected: [],
+  },
+  {
+    name: "keyless Exists NoSchedule added where every NoSchedule taint was tolerated",
+    base: daemonSet(tol("operator: Exists", "effect: NoSchedule"), GPU),
+    head: daemonSet(GPU, tol("operator: Exists", "effect: NoSchedule", "tolerationSeconds: 30")),
+    expected: [],
+  },
+  {
+    name: "keyless Exists added where the base already tolerated every taint of every effect",
+    base: daemonSet(EVERYTHING),
+    head: daemonSet(EVERYTHING, MASTER, EVERYTHING),
+    expected: [],
+  },
+  {
+    name: "keyless Exists for NoExecute where the base tolerated every NoSchedule and NoExecute taint",
+    base: daemonSet(
+      tol("operator: Exists", "effect: NoSchedule"),
+      tol("operator: Exists", "effect: NoExecute"),
+    ),
+    head: daemonSet(tol("operator: Exists", "effect: NoExecute")),
+    expected: [],
+  },
   {
     // kube-prometheus e4ff0f87: the only addition is PreferNoSchedule, which keeps no pod off a node.
     name: "every NoSchedule and every NoExecute taint merged into every taint",
@@ -142,15 +191,6 @@ const cases: Case[] = [
     name: "NoSchedule and NoExecute control-plane tolerations merged into one without an effect",
     base: daemonSet(
       CONTROL_PLANE,
-      tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: NoExecute"),
-    ),
-    head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
-    expected: [],
-  },
-  {
-    name: "master NoSchedule and control-plane NoExecute merged into one control-plane toleration",
-    base: daemonSet(
-      MASTER,
       tol("key: node-role.kubernetes.io/control-plane", "operator: Exists", "effect: NoExecute"),
     ),
     head: daemonSet(tol("key: node-role.kubernetes.io/control-plane", "operator: Exists")),
@@ -273,6 +313,29 @@ describe("control-plane-toleration", () => {
     );
     const [all] = runRule(controlPlaneTolerationRule, daemonSet(), daemonSet(EVERYTHING));
     expect(all.message).toContain("now tolerates every taint (operator Exists with no key)");
+  });
+
+  it("says a control-plane toleration extends or replaces the old master one, which matches nothing now", () => {
+    const [extended] = runRule(
+      controlPlaneTolerationRule,
+      daemonSet(MASTER),
+      daemonSet(MASTER, CONTROL_PLANE),
+    );
+    expect(extended.message).toBe(
+      "DaemonSet ops/agent now tolerates the control-plane taint node-role.kubernetes.io/control-plane " +
+        "(any value, effect NoSchedule): its pods can be scheduled onto control-plane nodes, next to etcd and " +
+        "the API server credentials. It extends the old node-role.kubernetes.io/master toleration, which " +
+        "matches no node since Kubernetes 1.25 removed that taint: on every supported cluster, this is what " +
+        "lets the pods onto control-plane nodes. Remove the toleration unless this is a node-level system agent " +
+        "that must run there.",
+    );
+    const [replaced] = runRule(controlPlaneTolerationRule, daemonSet(MASTER), daemonSet(EVERYTHING));
+    expect(replaced.message).toContain(
+      "now tolerates every taint (operator Exists with no key): its pods can be scheduled onto control-plane " +
+        "nodes, next to etcd and the API server credentials. It replaces the old node-role.kubernetes.io/master toleration",
+    );
+    const [alone] = runRule(controlPlaneTolerationRule, daemonSet(), daemonSet(CONTROL_PLANE));
+    expect(alone.message).not.toContain("master");
   });
 
   it("keeps the fingerprint when the toleration moves in the list", () => {

@@ -11,7 +11,52 @@ const readSecrets = rule("", "secrets", "get,list");
 const readWidgets = rule("example.com", "widgets", "get,list,watch");
 const writeWidgets = rule("example.com", "widgets", "create,update");
 
+/** ClusterRole backups reading secrets, its labels in a block from line 6, one a line. */
+function labelled(...labels: string[]): string {
+  return [
+    "apiVersion: rbac.authorization.k8s.io/v1",
+    "kind: ClusterRole",
+    "metadata:",
+    "  name: backups",
+    "  labels:",
+    ...labels.map((label) => `    ${label}`),
+    "rules:",
+    readSecrets,
+    "",
+  ].join("\n");
+}
+const VIEW_LABEL = 'rbac.authorization.k8s.io/aggregate-to-view: "true"';
+const MINE_LABEL = 'example.com/aggregate-to-monitoring: "true"';
+
 const cases: Case[] = [
+  {
+    name: "an aggregation label added below other labels: the label's own line",
+    base: labelled("app: backups", "tier: ops"),
+    head: labelled("app: backups", "tier: ops", VIEW_LABEL),
+    expected: [{ line: 8, side: "head", severity: "high" }],
+  },
+  {
+    name: "another label altered in the same change: still the aggregation label's line",
+    base: labelled("app: backups", "tier: ops"),
+    head: labelled("app: backups", "tier: platform", VIEW_LABEL),
+    expected: [{ line: 8, side: "head", severity: "high" }],
+  },
+  {
+    name: "a new role whose aggregation label comes last: that label's line",
+    head: labelled("app: backups", "tier: ops", VIEW_LABEL),
+    expected: [{ line: 8, side: "head", severity: "high" }],
+  },
+  {
+    name: "a new role collected by a repository's selector: the selected label's line",
+    head: {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "part.yaml": labelled("app: backups", MINE_LABEL, "tier: ops"),
+    },
+    expected: [
+      { line: 8, side: "head", severity: "high", file: "agg.yaml" },
+      { line: 7, side: "head", severity: "high", file: "part.yaml" },
+    ],
+  },
   {
     name: "aggregate-to-view added to a role that reads secrets",
     base: clusterRole("backups", [readSecrets]),
@@ -232,6 +277,20 @@ describe("rbac-aggregation", () => {
     const empty = { "agg.yaml": collecting["agg.yaml"], "b.yaml": everyone };
     const [nothingYet] = runRule(rbacAggregationRule, { "b.yaml": everyone }, empty);
     expect(nothingYet.severity).toBe("low");
+  });
+
+  it("names a namespace-less service account bound to the collecting role", () => {
+    const findings = runRule(rbacAggregationRule, undefined, {
+      "agg.yaml": aggregatingRole("monitoring", [`matchLabels: ${MINE}`]),
+      "crb.yaml": binding("monitoring", [sa("controller-manager")], {
+        kind: "ClusterRoleBinding",
+        name: "monitoring",
+      }),
+      "part.yaml": clusterRole("secrets", [readSecrets], MINE),
+    });
+    expect(findings.find((f) => f.file === "part.yaml")?.message).toContain(
+      "Who gains it: service account controller-manager (namespace set at deploy time).",
+    );
   });
 
   it("names the roles a selector collects", () => {

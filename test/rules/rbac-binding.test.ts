@@ -9,6 +9,18 @@ const writeConfig = role("writer", [rule("", "configmaps", "get,update")]);
 const deployer = role("deployer", [rule("apps", "deployments", "create")]);
 const crb = { kind: "ClusterRoleBinding" as const, name: "web-global" };
 
+/** A ServiceAccount, without a namespace unless one is given (the kubebuilder layout). */
+const account = (name: string, namespace?: string) =>
+  `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ""}`;
+const KB_ACCOUNT = account("controller-manager");
+/** The operator's Deployment, namespace left to kustomize. */
+const KB_MANAGER = deployment("controller-manager", "controller-manager").replace("  namespace: shop\n", "");
+const kbBinding = { kind: "ClusterRoleBinding" as const, name: "manager-rolebinding" };
+
+/** shop/broad holds edit; the new account shop/narrow is bound to `role`. */
+const BROAD = { "broad.yaml": binding("edit", [sa("broad")], { name: "broad" }) };
+const NARROW = (roleName: string) => binding(roleName, [sa("narrow")], { name: "narrow" });
+
 const cases: Case[] = [
   {
     name: "new RoleBinding of the built-in edit role to a service account",
@@ -176,9 +188,91 @@ const cases: Case[] = [
     expected: [],
   },
   {
-    name: "a ClusterRoleBinding's service account without a namespace is refused",
+    name: "a ClusterRoleBinding's service account without a namespace: placed at deploy time, still judged",
     head: binding("edit", [sa("web")], crb),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
+    name: "new ClusterRoleBinding of cluster-admin to a service account without a namespace",
+    head: binding("cluster-admin", [sa("controller-manager")], crb),
+    expected: [{ line: 11, side: "head", severity: "critical" }],
+  },
+  {
+    name: "kubebuilder layout: account, Deployment and binding all without a namespace",
+    head: {
+      "rbac/service_account.yaml": KB_ACCOUNT,
+      "manager/manager.yaml": KB_MANAGER,
+      "rbac/role.yaml": clusterRole("manager-role", [rule("", "secrets", "get,list,watch")]),
+      "rbac/role_binding.yaml": binding("manager-role", [sa("controller-manager")], kbBinding),
+    },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "rbac/role_binding.yaml" }],
+  },
+  {
+    name: "a namespace-less subject held the role already (its binding renamed)",
+    base: binding("view", [sa("controller-manager")], { ...crb, name: "old" }),
+    head: binding("view", [sa("controller-manager")], { ...crb, name: "new" }),
     expected: [],
+  },
+  {
+    name: "a namespace-less subject is the one account of that name the repository defines",
+    base: {
+      "sa.yaml": account("controller-manager", "system"),
+      "crb.yaml": binding("view", [sa("controller-manager", "system")], { ...crb, name: "a" }),
+    },
+    head: {
+      "sa.yaml": account("controller-manager", "system"),
+      "crb.yaml": binding("view", [sa("controller-manager", "system")], { ...crb, name: "a" }),
+      "crb-b.yaml": binding("view", [sa("controller-manager")], { ...crb, name: "b" }),
+    },
+    expected: [],
+  },
+  {
+    name: "a namespace-less RoleBinding's account without a namespace meets the namespace-less pods",
+    head: {
+      "manager/manager.yaml": KB_MANAGER,
+      "rbac/leader.yaml": role("leader-election", [rule("", "configmaps", "get,update")]).replace(
+        "  namespace: shop\n",
+        "",
+      ),
+      "rbac/leader-binding.yaml": binding("leader-election", [sa("controller-manager")], {
+        roleKind: "Role",
+        name: "leader-election",
+      }).replace("  namespace: shop\n", "  # namespace set by kustomize\n"),
+    },
+    expected: [{ line: 11, side: "head", severity: "medium", file: "rbac/leader-binding.yaml" }],
+  },
+  // A workload moved between accounts: its pods are who holds the new account.
+  {
+    name: "a new account's binding, whose only pods held more before: low, nobody gains",
+    base: { ...BROAD, "app.yaml": deployment("broad") },
+    head: { ...BROAD, "app.yaml": deployment("narrow"), "narrow.yaml": NARROW("view") },
+    expected: [{ line: 11, side: "head", severity: "low", file: "narrow.yaml" }],
+  },
+  {
+    name: "cluster-admin to a new account whose only pods held cluster-admin before: not critical",
+    base: { "admin.yaml": binding("cluster-admin", [sa("old", "shop")], crb), "app.yaml": deployment("old") },
+    head: {
+      "admin.yaml": binding("cluster-admin", [sa("old", "shop")], crb),
+      "app.yaml": deployment("new"),
+      "new.yaml": binding("cluster-admin", [sa("new", "shop")], { ...crb, name: "new" }),
+    },
+    expected: [{ line: 11, side: "head", severity: "low", file: "new.yaml" }],
+  },
+  {
+    name: "a new account's binding, broader than what its pods held: the difference, graded",
+    base: { ...BROAD, "app.yaml": deployment("broad") },
+    head: { ...BROAD, "app.yaml": deployment("narrow"), "narrow.yaml": NARROW("admin") },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "narrow.yaml" }],
+  },
+  {
+    name: "a new account whose moved pods held view: edit's writes are new to them",
+    base: { "view.yaml": binding("view", [sa("broad")], { name: "broad" }), "app.yaml": deployment("broad") },
+    head: {
+      "view.yaml": binding("view", [sa("broad")], { name: "broad" }),
+      "app.yaml": deployment("narrow"),
+      "narrow.yaml": NARROW("edit"),
+    },
+    expected: [{ line: 11, side: "head", severity: "critical", file: "narrow.yaml" }],
   },
   {
     name: "an aggregated ClusterRole grants what it collects",
@@ -311,6 +405,110 @@ describe("rbac-binding", () => {
     expect(finding.message).toContain(
       "grants ClusterRole vendor-operator to service account shop/web: the role is neither in this " +
         "repository nor built in, so what it grants is unknown.",
+    );
+  });
+
+  it("names a namespace-less account's namespace as set at deploy time, and its pods", () => {
+    const [admin] = runRule(
+      rbacBindingRule,
+      undefined,
+      binding("cluster-admin", [sa("controller-manager")], crb),
+    );
+    expect(admin.message).toContain(
+      "New ClusterRoleBinding web-global grants ClusterRole cluster-admin (built-in) to service account " +
+        "controller-manager (namespace set at deploy time): they can now do anything (*)",
+    );
+    const [withPods] = runRule(rbacBindingRule, undefined, {
+      "manager.yaml": KB_MANAGER,
+      "b.yaml": binding("view", [sa("controller-manager")], kbBinding),
+    });
+    expect(withPods.message).toContain(
+      "to service account controller-manager (namespace set at deploy time; pods of Deployment " +
+        "controller-manager): they can now read",
+    );
+  });
+
+  it("says a namespace-less RoleBinding grants where the deploy puts it", () => {
+    const [finding] = runRule(rbacBindingRule, undefined, {
+      "manager.yaml": KB_MANAGER,
+      "b.yaml": binding("view", [sa("controller-manager")]).replace("  namespace: shop\n", "  # kustomize\n"),
+    });
+    expect(finding.message).toMatch(
+      /^New RoleBinding default\/web-ops grants ClusterRole view \(built-in\) to service account controller-manager \(namespace set at deploy time; pods of Deployment controller-manager\): they can now read .* in the namespace set at deploy time\. /,
+    );
+  });
+
+  it("in the kubebuilder layout, names the Deployment whose pods run as the account", () => {
+    const [finding] = runRule(rbacBindingRule, undefined, {
+      "rbac/service_account.yaml": KB_ACCOUNT,
+      "manager/manager.yaml": KB_MANAGER,
+      "rbac/role.yaml": clusterRole("manager-role", [rule("", "secrets", "get,list,watch")]),
+      "rbac/role_binding.yaml": binding("manager-role", [sa("controller-manager")], kbBinding),
+    });
+    expect(finding.message).toBe(
+      "New ClusterRoleBinding manager-rolebinding grants ClusterRole manager-role to service account " +
+        "default/controller-manager (pods of Deployment default/controller-manager): they can now read " +
+        "secrets cluster-wide. Reading Secrets exposes credentials, service account tokens included; mount " +
+        "the Secrets a workload needs instead, or restrict with resourceNames.",
+    );
+  });
+
+  it("places a namespace-less account in the one namespace that defines it, or else at deploy time", () => {
+    const who = (accounts: Record<string, string>) =>
+      runRule(rbacBindingRule, undefined, {
+        ...accounts,
+        "b.yaml": binding("view", [sa("controller-manager")], kbBinding),
+      })[0].message;
+    expect(who({ "sa.yaml": account("controller-manager", "system") })).toContain(
+      "to service account system/controller-manager: they can now",
+    );
+    const twice = {
+      "a.yaml": account("controller-manager", "a"),
+      "b-sa.yaml": account("controller-manager", "b"),
+    };
+    expect(who(twice)).toContain("to service account controller-manager (namespace set at deploy time):");
+  });
+
+  it("says a moved workload's pods gain nothing when their old account held it all", () => {
+    const [finding] = runRule(
+      rbacBindingRule,
+      { ...BROAD, "app.yaml": deployment("broad") },
+      { ...BROAD, "app.yaml": deployment("narrow"), "narrow.yaml": NARROW("view") },
+    );
+    expect(finding.message).toMatch(
+      /^New RoleBinding shop\/narrow grants ClusterRole view \(built-in\) to service account shop\/narrow \(pods of Deployment shop\/web\): its pods held all of it before \(as service account shop\/broad\), so they gain nothing; only the account itself can now read /,
+    );
+    expect(finding.message).not.toContain("they can now");
+  });
+
+  it("says what a moved workload's pods gain beyond their old account, and only that", () => {
+    const [finding] = runRule(
+      rbacBindingRule,
+      { ...BROAD, "app.yaml": deployment("broad") },
+      { ...BROAD, "app.yaml": deployment("narrow"), "narrow.yaml": NARROW("admin") },
+    );
+    expect(finding.message).toContain(
+      "to service account shop/narrow (pods of Deployment shop/web): they can now read and write " +
+        "rolebindings.rbac.authorization.k8s.io, roles.rbac.authorization.k8s.io; create " +
+        "localsubjectaccessreviews.authorization.k8s.io in namespace shop.",
+    );
+    expect(finding.message).not.toContain("secrets");
+  });
+
+  it("names only the pods that gain when some of an account's pods held it before", () => {
+    const [finding] = runRule(
+      rbacBindingRule,
+      { ...BROAD, "app.yaml": deployment("broad"), "jobs.yaml": deployment("narrow", "jobs") },
+      {
+        ...BROAD,
+        "app.yaml": deployment("narrow"),
+        "jobs.yaml": deployment("narrow", "jobs"),
+        "narrow.yaml": NARROW("view"),
+      },
+    );
+    expect(finding.severity).toBe("low");
+    expect(finding.message).toContain(
+      "to service account shop/narrow (pods of Deployment shop/jobs): they can now read",
     );
   });
 

@@ -4,12 +4,114 @@
 import { describe, expect, it } from "vitest";
 import { rbacEscalationRule } from "../../src/rules/rbac-escalation.js";
 import { serviceAccountChangedRule } from "../../src/rules/service-account-changed.js";
+import { type Case, table } from "./pod-fixtures.js";
 import { binding, clusterRole, deployment, group, role, rule, sa } from "./rbac-fixtures.js";
 import { runRule } from "./tester.js";
 
 const readConfig = rule("", "configmaps", "get");
 const deleteSecrets = rule("", "secrets", "delete");
 const crb = { kind: "ClusterRoleBinding" as const, name: "everyone" };
+
+// The kubebuilder / operator-sdk layout: nothing names a namespace, kustomize sets it at deploy time.
+const KB_ACCOUNT = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: controller-manager\n";
+const kbManager = (account = "controller-manager") =>
+  deployment(account, "controller-manager").replace("  namespace: shop\n", "");
+const managerBinding = (roleName: string) =>
+  binding(roleName, [sa("controller-manager")], { kind: "ClusterRoleBinding", name: "manager" });
+/** ClusterRole manager; its rules start on line 7. */
+const managerRole = (...rules: string[]) => clusterRole("manager", [readConfig, ...rules]);
+const secretsWildcard = rule("", "secrets", "*");
+
+/** Service account shop/broad holds edit; shop/narrow is bound to Role ops only. */
+const moved = {
+  "rbac/broad.yaml": binding("edit", [sa("broad")], { name: "broad" }),
+  "rbac/ops-binding.yaml": binding("ops", [sa("narrow")], { roleKind: "Role", name: "ops" }),
+};
+
+describe("rbac-escalation through accounts named without a namespace, and moved workloads", () => {
+  const cases: Case[] = [
+    {
+      name: "a ClusterRole gains * on secrets, bound only to a namespace-less service account",
+      base: { "role.yaml": managerRole(), "crb.yaml": managerBinding("manager") },
+      head: { "role.yaml": managerRole(secretsWildcard), "crb.yaml": managerBinding("manager") },
+      expected: [{ line: 8, side: "head", severity: "critical", file: "role.yaml" }],
+    },
+    {
+      name: "the same in the kubebuilder layout (account and Deployment without a namespace)",
+      base: {
+        "sa.yaml": KB_ACCOUNT,
+        "manager.yaml": kbManager(),
+        "role.yaml": managerRole(),
+        "crb.yaml": managerBinding("manager"),
+      },
+      head: {
+        "sa.yaml": KB_ACCOUNT,
+        "manager.yaml": kbManager(),
+        "role.yaml": managerRole(secretsWildcard),
+        "crb.yaml": managerBinding("manager"),
+      },
+      expected: [{ line: 8, side: "head", severity: "critical", file: "role.yaml" }],
+    },
+    {
+      name: "the only pods of the role's account held the permission before, under their old account",
+      base: { ...moved, "app.yaml": deployment("broad"), "role.yaml": role("ops", [readConfig]) },
+      head: {
+        ...moved,
+        "app.yaml": deployment("narrow"),
+        "role.yaml": role("ops", [readConfig, deleteSecrets]),
+      },
+      expected: [],
+    },
+    {
+      name: "pods that move onto the role's account from one that did not hold the permission gain it",
+      base: {
+        "rbac/ops-binding.yaml": moved["rbac/ops-binding.yaml"],
+        "app.yaml": deployment("broad"),
+        "role.yaml": role("ops", [readConfig]),
+      },
+      head: {
+        "rbac/ops-binding.yaml": moved["rbac/ops-binding.yaml"],
+        "app.yaml": deployment("narrow"),
+        "role.yaml": role("ops", [readConfig, deleteSecrets]),
+      },
+      expected: [{ line: 8, side: "head", severity: "medium", file: "role.yaml" }],
+    },
+  ];
+  table(rbacEscalationRule, cases);
+
+  it("says who gains it: the account, its namespace set at deploy time", () => {
+    const [finding] = runRule(
+      rbacEscalationRule,
+      { "role.yaml": managerRole(), "crb.yaml": managerBinding("manager") },
+      { "role.yaml": managerRole(secretsWildcard), "crb.yaml": managerBinding("manager") },
+    );
+    expect(finding.message).toMatch(
+      / Who gains it: service account controller-manager \(namespace set at deploy time\) through ClusterRoleBinding manager cluster-wide\.$/,
+    );
+  });
+
+  it("names the Deployment whose namespace-less pods run as the account", () => {
+    const before = {
+      "manager.yaml": kbManager(),
+      "role.yaml": managerRole(),
+      "crb.yaml": managerBinding("manager"),
+    };
+    const after = { ...before, "role.yaml": managerRole(secretsWildcard) };
+    const [alone] = runRule(rbacEscalationRule, before, after);
+    expect(alone.message).toContain(
+      "Who gains it: service account controller-manager (namespace set at deploy time; pods of Deployment " +
+        "controller-manager) through ClusterRoleBinding manager cluster-wide.",
+    );
+    const [withAccount] = runRule(
+      rbacEscalationRule,
+      { ...before, "sa.yaml": KB_ACCOUNT },
+      { ...after, "sa.yaml": KB_ACCOUNT },
+    );
+    expect(withAccount.message).toContain(
+      "Who gains it: service account default/controller-manager (pods of Deployment default/controller-manager)",
+    );
+  });
+});
 
 describe("rbac-escalation follows the role to whoever holds it", () => {
   const base = {
@@ -344,6 +446,67 @@ describe("service-account-changed says what the pods can now do", () => {
       ),
     };
     expect(runRule(serviceAccountChangedRule, before, annotated)).toHaveLength(1);
+  });
+
+  const narrower = { "rbac/broad.yaml": binding("edit", [sa("broad")], { name: "broad" }) };
+  const moving = (to: string, bindings: Record<string, string>) =>
+    runRule(
+      serviceAccountChangedRule,
+      { ...narrower, "apps/web.yaml": deployment("broad") },
+      { ...narrower, ...bindings, "apps/web.yaml": deployment(to) },
+    );
+
+  it("a move to a new, narrower account: reported, nothing claimed, not critical", () => {
+    const findings = moving("narrow", {
+      "rbac/narrow.yaml": binding("view", [sa("narrow")], { name: "narrow" }),
+    });
+    expect(findings.map(({ file, line, severity }) => ({ file, line, severity }))).toEqual([
+      { file: "apps/web.yaml", line: 9, severity: "medium" },
+    ]);
+    expect(findings[0].message).toContain(
+      "switches its service account from `broad` to `narrow`: its pods lose the old account's permissions and " +
+        "gain none that this repository's RBAC grants beyond them.",
+    );
+    expect(findings[0].message).not.toContain("can now");
+  });
+
+  it("a move to a broader account: only the difference, graded by it", () => {
+    const [finding] = moving("wider", {
+      "rbac/wider.yaml": binding("admin", [sa("wider")], { name: "wider" }),
+    });
+    expect(finding).toMatchObject({ file: "apps/web.yaml", line: 9, severity: "critical" });
+    expect(finding.message).toContain(
+      "its pods lose the old account's permissions and can now read and write rolebindings.rbac.authorization.k8s.io, " +
+        "roles.rbac.authorization.k8s.io; create localsubjectaccessreviews.authorization.k8s.io in namespace shop.",
+    );
+    expect(finding.message).not.toContain("secrets");
+    // Reading what edit already reads, and a little more, is graded by the little more.
+    const [reader] = moving("reader", {
+      "rbac/reader.yaml": role("reader", [rule("", "secrets", "get"), rule("", "events", "create")]),
+      "rbac/reader-binding.yaml": binding("reader", [sa("reader")], { roleKind: "Role", name: "reader" }),
+    });
+    expect(reader.severity).toBe("medium");
+    expect(reader.message).toContain("can now create events in namespace shop.");
+  });
+
+  it("a namespace-less Deployment switched to an account a namespace-less binding makes cluster-admin", () => {
+    const rbacFiles = { "rbac/crb.yaml": managerBinding("cluster-admin") };
+    const [finding] = runRule(
+      serviceAccountChangedRule,
+      { ...rbacFiles, "manager.yaml": kbManager("default") },
+      { ...rbacFiles, "manager.yaml": kbManager() },
+    );
+    expect(finding).toMatchObject({ file: "manager.yaml", line: 8, severity: "critical" });
+    expect(finding.message).toContain("can now do anything (*) with every resource of every API group");
+  });
+
+  it("a new namespace-less Deployment running as an account a namespace-less binding makes cluster-admin", () => {
+    const rbacFiles = { "rbac/crb.yaml": managerBinding("cluster-admin"), "rbac/sa.yaml": KB_ACCOUNT };
+    const [finding] = runRule(serviceAccountChangedRule, rbacFiles, {
+      ...rbacFiles,
+      "manager.yaml": kbManager(),
+    });
+    expect(finding).toMatchObject({ file: "manager.yaml", line: 8, severity: "critical" });
   });
 
   it("judges the new account by the head: a binding added in the same change counts", () => {

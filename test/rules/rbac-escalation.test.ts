@@ -164,11 +164,27 @@ const firing: Case[] = [
     says: ["gains verbs get on secrets (core): it could previously get only some of them, by name"],
   },
   {
-    name: "a name added to resourceNames",
+    name: "a name added to resourceNames: the resourceNames line, not the resource's",
     before: clusterRole(appTlsSecret),
     after: clusterRole(appTlsSecret.replace('["app-tls"]', '["app-tls", "db-password"]')),
-    expected: [{ line: 7, side: "head", severity: "high" }],
+    expected: [{ line: 8, side: "head", severity: "high" }],
     says: ["gains verbs get on secrets named db-password (core)"],
+  },
+  {
+    name: "a name added below others in a block list: that name's line",
+    before: clusterRole(appTlsSecret),
+    after: clusterRole(
+      appTlsSecret.replace('["app-tls"]', "\n      - app-tls\n      - db-password\n      - api-token"),
+    ),
+    expected: [{ line: 10, side: "head", severity: "high" }],
+    says: ["gains verbs get on secrets named db-password, api-token (core)"],
+  },
+  {
+    name: "a new rule naming objects of a resource the role never reached: the resource line",
+    before: clusterRole(getDeployments),
+    after: clusterRole(getDeployments + appTlsSecret),
+    expected: [{ line: 10, side: "head", severity: "high" }],
+    says: ["gains verbs get on secrets named app-tls (core): it had no access to them before"],
   },
   {
     name: "a non-resource URL added to a ClusterRole",

@@ -278,6 +278,7 @@ describe("grantsOf and newGrants", () => {
       rule: 0,
       resourceIndex: 0,
       verbIndex: 0,
+      nameIndex: 0,
     });
     expect(grants[2]).toMatchObject({ verb: "list", verbIndex: 2 });
     expect(grants.at(-1)).toEqual({

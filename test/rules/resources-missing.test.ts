@@ -38,15 +38,20 @@ const cases: Case[] = [
     expected: [{ line: 12, side: "head", severity: "medium" }],
   },
   {
-    name: "new Deployment with a container without a memory limit",
+    name: "new Deployment with a container without a memory limit: the limits block that lacks it",
     head: deploy(container("api", NO_MEMORY_LIMIT)),
-    expected: [{ line: 12, side: "head", severity: "medium" }],
+    expected: [{ line: 18, side: "head", severity: "medium" }],
   },
   {
-    name: "new container in an existing workload",
+    name: "new container in an existing workload: its resources block, which has no limits",
     base: deploy(container("api", FULL)),
     head: deploy(container("api", FULL), container("sidecar", ["requests: { cpu: 10m }"])),
-    expected: [{ line: 21, side: "head", severity: "medium" }],
+    expected: [{ line: 23, side: "head", severity: "medium" }],
+  },
+  {
+    name: "a resources block without requests or limits: the resources line",
+    head: deploy(["  - name: api", "    image: ghcr.io/shop/api:1.0", "    resources: {}"]),
+    expected: [{ line: 14, side: "head", severity: "medium" }],
   },
   {
     name: "new init container without resources (init containers need them too)",
@@ -87,7 +92,7 @@ const cases: Case[] = [
     name: "custom requirement: ephemeral-storage limit",
     head: deploy(container("api", FULL)),
     params: { required: ["limits.ephemeral-storage"] },
-    expected: [{ line: 12, side: "head", severity: "medium" }],
+    expected: [{ line: 18, side: "head", severity: "medium" }],
   },
   {
     name: "full-state mode reports a container that never had resources",
