@@ -1,6 +1,6 @@
 // Command-line parsing. Bad usage is a UsageError (exit 2) with a message that says what to do.
 
-import { SEVERITIES, type Severity } from "../engine/types.js";
+import { type FailOn, SEVERITIES } from "../engine/types.js";
 import type { OutputFormat } from "../report/index.js";
 
 export class UsageError extends Error {
@@ -19,7 +19,7 @@ const READ_FORMATS: readonly ReadFormat[] = ["text", "json", "yaml"];
 export interface CommonOptions {
   format: OutputFormat;
   config?: string;
-  failOn?: Severity;
+  failOn?: FailOn;
   fullState: boolean;
   /** undefined: colour when writing to a terminal. */
   color?: boolean;
@@ -52,7 +52,8 @@ Options:
   --format text|json|markdown|sarif      output format (default: text)
   --config FILE                          repository config on top of the default policy
                                          (review: default .github/kubedelta.yml of the repo)
-  --fail-on SEVERITY                     info|low|medium|high|critical (default: policy's)
+  --fail-on SEVERITY                     info|low|medium|high|critical, or none to report
+                                         only (default: policy's)
   --full-state                           report pre-existing risk too, not only the change
   --output FILE                          write the report to FILE instead of stdout
   --color / --no-color                   force colour on or off in text output
@@ -61,9 +62,9 @@ Options:
 
 Exit status: 0 nothing blocking, 1 blocking findings or unreadable input, 2 usage error.`;
 
-function parseSeverity(value: string): Severity {
-  if ((SEVERITIES as readonly string[]).includes(value)) return value as Severity;
-  throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}; got "${value}"`);
+function parseFailOn(value: string): FailOn {
+  if (value === "none" || (SEVERITIES as readonly string[]).includes(value)) return value as FailOn;
+  throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none; got "${value}"`);
 }
 
 function parseFormat<F extends string>(value: string, formats: readonly F[]): F {
@@ -133,7 +134,7 @@ export function parseArgs(argv: readonly string[]): Command {
   const options: CommonOptions = {
     format: parseFormat(values.get("--format") ?? "text", FORMATS),
     config: values.get("--config"),
-    failOn: values.has("--fail-on") ? parseSeverity(values.get("--fail-on") as string) : undefined,
+    failOn: values.has("--fail-on") ? parseFailOn(values.get("--fail-on") as string) : undefined,
     fullState: flags.has("--full-state"),
     color: flags.has("--color") ? true : flags.has("--no-color") ? false : undefined,
     output: values.get("--output"),

@@ -19,7 +19,15 @@ import { pairResources } from "./pairing.js";
 import { ParseCache } from "./parse-cache.js";
 import { resourceSet } from "./resource-set.js";
 import { customScopesIn } from "./resources.js";
-import type { Finding, InputError, Resource, ReviewResult, ReviewStats, Skipped } from "./types.js";
+import type {
+  BlockingRules,
+  Finding,
+  InputError,
+  Resource,
+  ReviewResult,
+  ReviewStats,
+  Skipped,
+} from "./types.js";
 
 export { type FileSet, isManifestPath } from "./inputs.js";
 
@@ -116,6 +124,7 @@ export function review(input: ReviewInput): ReviewResult {
       skipped,
       stats,
       failOn: policy.failOn,
+      blockingRules: blockingRulesOf(policy),
     };
   }
 
@@ -176,5 +185,21 @@ export function review(input: ReviewInput): ReviewResult {
   }
   findings = dedupe(findings).sort(compareFindings);
   const outcome = applyExceptions(findings, policy.exceptions, input.today);
-  return { ...outcome, errors, skipped, stats, failOn: policy.failOn };
+  return {
+    ...outcome,
+    errors,
+    skipped,
+    stats,
+    failOn: policy.failOn,
+    blockingRules: blockingRulesOf(policy),
+  };
+}
+
+/** The rules the policy makes block whatever their severity, or never. */
+function blockingRulesOf(policy: ReviewInput["policy"]): BlockingRules {
+  const ids = Object.keys(policy.rules);
+  return {
+    always: ids.filter((id) => policy.rules[id].block === true),
+    never: ids.filter((id) => policy.rules[id].block === false),
+  };
 }

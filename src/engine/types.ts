@@ -129,13 +129,54 @@ export interface ReviewResult {
   errors: InputError[];
   skipped: Skipped[];
   stats: ReviewStats;
-  /** Findings at or above this severity block the review. */
-  failOn: Severity;
+  /** Findings at or above this severity block the review; "none": nothing blocks (report only). */
+  failOn: FailOn;
+  /** Rules whose findings block whatever their severity (`always`) or never (`never`). */
+  blockingRules?: BlockingRules;
 }
 
-/** Findings at or above the failing severity. */
-export function blockingFindings(result: Pick<ReviewResult, "findings" | "failOn">): Finding[] {
-  return result.findings.filter((f) => severityRank(f.severity) >= severityRank(result.failOn));
+/** The failing severity, or "none" for report-only reviews. */
+export type FailOn = Severity | "none";
+
+export interface BlockingRules {
+  always: readonly string[];
+  never: readonly string[];
+}
+
+/**
+ * Whether a finding blocks: never in a report-only review; always or never for rules the policy
+ * says so of (`block: true|false`: what must be reviewed before merge, what is only advice);
+ * otherwise when its severity is at or above the failing one.
+ */
+export function findingBlocks(
+  result: Pick<ReviewResult, "failOn" | "blockingRules">,
+  finding: Finding,
+): boolean {
+  if (result.failOn === "none") return false;
+  if (result.blockingRules?.always.includes(finding.rule)) return true;
+  if (result.blockingRules?.never.includes(finding.rule)) return false;
+  return severityRank(finding.severity) >= severityRank(result.failOn);
+}
+
+/** Why a finding blocks or not, in words for reports (no untrusted text). */
+export function blockingReason(
+  result: Pick<ReviewResult, "failOn" | "blockingRules">,
+  finding: Finding,
+): string {
+  if (result.failOn === "none") return "report-only review: nothing blocks";
+  if (result.blockingRules?.always.includes(finding.rule))
+    return "this rule blocks until approved, at any severity";
+  if (result.blockingRules?.never.includes(finding.rule)) return "this rule is advisory: it never blocks";
+  return findingBlocks(result, finding)
+    ? `at or above the fail-on severity, ${result.failOn}`
+    : `below the fail-on severity, ${result.failOn}`;
+}
+
+/** The findings that block the review. */
+export function blockingFindings(
+  result: Pick<ReviewResult, "findings" | "failOn" | "blockingRules">,
+): Finding[] {
+  return result.findings.filter((f) => findingBlocks(result, f));
 }
 
 /** A review passes only when nothing blocks and every input was read. */

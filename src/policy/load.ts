@@ -118,10 +118,16 @@ function applyRules(policy: Policy, data: unknown, path: string, rules: readonly
       } else if (field === "severity") {
         if (isSeverity(value)) settings.severity = value;
         else problems.push(`${where}: must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`);
+      } else if (field === "block") {
+        // null: back to blocking by severity (undoes a lower layer's true or false).
+        if (typeof value === "boolean") settings.block = value;
+        else if (value === null) delete settings.block;
+        else
+          problems.push(`${where}: must be true (always blocks), false (never blocks) or null (by severity)`);
       } else {
         const spec = rule.params?.[field];
         if (!spec) {
-          const known = ["enabled", "severity", ...Object.keys(rule.params ?? {})];
+          const known = ["enabled", "severity", "block", ...Object.keys(rule.params ?? {})];
           problems.push(`${where}: unknown setting for ${id}${suggest(field, known)}`);
           continue;
         }
@@ -261,8 +267,8 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
   for (const [field, value] of fields) {
     const where = `${source}: ${field}`;
     if (field === "failOn") {
-      if (isSeverity(value)) policy.failOn = value;
-      else problems.push(`${where}: must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`);
+      if (isSeverity(value) || value === "none") policy.failOn = value;
+      else problems.push(`${where}: must be one of ${SEVERITIES.join(", ")}, none; got ${describe(value)}`);
     } else if (field === "fullState") {
       if (typeof value === "boolean") policy.fullState = value;
       else problems.push(`${where}: must be true or false`);

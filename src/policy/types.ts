@@ -1,5 +1,5 @@
 import type { PolicyException } from "../engine/exceptions.js";
-import type { Severity } from "../engine/types.js";
+import type { FailOn, Severity } from "../engine/types.js";
 import type { CustomRuleSpec } from "../rules/custom/rule.js";
 import type { ParamValues } from "../rules/types.js";
 
@@ -27,6 +27,8 @@ export interface Limits {
 export interface RuleSettings {
   enabled: boolean;
   severity: Severity;
+  /** true: every finding blocks until approved; false: findings never block; absent: by severity. */
+  block?: boolean;
   params: ParamValues;
 }
 
@@ -52,8 +54,8 @@ export interface ApprovalSettings {
 
 /** The effective policy: the default pack with the repository's config applied. Validated. */
 export interface Policy {
-  /** Findings at or above this severity fail the review. */
-  failOn: Severity;
+  /** Findings at or above this severity fail the review; "none" reports only. */
+  failOn: FailOn;
   /** Report pre-existing risk too, not only what the change introduces. */
   fullState: boolean;
   /** minimatch globs, relative to the repository root, that select manifest files. */

@@ -5,7 +5,9 @@
 
 import {
   blockingFindings,
+  blockingReason,
   type Finding,
+  findingBlocks,
   type InputError,
   type ReviewResult,
   type Severity,
@@ -182,7 +184,10 @@ function verdictTitle(result: ReviewResult, approved: ReadonlySet<string>): stri
   }
   const excepted = result.excepted.length > 0 ? `${plural(result.excepted.length, "finding")} excepted` : "";
   if (result.findings.length > 0) {
-    const below = `${plural(result.findings.length, "finding")} below ${result.failOn}`;
+    const below =
+      result.failOn === "none"
+        ? `${plural(result.findings.length, "finding")}, report only`
+        : `${plural(result.findings.length, "finding")} below ${result.failOn}`;
     return `No blocking risk (${[below, excepted].filter(Boolean).join(", ")})`;
   }
   if (excepted) return `No blocking risk (${excepted})`;
@@ -210,10 +215,10 @@ function findingAnnotation(f: Finding, result: ReviewResult, options: CheckRunOp
   const line = f.side === "base" ? 1 : validLine(f.line);
   const where = f.side === "base" ? ` in the base version, line ${f.line}` : "";
   const meta = options.rules(f.rule);
-  const blocking = severityAtLeast(f.severity, result.failOn);
+  const blocking = findingBlocks(result, f);
   const details = [
     `Rule: ${f.rule}${meta ? ` (${meta.title})` : ""}`,
-    `Severity: ${f.severity}, ${blocking ? "blocking" : "not blocking"} at fail-on ${result.failOn}`,
+    `Severity: ${f.severity}, ${blocking ? "blocking" : "not blocking"} (${blockingReason(result, f)})`,
     ...(meta ? [`Fix: ${meta.remediation}`] : []),
     `Docs: ${options.docsUrl(f.rule)}`,
     `Fingerprint: ${f.fingerprint}`,
@@ -245,10 +250,6 @@ function errorAnnotation(e: InputError, headFiles: ReadonlySet<string>): Annotat
       message: clipBytes(plain(e.message), FIELD_MAX_BYTES) || "Input error",
     },
   ];
-}
-
-function severityAtLeast(severity: Severity, threshold: Severity): boolean {
-  return severityRank(severity) >= severityRank(threshold);
 }
 
 /** GitHub rejects annotations on line 0 or on fractional lines. */

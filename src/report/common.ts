@@ -61,7 +61,9 @@ export function summaryParts(result: ReviewResult): string[] {
     findings.length === 0
       ? "No findings"
       : `${plural(findings.length, "finding")} (${severityBreakdown(findings)}), ` +
-        `${blockingFindings(result).length} blocking at fail-on ${result.failOn}`,
+        (result.failOn === "none"
+          ? "report only"
+          : `${blockingFindings(result).length} blocking at fail-on ${result.failOn}`),
   ];
   if (excepted.length > 0) parts.push(`${plural(excepted.length, "finding")} excepted`);
   if (expiredExceptions.length > 0) parts.push(`${plural(expiredExceptions.length, "exception")} expired`);

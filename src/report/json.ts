@@ -2,12 +2,13 @@
 // is built field by field: a new property on an engine type does not leak into it unnoticed.
 
 import type { PolicyException } from "../engine/exceptions.js";
-import { type Finding, type ReviewResult, reviewPassed } from "../engine/types.js";
+import { type Finding, findingBlocks, type ReviewResult, reviewPassed } from "../engine/types.js";
 
 export function toJson(result: ReviewResult): string {
   const s = result.stats;
   const output = {
-    findings: result.findings.map(findingJson),
+    // Whether each finding blocks: by the policy's failOn and its rules' `block` settings.
+    findings: result.findings.map((f) => ({ ...findingJson(f), blocking: findingBlocks(result, f) })),
     excepted: result.excepted.map(({ finding, exception }) => ({
       ...findingJson(finding),
       exception: exceptionJson(exception),

@@ -7,7 +7,13 @@
 // carries a hidden fingerprint marker: the shell reads them back (`markedFingerprints`) to know
 // what was already said, because a finding is never commented on twice.
 
-import { type Finding, type ReviewResult, severityRank } from "../engine/types.js";
+import {
+  blockingReason,
+  type Finding,
+  findingBlocks,
+  type ReviewResult,
+  severityRank,
+} from "../engine/types.js";
 import type { RuleMeta } from "../rules/types.js";
 import { bySeverity, locationLabel, plural, resourceLabel } from "./common.js";
 import { type CommentableLines, commentableLines } from "./diff-lines.js";
@@ -117,6 +123,7 @@ export function planReview(result: ReviewResult, options: ReviewOptions): Review
     docsUrl: options.docsUrl,
     checkRunUrl: options.checkRunUrl,
     failOn: result.failOn,
+    blockingRules: result.blockingRules,
   };
   const comments = inline.map(({ finding, at }) => ({
     ...at,
@@ -254,6 +261,7 @@ interface RenderContext {
   docsUrl: (id: string) => string;
   checkRunUrl?: string;
   failOn: ReviewResult["failOn"];
+  blockingRules: ReviewResult["blockingRules"];
 }
 
 function commentBody(finding: Finding, ctx: RenderContext): string {
@@ -267,7 +275,7 @@ function commentBody(finding: Finding, ctx: RenderContext): string {
     isBlocking(finding, ctx)
       ? `To accept this risk, an authorized reviewer can comment ${approveCommand(finding)}, ` +
           "or `/approve-risk` to accept every blocking risk of this pull request."
-      : `This does not block merging (below the fail-on severity, ${ctx.failOn}).`,
+      : `This does not block merging (${blockingReason(ctx, finding)}).`,
   );
   parts.push(fingerprintMarker(finding.fingerprint));
   return parts.join("\n\n");
@@ -339,7 +347,7 @@ function resource(finding: Finding): string {
 }
 
 function isBlocking(finding: Finding, ctx: RenderContext): boolean {
-  return severityRank(finding.severity) >= severityRank(ctx.failOn);
+  return findingBlocks(ctx, finding);
 }
 
 /** What `/approve-risk` accepts for one finding: the first 8 hex digits of its fingerprint. */

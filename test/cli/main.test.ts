@@ -110,7 +110,7 @@ describe("kubedelta diff", () => {
     const config = join(dir, "cfg.yml");
     writeFileSync(
       config,
-      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n  rbac-binding: off\n  service-account-changed: off\n  privileged-container: off\n  privilege-escalation: off\n  host-path: off\n",
+      "rules:\n  service-load-balancer: off\n  image-registry: off\n  control-plane-toleration: off\n  rbac-escalation: off\n  rbac-binding: off\n  service-account-changed: off\n  privileged-container: off\n  privilege-escalation: off\n  host-path: off\n  service-node-port: off\n  rbac-aggregation: off\n",
     );
     const out = join(dir, "report.json");
     const relaxed = await cli([
@@ -131,6 +131,26 @@ describe("kubedelta diff", () => {
     const report = JSON.parse(readFileSync(out, "utf8"));
     expect(report.findings.some((f: { rule: string }) => f.rule === "service-load-balancer")).toBe(false);
     expect(report.passed).toBe(true);
+  });
+
+  it("--fail-on none reports every finding and passes (report-only trials)", async () => {
+    const run = await cli([
+      "diff",
+      `${EXAMPLE}/base`,
+      `${EXAMPLE}/head`,
+      "--fail-on",
+      "none",
+      "--format",
+      "json",
+    ]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.findings.length).toBeGreaterThan(20);
+    expect(report.failOn).toBe("none");
+    expect(report.passed).toBe(true);
+    const text = await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--fail-on", "none"]);
+    expect(text.stdout).toMatch(/24 findings \(.*\), report only/);
+    expect((await cli(["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--fail-on", "never"])).code).toBe(2);
   });
 
   it("writes SARIF and Markdown", async () => {

@@ -66,7 +66,7 @@ describe("policy", () => {
       ].join("\n"),
     );
     expect(problems).toEqual([
-      '.github/kubedelta.yml: failOn: must be one of info, low, medium, high, critical; got "severe"',
+      '.github/kubedelta.yml: failOn: must be one of info, low, medium, high, critical, none; got "severe"',
       ".github/kubedelta.yml: fullstate: unknown setting (did you mean fullState?)",
       ".github/kubedelta.yml: rules.image-registy: unknown rule id (did you mean image-registry?)",
       '.github/kubedelta.yml: rules.service-node-port.severity: must be one of info, low, medium, high, critical; got "urgent"',

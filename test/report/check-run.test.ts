@@ -145,7 +145,7 @@ describe("checkRunOutput: annotations", () => {
         message: "Service shop/web: type changed to LoadBalancer.",
         raw_details: [
           "Rule: service-load-balancer (Title of service-load-balancer)",
-          "Severity: critical, blocking at fail-on high",
+          "Severity: critical, blocking (at or above the fail-on severity, high)",
           "Fix: How to fix service-load-balancer.",
           "Docs: https://kubedelta.example/rules/service-load-balancer",
           `Fingerprint: ${f.fingerprint}`,
@@ -168,7 +168,9 @@ describe("checkRunOutput: annotations", () => {
   it("describes findings of unknown rules without their metadata", () => {
     const [a] = annotations(result({ findings: [finding({ rule: "no-such-rule", severity: "low" })] }));
     expect(a.title).toBe("LOW no-such-rule");
-    expect(a.raw_details).toContain("Rule: no-such-rule\nSeverity: low, not blocking at fail-on high\nDocs:");
+    expect(a.raw_details).toContain(
+      "Rule: no-such-rule\nSeverity: low, not blocking (below the fail-on severity, high)\nDocs:",
+    );
   });
 
   it("puts a base-side finding on line 1 of the head file, naming the old line", () => {

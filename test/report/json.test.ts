@@ -35,6 +35,7 @@ describe("toJson", () => {
         resource: { apiVersion: "v1", kind: "Service", namespace: "shop", name: "web" },
         message: "type changed from ClusterIP to LoadBalancer.",
         fingerprint: "abc",
+        blocking: true,
       },
     ]);
     expect(Object.keys(parsed.findings[0])).toEqual([
@@ -46,6 +47,7 @@ describe("toJson", () => {
       "resource",
       "message",
       "fingerprint",
+      "blocking",
     ]);
     expect(Object.keys(parsed.findings[0].resource)).toEqual(["apiVersion", "kind", "namespace", "name"]);
     expect(parsed.errors).toEqual([
