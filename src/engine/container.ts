@@ -2,8 +2,17 @@
 // `containers` / `initContainers` / `ephemeralContainers` item on the path names it. Rules need
 // not say it themselves, so every rule (custom ones too) gets it for free.
 
-import { CONTAINER_LISTS, valueAt } from "../rules/pods.js";
+import { valueAt } from "./json.js";
 import { isObject, type Path, type Resource } from "./types.js";
+
+/** The lists of a pod spec that hold containers. */
+export type ContainerList = "containers" | "initContainers" | "ephemeralContainers";
+
+export const CONTAINER_LISTS: readonly ContainerList[] = [
+  "containers",
+  "initContainers",
+  "ephemeralContainers",
+];
 
 const LISTS: ReadonlySet<unknown> = new Set(CONTAINER_LISTS);
 

@@ -1,9 +1,9 @@
 // From rule hits to findings: line, severity, fingerprint; then one sorted, de-duplicated list.
 
 import type { Policy } from "../policy/types.js";
-import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
 import { containerOf } from "./container.js";
 import { fingerprint } from "./fingerprint.js";
+import type { ResourceChange, Rule, RuleContext } from "./rule.js";
 import { type Finding, SEVERITIES, type Severity, severityRank } from "./types.js";
 
 /**

@@ -1,7 +1,7 @@
 // Pairs base and head resources by identity across all files, so a move between files, a
 // reformat or a reorder is a change of nothing rather than a removal plus an addition.
 
-import type { ResourceChange } from "../rules/types.js";
+import type { ResourceChange } from "./rule.js";
 import type { Resource } from "./types.js";
 
 function groupByKey(resources: readonly Resource[]): Map<string, Resource[]> {

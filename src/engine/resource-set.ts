@@ -1,4 +1,4 @@
-import type { ResourceSet } from "../rules/types.js";
+import type { ResourceSet } from "./rule.js";
 import type { Resource } from "./types.js";
 
 function indexBy(all: readonly Resource[], keyOf: (r: Resource) => string): Map<string, Resource[]> {

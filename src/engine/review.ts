@@ -2,7 +2,6 @@
 // optional parse cache the caller hands in; no I/O, no clock, no network.
 
 import { rulesOf } from "../rules/catalog.js";
-import type { ResourceChange, Rule, RuleContext } from "../rules/types.js";
 import { jsonEqual } from "./equal.js";
 import { applyExceptions } from "./exceptions.js";
 import { compareFindings, dedupe, findingsOf } from "./findings.js";
@@ -19,6 +18,7 @@ import { pairResources } from "./pairing.js";
 import { ParseCache } from "./parse-cache.js";
 import { resourceSet } from "./resource-set.js";
 import { customScopesIn } from "./resources.js";
+import type { ResourceChange, Rule, RuleContext } from "./rule.js";
 import type {
   BlockingRules,
   Finding,

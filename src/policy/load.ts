@@ -4,10 +4,10 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
 import { isObject, SEVERITIES } from "../engine/types.js";
 import { customRulesOf } from "../rules/custom/rule.js";
 import { RULES } from "../rules/index.js";
-import type { ParamSpec, ParamValues, Rule } from "../rules/types.js";
 import { applyCustomRules } from "./custom-rules.js";
 import { parseExceptions, unknownExceptionRules } from "./exceptions.js";
 import { type Limits, PERMISSIONS, type Permission, type Policy, type RuleSettings } from "./types.js";

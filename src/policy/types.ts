@@ -1,7 +1,7 @@
 import type { PolicyException } from "../engine/exceptions.js";
+import type { ParamValues } from "../engine/rule.js";
 import type { FailOn, Severity } from "../engine/types.js";
 import type { CustomRuleSpec } from "../rules/custom/rule.js";
-import type { ParamValues } from "../rules/types.js";
 
 /** Bounds on what a hostile or broken file can make the engine do. */
 export interface Limits {

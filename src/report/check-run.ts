@@ -3,6 +3,7 @@
 // input errors fail it like blocking findings do, and errorOutput() fails it when the review broke.
 // Pure: the GitHub shell sends the batches, one request per batch.
 
+import type { RuleMeta } from "../engine/rule.js";
 import {
   blockingFindings,
   blockingReason,
@@ -13,7 +14,6 @@ import {
   type Severity,
   severityRank,
 } from "../engine/types.js";
-import type { RuleMeta } from "../rules/types.js";
 import { bySeverity, plural, resourceLabel, severityBreakdown } from "./common.js";
 import { escapeMarkdown, escapeTerminal } from "./escape.js";
 import { GITHUB_SUMMARY_LIMIT, toMarkdown } from "./markdown.js";

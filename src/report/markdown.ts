@@ -2,8 +2,8 @@
 // findings (most severe first), the excepted findings, then what could not be read. GitHub rejects a summary over 65,535 characters, so the
 // output is fitted to `maxLength` by dropping rows from the end and saying how many were dropped.
 
+import type { RuleMeta } from "../engine/rule.js";
 import { blockingFindings, type Finding, type ReviewResult, reviewPassed } from "../engine/types.js";
-import type { RuleMeta } from "../rules/types.js";
 import {
   bySeverity,
   expiredExceptionLine,

@@ -7,6 +7,7 @@
 // carries a hidden fingerprint marker: the shell reads them back (`markedFingerprints`) to know
 // what was already said, because a finding is never commented on twice.
 
+import type { RuleMeta } from "../engine/rule.js";
 import {
   blockingReason,
   type Finding,
@@ -14,7 +15,6 @@ import {
   type ReviewResult,
   severityRank,
 } from "../engine/types.js";
-import type { RuleMeta } from "../rules/types.js";
 import { bySeverity, locationLabel, plural, resourceLabel } from "./common.js";
 import { type CommentableLines, commentableLines } from "./diff-lines.js";
 import { escapeMarkdown, inlineCode } from "./escape.js";

@@ -2,8 +2,8 @@
 // Excepted findings are reported with an external suppression; expired exceptions are warnings.
 
 import type { PolicyException } from "../engine/exceptions.js";
+import type { RuleMeta } from "../engine/rule.js";
 import type { Finding, ReviewResult, Severity } from "../engine/types.js";
-import type { RuleMeta } from "../rules/types.js";
 import { byLocation, expiredExceptionLine, resourceLabel } from "./common.js";
 import { escapeTerminal } from "./escape.js";
 

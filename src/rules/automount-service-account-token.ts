@@ -5,46 +5,17 @@
 // goes from false to true: an explicit true that changes nothing, or a false moved from the pod to
 // its ServiceAccount, stays quiet.
 
-import type { Path, Resource, RuleHit } from "../engine/types.js";
-import { describeResource, isServiceAccount, podSpecOf, serviceAccountOf } from "./pods.js";
-import { accountResource, workloadAccount } from "./rbac-accounts.js";
-import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
-
-const FIELD = "automountServiceAccountToken";
-
-type Setting = true | false | "unset";
-
-interface Automount {
-  setting: Setting;
-  /** Where the field is, or would be. */
-  path: Path;
-  /** Whether the key is written at all (with any value). */
-  present: boolean;
-  scope: "pod" | "serviceAccount";
-}
-
-/** The setting of a pod template or a ServiceAccount; anything but a boolean reads as unset. */
-function automountOf(resource: Resource | undefined): Automount | undefined {
-  if (isServiceAccount(resource)) {
-    const object = resource.object;
-    const value = object[FIELD];
-    return {
-      setting: typeof value === "boolean" ? value : "unset",
-      path: [FIELD],
-      present: Object.hasOwn(object, FIELD),
-      scope: "serviceAccount",
-    };
-  }
-  const pod = podSpecOf(resource);
-  if (!pod) return undefined;
-  const value = pod.spec[FIELD];
-  return {
-    setting: typeof value === "boolean" ? value : "unset",
-    path: [...pod.path, FIELD],
-    present: Object.hasOwn(pod.spec, FIELD),
-    scope: "pod",
-  };
-}
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
+import type { Resource, RuleHit } from "../engine/types.js";
+import { describeResource } from "../k8s/objects.js";
+import { serviceAccountOf } from "../k8s/pods.js";
+import {
+  type Automount,
+  accountAutomount,
+  automountOf,
+  effectiveAutomount,
+  AUTOMOUNT_FIELD as FIELD,
+} from "../k8s/service-account-token.js";
 
 function whose(next: Automount): string {
   return next.scope === "pod"
@@ -55,26 +26,6 @@ function whose(next: Automount): string {
 const WHY =
   "a compromised container can then call the API server with the account's permissions. Set " +
   `${FIELD}: false unless the workload talks to the API server.`;
-
-/**
- * The setting of the pod's ServiceAccount on one side; "unset" when it is not in the set. The
- * account is found as the RBAC rules find it, a workload without a namespace included.
- */
-function accountSetting(resource: Resource, set: ResourceSet): Setting {
-  const account = workloadAccount(set, resource);
-  return automountOf(account && accountResource(set, account))?.setting ?? "unset";
-}
-
-/** What Kubernetes does: the pod's value if set, else its ServiceAccount's, else true. */
-function effective(pod: Setting, account: Setting): boolean {
-  if (pod !== "unset") return pod;
-  return account !== "unset" ? account : true;
-}
-
-/** Whether a workload's pods get their service account's API token mounted, on this side. */
-export function mountsToken(workload: Resource, set: ResourceSet): boolean {
-  return effective(automountOf(workload)?.setting ?? "unset", accountSetting(workload, set));
-}
 
 function hit(
   after: Resource,
@@ -112,15 +63,15 @@ function check({ before, after }: ResourceChange, ctx: RuleContext): RuleHit[] {
       next.present || !previous ? { path: next.path } : { side: "base" as const, path: previous.path };
     return hit(after, next, where, `no longer sets ${FIELD}: false (absent means true)`);
   }
-  const account = accountSetting(after, ctx.head);
+  const account = accountAutomount(after, ctx.head);
   if (!before || !previous) {
     // A new workload only counts when it re-enables what its ServiceAccount turned off.
     return next.setting === true && account === false
       ? hit(after, next, { path: next.path }, `${setsTrue}, overriding its ServiceAccount's false`)
       : [];
   }
-  const was = effective(old, accountSetting(before, ctx.base));
-  if (was || !effective(next.setting, account)) return [];
+  const was = effectiveAutomount(old, accountAutomount(before, ctx.base));
+  if (was || !effectiveAutomount(next.setting, account)) return [];
   if (next.setting === true) {
     const what =
       old === false

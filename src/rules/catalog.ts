@@ -1,10 +1,10 @@
 // The rules a policy runs: the built-in set plus the policy's custom rules. Every shell (engine,
 // CLI, app, reports) asks the catalog, so a custom rule is described and linked like any other.
 
+import type { Rule } from "../engine/rule.js";
 import type { Policy } from "../policy/types.js";
 import { customRulesOf } from "./custom/rule.js";
 import { RULES, ruleDocsUrl } from "./index.js";
-import type { Rule } from "./types.js";
 
 export interface RuleCatalog {
   rules: readonly Rule[];

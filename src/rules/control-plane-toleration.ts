@@ -2,9 +2,10 @@
 // tolerate, not by position: reordering is silent, and so is one that the old tolerations
 // together already cover for every effect that can keep a pod off a node.
 
-import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
-import { describeResource, isObject, podSpecOf, scalarText } from "./pods.js";
-import type { ResourceChange, Rule } from "./types.js";
+import type { ResourceChange, Rule } from "../engine/rule.js";
+import { isObject, type Json, type Path, type Resource, type RuleHit } from "../engine/types.js";
+import { describeResource, scalarText } from "../k8s/objects.js";
+import { podSpecOf } from "../k8s/pods.js";
 
 /** A toleration with Kubernetes' defaults applied: "" means absent (any effect, no value). */
 interface Toleration {

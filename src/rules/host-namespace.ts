@@ -1,9 +1,10 @@
 // A pod template that starts sharing one of the node's namespaces: hostNetwork, hostPID or
 // hostIPC turned on in a new workload, or switched from off (or absent) to true.
 
+import type { ResourceChange, Rule } from "../engine/rule.js";
 import type { RuleHit } from "../engine/types.js";
-import { describeResource, podSpecOf } from "./pods.js";
-import type { ResourceChange, Rule } from "./types.js";
+import { describeResource } from "../k8s/objects.js";
+import { podSpecOf } from "../k8s/pods.js";
 
 type HostNamespace = "hostNetwork" | "hostPID" | "hostIPC";
 

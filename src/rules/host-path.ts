@@ -4,9 +4,11 @@
 // A path already exposed read-only that some container now mounts writable is reported too.
 
 import { posix } from "node:path";
-import type { Path, Resource, RuleHit } from "../engine/types.js";
-import { type ContainerRef, containersOf, describeResource, isObject, podSpecOf } from "./pods.js";
-import type { ResourceChange, Rule } from "./types.js";
+import type { ResourceChange, Rule } from "../engine/rule.js";
+import { isObject, type Path, type Resource, type RuleHit } from "../engine/types.js";
+import { type ContainerRef, containersOf } from "../k8s/containers.js";
+import { describeResource } from "../k8s/objects.js";
+import { podSpecOf } from "../k8s/pods.js";
 
 /** Node paths (files, sockets, directories) that are critical to expose, with why. */
 const SENSITIVE: Readonly<Record<string, string>> = {

@@ -1,10 +1,11 @@
 // Container ports that start binding a port on the node: a hostPort a container (same list, same
 // name) did not bind before, for that protocol and on at least as many node addresses.
 
-import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
-import { type ContainerRef, containerPairs, describeResource, isObject, podSpecOf } from "./pods.js";
-import { CONTAINER_WORD } from "./privileged-container.js";
-import type { ResourceChange, Rule } from "./types.js";
+import type { ResourceChange, Rule } from "../engine/rule.js";
+import { isObject, type Json, type Path, type Resource, type RuleHit } from "../engine/types.js";
+import { CONTAINER_WORD, type ContainerRef, containerPairs } from "../k8s/containers.js";
+import { describeResource } from "../k8s/objects.js";
+import { podSpecOf } from "../k8s/pods.js";
 
 interface HostPort {
   port: number;

@@ -2,7 +2,9 @@
 // registry, or another publisher on a shared registry such as Docker Hub or ghcr.io). A tag or
 // digest bump inside the same repository is routine and pre-existing, so it stays quiet.
 
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import type { Resource, RuleHit } from "../engine/types.js";
+import { CONTAINER_WORD, type ContainerPair, type ContainerRef, containerPairs } from "../k8s/containers.js";
 import {
   formatImageRef,
   type ImageRef,
@@ -10,25 +12,13 @@ import {
   imageSource,
   parseImageRef,
   registryAllowed,
-} from "./image-ref.js";
-import {
-  type ContainerPair,
-  type ContainerRef,
-  containerPairs,
-  describeResource,
-  stringListParam,
-} from "./pods.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
+} from "../k8s/images.js";
+import { describeResource } from "../k8s/objects.js";
+import { stringListParam } from "./shared/params.js";
 
 function imageOf(container: ContainerRef | undefined): ImageRef | undefined {
   const image = container?.container.image;
   return typeof image === "string" ? parseImageRef(image) : undefined;
-}
-
-function containerWord(container: ContainerRef): string {
-  if (container.list === "initContainers") return "Init container";
-  if (container.list === "ephemeralContainers") return "Ephemeral container";
-  return "Container";
 }
 
 function hit(container: ContainerRef, image: ImageRef, message: string): RuleHit {
@@ -51,7 +41,7 @@ function checkAllowList(resource: Resource, pair: ContainerPair, allowed: readon
   const previous = imageOf(pair.before);
   if (previous && imageLocation(previous) === imageLocation(image)) return [];
   const message =
-    `${containerWord(container)} \`${container.name}\` of ${describeResource(resource)} uses image ` +
+    `${CONTAINER_WORD[container.list]} \`${container.name}\` of ${describeResource(resource)} uses image ` +
     `${formatImageRef(image)} from ${image.registry}, which allowedRegistries does not admit: images from ` +
     `unvetted registries may be unscanned or tampered with. Use an image from ${allowed.join(", ")}.`;
   return [hit(container, image, message)];
@@ -70,7 +60,7 @@ function checkMove(resource: Resource, pair: ContainerPair): RuleHit[] {
   const to = imageSource(image).source;
   if (from === to) return [];
   const message =
-    `${containerWord(container)} \`${container.name}\` of ${describeResource(resource)} now pulls ` +
+    `${CONTAINER_WORD[container.list]} \`${container.name}\` of ${describeResource(resource)} now pulls ` +
     `${formatImageRef(image)} from ${to} instead of ${from}: a new image source is a new supply-chain ` +
     `trust decision. Confirm that ${to} is trusted, or keep the image in ${from}.`;
   return [hit(container, image, message)];

@@ -3,10 +3,11 @@
 // be re-pointed by whoever can push the tag. A bump between fixed tags, or adding a digest, is
 // routine and stays quiet; so does an image that was already floating.
 
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import type { RuleHit } from "../engine/types.js";
-import { canonicalLocation, type ImageRef, parseImageRef } from "./image-ref.js";
-import { type ContainerRef, containerPairs, describeResource } from "./pods.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
+import { type ContainerRef, containerPairs } from "../k8s/containers.js";
+import { canonicalLocation, type ImageRef, parseImageRef } from "../k8s/images.js";
+import { describeResource } from "../k8s/objects.js";
 
 const LATEST = "latest";
 

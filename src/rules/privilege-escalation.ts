@@ -5,17 +5,25 @@
 // container that stays (allowPrivilegeEscalation: false, capabilities drop ALL, the effective
 // runAsNonRoot: true) is reported too, on the base side at the removed field.
 
-import type { Json, JsonObject, Path, Resource, RuleHit, Severity } from "../engine/types.js";
+import type { ResourceChange, Rule } from "../engine/rule.js";
 import {
+  isObject,
+  type Json,
+  type JsonObject,
+  type Path,
+  type Resource,
+  type RuleHit,
+  type Severity,
+} from "../engine/types.js";
+import {
+  CONTAINER_WORD,
   type ContainerPair,
   type ContainerRef,
   containerPairs,
-  describeResource,
-  isObject,
-  podSpecOf,
-} from "./pods.js";
-import { CONTAINER_WORD, isPrivileged } from "./privileged-container.js";
-import type { ResourceChange, Rule } from "./types.js";
+  isPrivileged,
+} from "../k8s/containers.js";
+import { describeResource } from "../k8s/objects.js";
+import { podSpecOf } from "../k8s/pods.js";
 
 /**
  * Capabilities graded critical, with what each lets a container do to its node. Each is either a

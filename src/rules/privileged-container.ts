@@ -1,25 +1,10 @@
 // A container that starts running privileged: a new one with `securityContext.privileged: true`,
 // or an existing one (same list, same name) that turns it on. One that already was stays quiet.
 
+import type { ResourceChange, Rule } from "../engine/rule.js";
 import type { Resource, RuleHit } from "../engine/types.js";
-import { type ContainerList, type ContainerRef, containerPairs, describeResource, isObject } from "./pods.js";
-import type { ResourceChange, Rule } from "./types.js";
-
-/** How messages name a container of each list. */
-export const CONTAINER_WORD: Record<ContainerList, string> = {
-  containers: "Container",
-  initContainers: "Init container",
-  ephemeralContainers: "Ephemeral container",
-};
-
-/**
- * Only the boolean `true` counts: `privileged: yes` already arrives as `true` (YAML 1.1, as
- * Kubernetes reads it), while a quoted `"true"` is a string the API server rejects.
- */
-export function isPrivileged(container: ContainerRef | undefined): boolean {
-  const context = container?.container.securityContext;
-  return isObject(context) && context.privileged === true;
-}
+import { CONTAINER_WORD, type ContainerRef, containerPairs, isPrivileged } from "../k8s/containers.js";
+import { describeResource } from "../k8s/objects.js";
 
 function hit(resource: Resource, container: ContainerRef, existed: boolean): RuleHit {
   const who = `${CONTAINER_WORD[container.list]} \`${container.name}\` of ${describeResource(resource)}`;

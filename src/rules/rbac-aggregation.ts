@@ -4,17 +4,19 @@
 // ClusterRole it matches, today's and tomorrow's. Both are judged by what they add.
 
 import { jsonEqual } from "../engine/equal.js";
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import type { Json, Path, Resource, RuleHit, Severity } from "../engine/types.js";
-import { readRules } from "./rbac.js";
-import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS } from "./rbac-builtin.js";
-import { type Gain, gainedGrants, maxSeverity, summarizeGains } from "./rbac-effect.js";
+import { narrowsSelector, selectorKeys, selectsEverything } from "../k8s/label-selectors.js";
 import {
   bindingsGrantingClusterRole,
   describeSubject,
   type Holding,
   isBroadSubject,
   priorSet,
-} from "./rbac-graph.js";
+} from "../k8s/rbac/bindings.js";
+import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS } from "../k8s/rbac/builtin-roles.js";
+import { type Gain, gainedGrants, maxSeverity, summarizeGains } from "../k8s/rbac/effect.js";
+import { readRules } from "../k8s/rbac/grants.js";
 import {
   aggregationSelectors,
   type Collector,
@@ -23,10 +25,8 @@ import {
   isRbacKind,
   labelsOf,
   resolveRole,
-} from "./rbac-roles.js";
-import { narrowsSelector, selectorKeys, selectsEverything } from "./selectors.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
-import { listed } from "./words.js";
+} from "../k8s/rbac/roles.js";
+import { listed } from "../k8s/words.js";
 
 const LABEL_ADVICE =
   "Aggregated rules reach every subject bound to these roles across the cluster; aggregate only " +

@@ -3,10 +3,10 @@
 // are compared with everything the subject held in the base (through any binding, its groups
 // included), so re-binding a role someone already holds, or renaming a binding, stays quiet.
 
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import type { Path, RuleHit, Severity } from "../engine/types.js";
-import { describeResource } from "./pods.js";
-import { accountText } from "./rbac-accounts.js";
-import { type Gain, gainedGrants, summarizeGains } from "./rbac-effect.js";
+import { describeResource } from "../k8s/objects.js";
+import { accountText } from "../k8s/rbac/accounts.js";
 import {
   type Binding,
   describeSubject,
@@ -17,11 +17,11 @@ import {
   readBinding,
   type Subject,
   subjectKey,
-} from "./rbac-graph.js";
-import { type Holder, holdersOf, holderWorkloads } from "./rbac-holders.js";
-import { resolveRole } from "./rbac-roles.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
-import { listed } from "./words.js";
+} from "../k8s/rbac/bindings.js";
+import { type Gain, gainedGrants, summarizeGains } from "../k8s/rbac/effect.js";
+import { type Holder, holdersOf, holderWorkloads } from "../k8s/rbac/holders.js";
+import { resolveRole } from "../k8s/rbac/roles.js";
+import { listed } from "../k8s/words.js";
 
 const BROAD_ADVICE =
   "Never bind roles to system:anonymous, system:unauthenticated, system:authenticated or " +
@@ -46,7 +46,7 @@ function opening(binding: Binding, role: string, isNew: boolean, subjects: strin
   return isNew ? `New ${what} grants ${role} to ${subjects}` : `${what} now grants ${role} to ${subjects}`;
 }
 
-/** One subject judged by its holders (rbac-holders.ts): who gains, and what. */
+/** One subject judged by its holders (k8s/rbac/holders.ts): who gains, and what. */
 interface Judged {
   subject: Subject;
   /** Holders that gain something (pods of the account, or the subject itself). */

@@ -1,11 +1,24 @@
 // rbac-escalation: a Role or ClusterRole whose effective permissions grow. Both sides are
-// expanded into single grants (see rbac.ts) and only grants that no rule of the base covers are
-// reported, so rewriting a role without widening it stays quiet. Severity follows the danger of
-// what was added, not the size of the diff. The bindings that grant the role name who gains each
-// permission (rbac-graph.ts); when the role is bound and nobody gains anything, nothing is said.
+// expanded into single grants (see k8s/rbac/grants.ts) and only grants that no rule of the base
+// covers are reported, so rewriting a role without widening it stays quiet. Severity follows the
+// danger of what was added, not the size of the diff. The bindings that grant the role name who
+// gains each permission (k8s/rbac/bindings.ts); when the role is bound and nobody gains anything,
+// nothing is said.
 
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import { type Path, type Resource, type RuleHit, severityRank } from "../engine/types.js";
-import { describeResource } from "./pods.js";
+import { describeResource } from "../k8s/objects.js";
+import {
+  type Binding,
+  bindingScopeText,
+  bindingsGranting,
+  describeSubject,
+  type Holding,
+  isBroadSubject,
+  type Subject,
+} from "../k8s/rbac/bindings.js";
+import { type Danger, resourceDanger, urlDanger } from "../k8s/rbac/danger.js";
+import { held, reachable } from "../k8s/rbac/effect.js";
 import {
   ALL,
   type Grant,
@@ -15,22 +28,10 @@ import {
   type ResourceGrant,
   readRules,
   type UrlGrant,
-} from "./rbac.js";
-import { type Danger, resourceDanger, urlDanger } from "./rbac-danger.js";
-import { held, reachable } from "./rbac-effect.js";
-import {
-  type Binding,
-  bindingScopeText,
-  bindingsGranting,
-  describeSubject,
-  type Holding,
-  isBroadSubject,
-  type Subject,
-} from "./rbac-graph.js";
-import { holdersOf, holderWorkloads } from "./rbac-holders.js";
-import { builtinRolesFed, collectorsOf, isRbacKind, labelsOf } from "./rbac-roles.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
-import { listed } from "./words.js";
+} from "../k8s/rbac/grants.js";
+import { holdersOf, holderWorkloads } from "../k8s/rbac/holders.js";
+import { builtinRolesFed, collectorsOf, isRbacKind, labelsOf } from "../k8s/rbac/roles.js";
+import { listed } from "../k8s/words.js";
 
 /** Names shown in a message before the rest are counted ("a, b, c and 4 more"). */
 const NAMES_SHOWN = 5;
@@ -212,7 +213,7 @@ function messageOf(role: Resource, isNew: boolean, gain: Gain, danger: Danger): 
 interface Gainer {
   subject: Subject;
   binding: Binding;
-  /** The workloads whose pods gain, when pods run as the subject (rbac-holders.ts). */
+  /** The workloads whose pods gain, when pods run as the subject (k8s/rbac/holders.ts). */
   workloads?: Resource[];
 }
 

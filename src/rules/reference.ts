@@ -1,8 +1,8 @@
 // The rule reference (docs/rules.md), generated from the rules' own metadata so the
 // documentation cannot drift from the code. `kubedelta rules --format markdown` prints it.
 
+import type { ParamSpec, Rule } from "../engine/rule.js";
 import type { Policy } from "../policy/types.js";
-import type { ParamSpec, Rule } from "./types.js";
 
 function paramDefault(spec: ParamSpec): string {
   return JSON.stringify(spec.default);

@@ -1,16 +1,12 @@
 // A container that arrives without its resource requests/limits, or loses one. Kubernetes copies
 // a limit into an absent request, so `limits.cpu` alone satisfies `requests.cpu`.
 
+import { valueAt } from "../engine/json.js";
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import type { Path, Resource, RuleHit } from "../engine/types.js";
-import {
-  type ContainerList,
-  type ContainerRef,
-  containerPairs,
-  describeResource,
-  stringListParam,
-  valueAt,
-} from "./pods.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
+import { type ContainerList, type ContainerRef, containerPairs } from "../k8s/containers.js";
+import { describeResource } from "../k8s/objects.js";
+import { stringListParam } from "./shared/params.js";
 
 const DEFAULT_REQUIRED = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
 

@@ -3,16 +3,11 @@
 // three container lists, so reads are compared by container name: reordering containers or
 // variables, or moving the workload, is silent; a new container, variable, Secret or key is not.
 
-import type { Json, Path, Resource, RuleHit } from "../engine/types.js";
-import {
-  type ContainerRef,
-  containersOf,
-  describeResource,
-  isObject,
-  podSpecOf,
-  scalarText,
-} from "./pods.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
+import { isObject, type Json, type Path, type Resource, type RuleHit } from "../engine/types.js";
+import { CONTAINER_WORD, type ContainerRef, containersOf } from "../k8s/containers.js";
+import { describeResource, scalarText } from "../k8s/objects.js";
+import { podSpecOf } from "../k8s/pods.js";
 
 interface SecretRead {
   container: ContainerRef;
@@ -25,12 +20,6 @@ interface SecretRead {
   variable?: string;
   secret: string;
   secretKey?: string;
-}
-
-function containerWord(container: ContainerRef): string {
-  if (container.list === "initContainers") return "Init container";
-  if (container.list === "ephemeralContainers") return "Ephemeral container";
-  return "Container";
 }
 
 /** A non-empty name, as the API server requires for a Secret reference; else undefined. */
@@ -89,7 +78,7 @@ const WHY =
 function hitOf(resource: Resource, read: SecretRead, fullState: boolean): RuleHit {
   // Full-state mode judges every resource as if it were new; "now" would mislead there.
   const now = fullState ? "" : "now ";
-  const where = `${containerWord(read.container)} \`${read.container.name}\` of ${describeResource(resource)}`;
+  const where = `${CONTAINER_WORD[read.container.list]} \`${read.container.name}\` of ${describeResource(resource)}`;
   const what =
     read.variable === undefined
       ? `${now}loads every key of Secret \`${read.secret}\` into its environment (envFrom)`

@@ -2,11 +2,11 @@
 // can do little; what matters is what it gets bound to, so the message names the bindings this
 // change gives it and asks to check the rest.
 
+import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
 import type { Resource, RuleHit } from "../engine/types.js";
-import { isServiceAccount } from "./pods.js";
-import { bindingsNaming } from "./rbac-graph.js";
-import type { ResourceChange, Rule, RuleContext } from "./types.js";
-import { listed } from "./words.js";
+import { isServiceAccount } from "../k8s/rbac/accounts.js";
+import { bindingsNaming } from "../k8s/rbac/bindings.js";
+import { listed } from "../k8s/words.js";
 
 /** "ClusterRole view (by RoleBinding read)" for each binding in head that names the account. */
 function bindingsOf(account: Resource, ctx: RuleContext): string[] {

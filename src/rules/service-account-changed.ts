@@ -2,14 +2,15 @@
 // permissions (and cloud IAM bindings), so any change of the effective account is worth a look.
 
 import { jsonEqual } from "../engine/equal.js";
+import type { ResourceChange, ResourceSet, Rule, RuleContext } from "../engine/rule.js";
 import { isObject, type Json, type Resource, type RuleHit, severityRank } from "../engine/types.js";
-import { mountsToken } from "./automount-service-account-token.js";
-import { describeResource, podSpecOf, type ServiceAccountRef, serviceAccountOf } from "./pods.js";
-import { accountResource, workloadAccount } from "./rbac-accounts.js";
-import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "./rbac-effect.js";
-import { holdingsOf, priorSet, type Subject, subjectKey } from "./rbac-graph.js";
-import type { ResourceChange, ResourceSet, Rule, RuleContext } from "./types.js";
-import { listed } from "./words.js";
+import { describeResource } from "../k8s/objects.js";
+import { podSpecOf, type ServiceAccountRef, serviceAccountOf } from "../k8s/pods.js";
+import { accountResource, workloadAccount } from "../k8s/rbac/accounts.js";
+import { holdingsOf, priorSet, type Subject, subjectKey } from "../k8s/rbac/bindings.js";
+import { gainedGrants, maxSeverity, summarizeGains, unknownRoles } from "../k8s/rbac/effect.js";
+import { mountsToken } from "../k8s/service-account-token.js";
+import { listed } from "../k8s/words.js";
 
 /** Whether the side holds this very resource unchanged (the change leaves it alone). */
 function unchangedIn(set: ResourceSet, resource: Resource): boolean {

@@ -2,14 +2,11 @@
 // traffic for those addresses to the Service's pods, whoever owns the address: the
 // man-in-the-middle of CVE-2020-8554. Compared as a set, so reordering or respelling is silent.
 
-import type { Json, Resource, RuleHit } from "../engine/types.js";
-import { parseIp } from "./load-balancer-source-ranges.js";
-import { describeResource, isObject } from "./pods.js";
-import type { ResourceChange, Rule } from "./types.js";
-
-function isService(resource: Resource | undefined): resource is Resource {
-  return resource?.identity.group === "" && resource.identity.kind === "Service";
-}
+import type { ResourceChange, Rule } from "../engine/rule.js";
+import { isObject, type Json, type Resource, type RuleHit } from "../engine/types.js";
+import { parseIp } from "../k8s/ip-ranges.js";
+import { describeResource } from "../k8s/objects.js";
+import { isService } from "../k8s/services.js";
 
 /** One spelling per address: `2001:db8::1` and `2001:DB8:0::1` are one IP. Non-IPs compare as text. */
 function addressKey(text: string): string {

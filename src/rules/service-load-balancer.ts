@@ -2,71 +2,12 @@
 // internal load balancer that turns internet-facing. A LoadBalancer that was already public is
 // pre-existing risk and stays quiet.
 
-import {
-  isObject,
-  type Json,
-  type JsonObject,
-  type Path,
-  type Resource,
-  type RuleHit,
-} from "../engine/types.js";
-import type { ResourceChange, Rule } from "./types.js";
+import type { ResourceChange, Rule } from "../engine/rule.js";
+import { isObject, type Path, type Resource, type RuleHit } from "../engine/types.js";
+import { annotationsOf } from "../k8s/objects.js";
+import { internalAnnotations, isInternal, isService, serviceType } from "../k8s/services.js";
 
 const LOAD_BALANCER = "LoadBalancer";
-
-/**
- * Annotations that keep a cloud load balancer on the private network, with the values that mean
- * "internal" (lower case; compared case-insensitively).
- */
-export const INTERNAL_ANNOTATIONS: Readonly<Record<string, readonly string[]>> = {
-  "networking.gke.io/load-balancer-type": ["internal"],
-  "cloud.google.com/load-balancer-type": ["internal"],
-  // 0.0.0.0/0 is the legacy value from the days the annotation held a CIDR.
-  "service.beta.kubernetes.io/aws-load-balancer-internal": ["true", "0.0.0.0/0"],
-  "service.beta.kubernetes.io/aws-load-balancer-scheme": ["internal"],
-  "service.beta.kubernetes.io/azure-load-balancer-internal": ["true"],
-  "service.beta.kubernetes.io/oci-load-balancer-internal": ["true"],
-  "service.beta.kubernetes.io/openstack-internal-load-balancer": ["true"],
-  "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": ["intranet"],
-  "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type": ["private"],
-};
-
-function isService(resource: Resource | undefined): resource is Resource {
-  return resource?.identity.group === "" && resource.identity.kind === "Service";
-}
-
-/** spec.type as Kubernetes defaults it: a Service without one is ClusterIP. */
-export function serviceType(service: JsonObject): string {
-  const spec = service.spec;
-  const type = isObject(spec) ? spec.type : undefined;
-  return typeof type === "string" && type !== "" ? type : "ClusterIP";
-}
-
-function annotationsOf(object: JsonObject): JsonObject {
-  const metadata = object.metadata;
-  const annotations = isObject(metadata) ? metadata.annotations : undefined;
-  return isObject(annotations) ? annotations : {};
-}
-
-/** Booleans and numbers may arrive unquoted; Kubernetes reads them all as strings. */
-function annotationValue(value: Json | undefined): string | undefined {
-  if (typeof value === "string") return value.trim().toLowerCase();
-  if (typeof value === "boolean" || typeof value === "number") return String(value);
-  return undefined;
-}
-
-/** The annotations (keys) that make this Service's load balancer internal-only. */
-export function internalAnnotations(service: JsonObject): string[] {
-  const annotations = annotationsOf(service);
-  return Object.keys(INTERNAL_ANNOTATIONS).filter((key) => {
-    const value = annotationValue(annotations[key]);
-    return value !== undefined && INTERNAL_ANNOTATIONS[key].includes(value);
-  });
-}
-
-export function isInternal(service: JsonObject): boolean {
-  return internalAnnotations(service).length > 0;
-}
 
 const HOW_TO_FIX =
   "Prefer ClusterIP behind an Ingress or Gateway, or mark the load balancer internal with your cloud's " +

@@ -1,15 +1,11 @@
 // service-node-port: a Service that starts opening ports on every node. A type change to
 // LoadBalancer opens node ports too, but service-load-balancer reports that one.
 
+import type { ResourceChange, Rule } from "../engine/rule.js";
 import { isObject, type JsonObject, type Resource, type RuleHit } from "../engine/types.js";
-import { serviceType } from "./service-load-balancer.js";
-import type { ResourceChange, Rule } from "./types.js";
+import { isService, serviceType } from "../k8s/services.js";
 
 const NODE_PORT = "NodePort";
-
-function isService(resource: Resource | undefined): resource is Resource {
-  return resource?.identity.group === "" && resource.identity.kind === "Service";
-}
 
 function specOf(service: JsonObject): JsonObject {
   return isObject(service.spec) ? service.spec : {};

@@ -3,10 +3,10 @@ import type { FileContent } from "../../src/engine/files.js";
 import { ParseCache } from "../../src/engine/parse-cache.js";
 import { readManifest } from "../../src/engine/reading.js";
 import { type FileSet, review } from "../../src/engine/review.js";
+import type { Rule } from "../../src/engine/rule.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
 import type { Policy } from "../../src/policy/types.js";
-import type { Rule } from "../../src/rules/types.js";
 
 // A rule whose only job is to exercise the engine: flags a ConfigMap whose data.level
 // becomes "debug", pointing at that field.

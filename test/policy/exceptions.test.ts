@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import type { Rule } from "../../src/engine/rule.js";
 import { buildPolicy, defaultPackLayer, loadPolicy, PolicyError } from "../../src/policy/load.js";
 import { RULES } from "../../src/rules/index.js";
-import type { Rule } from "../../src/rules/types.js";
 
 const SOURCE = ".github/kubedelta.yml";
 

@@ -1,8 +1,8 @@
 // Hand-built review results for the report tests.
 
 import type { ExceptedFinding, ExpiredException } from "../../src/engine/exceptions.js";
+import type { RuleMeta } from "../../src/engine/rule.js";
 import type { Finding, InputError, ReviewResult, Severity, Skipped } from "../../src/engine/types.js";
-import type { RuleMeta } from "../../src/rules/types.js";
 
 export const HOSTILE = [
   "<img src=x onerror=alert(1)>",

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import type { Rule } from "../../src/engine/rule.js";
 import { loadPolicy } from "../../src/policy/load.js";
 import { parseFieldPath } from "../../src/rules/custom/field-path.js";
 import { customRulesOf } from "../../src/rules/custom/rule.js";
-import type { Rule } from "../../src/rules/types.js";
 import { workload } from "./pod-fixtures.js";
 import { runRule, type SideInput } from "./tester.js";
 

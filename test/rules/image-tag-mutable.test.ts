@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { resourceSet } from "../../src/engine/resource-set.js";
 import type { JsonObject } from "../../src/engine/types.js";
-import { parseImageRef } from "../../src/rules/image-ref.js";
+import { parseImageRef } from "../../src/k8s/images.js";
 import { imageTagMutableRule, isFloating } from "../../src/rules/image-tag-mutable.js";
 import { type Case, fakeResource, table, workload } from "./pod-fixtures.js";
 import { runRule } from "./tester.js";

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  cidrContains,
-  cidrCovered,
-  cidrKey,
-  loadBalancerSourceRangesRule,
-  parseCidr,
-  parseIp,
-} from "../../src/rules/load-balancer-source-ranges.js";
+import { cidrContains, cidrCovered, cidrKey, parseCidr, parseIp } from "../../src/k8s/ip-ranges.js";
+import { loadBalancerSourceRangesRule } from "../../src/rules/load-balancer-source-ranges.js";
 import { type Case, table } from "./pod-fixtures.js";
 import { runRule } from "./tester.js";
 

@@ -2,8 +2,8 @@
 // exact lines: pod spec line i (1-based) is file line SPEC_LINE + i - 1.
 
 import { expect, it } from "vitest";
+import type { ParamValues, Rule } from "../../src/engine/rule.js";
 import type { JsonObject, Resource, Severity, Side } from "../../src/engine/types.js";
-import type { ParamValues, Rule } from "../../src/rules/types.js";
 import { runRule, type SideInput } from "./tester.js";
 
 export const SPEC_LINE = 11;

@@ -2,7 +2,8 @@
 // `- name:` line 12.
 
 import { describe, expect, it } from "vitest";
-import { livenessProbeMissingRule, readinessProbeMissingRule } from "../../src/rules/probe-missing.js";
+import { livenessProbeMissingRule } from "../../src/rules/liveness-probe-missing.js";
+import { readinessProbeMissingRule } from "../../src/rules/readiness-probe-missing.js";
 import { type Case, table, workload } from "./pod-fixtures.js";
 import { runRule } from "./tester.js";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resourceDanger, urlDanger } from "../../src/rules/rbac-danger.js";
+import { resourceDanger, urlDanger } from "../../src/k8s/rbac/danger.js";
 import { rbacEscalationRule } from "../../src/rules/rbac-escalation.js";
 import { runRule, type SideInput, summary } from "./tester.js";
 

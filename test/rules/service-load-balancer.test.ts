@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { internalAnnotations, serviceLoadBalancerRule } from "../../src/rules/service-load-balancer.js";
+import { internalAnnotations } from "../../src/k8s/services.js";
+import { serviceLoadBalancerRule } from "../../src/rules/service-load-balancer.js";
 import { runRule, type SideInput, summary } from "./tester.js";
 
 const rule = serviceLoadBalancerRule;

@@ -3,9 +3,9 @@
 
 import { resourceSet } from "../../src/engine/resource-set.js";
 import { review } from "../../src/engine/review.js";
+import type { ParamValues, Rule, RuleContext } from "../../src/engine/rule.js";
 import type { Finding, ReviewResult } from "../../src/engine/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
-import type { ParamValues, Rule, RuleContext } from "../../src/rules/types.js";
 
 /** One manifest text (as `manifest.yaml`) or several files by path. */
 export type SideInput = string | Record<string, string>;

@@ -2,6 +2,7 @@
 // engine runs it, reports describe it and approvals name it exactly like a built-in rule.
 
 import { jsonEqual } from "../../engine/equal.js";
+import type { ResourceChange, Rule } from "../../engine/rule.js";
 import {
   isObject,
   type Json,
@@ -9,9 +10,8 @@ import {
   type RuleHit,
   type Severity,
 } from "../../engine/types.js";
+import { scalarText } from "../../k8s/objects.js";
 import type { Pattern } from "../../policy/pattern.js";
-import { scalarText } from "../pods.js";
-import type { ResourceChange, Rule } from "../types.js";
 import { type FieldPair, fieldPairs } from "./field-pairs.js";
 import type { FieldStep } from "./field-path.js";
 

@@ -3,11 +3,12 @@
 // in a direction when a policy that selects it governs that direction, and it may then receive
 // (or send) the union of what those policies' rules allow. Wrong shapes read as absent, never throw.
 
-import type { Json, Path, Resource } from "../engine/types.js";
-import { memo } from "./memo.js";
-import { isObject, podLabelsOf, valueAt } from "./pods.js";
-import { compileSelector, type Labels, selectsEverything } from "./selectors.js";
-import type { ResourceSet } from "./types.js";
+import { valueAt } from "../engine/json.js";
+import { memo } from "../engine/memo.js";
+import type { ResourceSet } from "../engine/rule.js";
+import { isObject, type Json, type Path, type Resource } from "../engine/types.js";
+import { compileSelector, type Labels, selectsEverything } from "./label-selectors.js";
+import { podLabelsOf } from "./pods.js";
 
 const NETWORK_POLICY_GROUP = "networking.k8s.io";
 

@@ -9,7 +9,7 @@ import {
   imageSource,
   parseImageRef,
   registryAllowed,
-} from "../../src/rules/image-ref.js";
+} from "../../src/k8s/images.js";
 
 describe("parseImageRef", () => {
   const cases: { ref: string; expected: ImageRef }[] = [

@@ -5,10 +5,10 @@
 // this one. So a workload moved from a broad account to a new, narrower one gains nothing, however
 // new the narrower account's bindings are.
 
-import type { Resource } from "../engine/types.js";
-import { workloadAccount } from "./rbac-accounts.js";
-import { type Holding, holdingsOf, priorSet, type Subject, subjectKey, workloadsOf } from "./rbac-graph.js";
-import type { ResourceSet, RuleContext } from "./types.js";
+import type { ResourceSet, RuleContext } from "../../engine/rule.js";
+import type { Resource } from "../../engine/types.js";
+import { workloadAccount } from "./accounts.js";
+import { type Holding, holdingsOf, priorSet, type Subject, subjectKey, workloadsOf } from "./bindings.js";
 
 export interface Holder {
   /** The workload whose pods hold the subject's permissions; undefined: the subject itself. */

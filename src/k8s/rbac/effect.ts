@@ -1,12 +1,12 @@
 // What a holder of permissions gains across a change, and how to say it. Grants are compared with
-// RBAC's own coverage (rbac.ts) and where they apply: a RoleBinding's grants count in its namespace
+// RBAC's own coverage (grants.ts) and where they apply: a RoleBinding's grants count in its namespace
 // only, a ClusterRoleBinding's everywhere, so a grant is new unless the base held it there too.
 
-import { SEVERITIES, type Severity, severityRank } from "../engine/types.js";
-import { ALL, type Grant, grantKey, grantsOf, isCovered } from "./rbac.js";
-import { type Danger, READ_VERBS, resourceDanger, urlDanger, WRITE_VERBS } from "./rbac-danger.js";
-import { bindingScopeText, type Holding, scopeText } from "./rbac-graph.js";
-import { listed } from "./words.js";
+import { SEVERITIES, type Severity, severityRank } from "../../engine/types.js";
+import { listed } from "../words.js";
+import { bindingScopeText, type Holding, scopeText } from "./bindings.js";
+import { type Danger, READ_VERBS, resourceDanger, urlDanger, WRITE_VERBS } from "./danger.js";
+import { ALL, type Grant, grantKey, grantsOf, isCovered } from "./grants.js";
 
 /** A grant a holder gains, where it applies ("" everywhere) and which binding gives it. */
 export interface Gain {

@@ -5,7 +5,7 @@
 // rbac.authorization.k8s.io/aggregate-to-<role>; edit carries view's label and admin edit's, so a
 // rule aggregated to view reaches edit and admin too.
 
-import type { JsonObject } from "../engine/types.js";
+import type { JsonObject } from "../../engine/types.js";
 
 const READ = ["get", "list", "watch"];
 const WRITE = ["create", "delete", "deletecollection", "patch", "update"];

@@ -2,8 +2,8 @@
 // rule that judges RBAC by effect (roles, bindings, aggregation, service accounts), so one
 // permission always carries the same severity whichever change grants it.
 
-import type { Severity } from "../engine/types.js";
-import { ALL, resourceCovers } from "./rbac.js";
+import type { Severity } from "../../engine/types.js";
+import { ALL, resourceCovers } from "./grants.js";
 
 export const RBAC_GROUP = "rbac.authorization.k8s.io";
 export const READ_VERBS: ReadonlySet<string> = new Set(["get", "list", "watch"]);

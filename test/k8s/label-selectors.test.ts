@@ -6,7 +6,7 @@ import {
   selectorMatches,
   selectorText,
   selectsEverything,
-} from "../../src/rules/selectors.js";
+} from "../../src/k8s/label-selectors.js";
 
 const web: Labels = { app: "web", tier: "front", version: "2" };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { resourceSet } from "../../src/engine/resource-set.js";
-import type { JsonObject, Resource } from "../../src/engine/types.js";
-import { isCovered } from "../../src/rules/rbac.js";
-import { collectorsOf, resolveRole } from "../../src/rules/rbac-roles.js";
+import { resourceSet } from "../../../src/engine/resource-set.js";
+import type { JsonObject, Resource } from "../../../src/engine/types.js";
+import { isCovered } from "../../../src/k8s/rbac/grants.js";
+import { collectorsOf, resolveRole } from "../../../src/k8s/rbac/roles.js";
 
 const GROUP = "rbac.authorization.k8s.io";
 

@@ -1,25 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { valueAt } from "../../src/engine/json.js";
 import { resourceSet } from "../../src/engine/resource-set.js";
+import type { ResourceSet, RuleContext } from "../../src/engine/rule.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
+import { containerPairs, containersOf, pairContainers } from "../../src/k8s/containers.js";
+import { podLabelsOf, podSpecOf } from "../../src/k8s/pods.js";
 import { controlPlaneTolerationRule } from "../../src/rules/control-plane-toleration.js";
 import { imageRegistryRule } from "../../src/rules/image-registry.js";
 import { RULES } from "../../src/rules/index.js";
+import { livenessProbeMissingRule } from "../../src/rules/liveness-probe-missing.js";
 import { networkPolicyMissingRule } from "../../src/rules/network-policy-missing.js";
-import {
-  containerPairs,
-  containersOf,
-  pairContainers,
-  podLabelsOf,
-  podSpecOf,
-  valueAt,
-} from "../../src/rules/pods.js";
-import { livenessProbeMissingRule, readinessProbeMissingRule } from "../../src/rules/probe-missing.js";
+import { readinessProbeMissingRule } from "../../src/rules/readiness-probe-missing.js";
 import { resourcesMissingRule } from "../../src/rules/resources-missing.js";
 import { serviceAccountChangedRule } from "../../src/rules/service-account-changed.js";
-import type { ResourceSet, RuleContext } from "../../src/rules/types.js";
-import { fakeResource } from "./pod-fixtures.js";
-import { runRule } from "./tester.js";
+import { fakeResource } from "../rules/pod-fixtures.js";
+import { runRule } from "../rules/tester.js";
 
 const pod = { containers: [{ name: "api", image: "nginx" }] };
 

@@ -2,8 +2,8 @@
 // matchLabels AND every matchExpression; an empty selector selects everything; a selector the
 // API server would reject selects nothing.
 
-import type { Json, JsonObject } from "../engine/types.js";
-import { isObject, scalarText } from "./pods.js";
+import { isObject, type Json, type JsonObject } from "../engine/types.js";
+import { scalarText } from "./objects.js";
 
 export type Labels = Readonly<Record<string, string>>;
 

@@ -1,8 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { resourceSet } from "../../src/engine/resource-set.js";
-import type { Json, JsonObject, Resource } from "../../src/engine/types.js";
+import { resourceSet } from "../../../src/engine/resource-set.js";
+import type { ResourceSet, RuleContext } from "../../../src/engine/rule.js";
+import type { Json, JsonObject, Resource } from "../../../src/engine/types.js";
 import {
   type Grant,
   grantKey,
@@ -13,10 +14,9 @@ import {
   RoleTooLargeError,
   readRules,
   ruleCovers,
-} from "../../src/rules/rbac.js";
-import { rbacEscalationRule } from "../../src/rules/rbac-escalation.js";
-import type { ResourceSet, RuleContext } from "../../src/rules/types.js";
-import { runRule } from "./tester.js";
+} from "../../../src/k8s/rbac/grants.js";
+import { rbacEscalationRule } from "../../../src/rules/rbac-escalation.js";
+import { runRule } from "../../rules/tester.js";
 
 const FUZZ_RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 /** Property tests run the whole engine per case: allow time in proportion to the runs. */

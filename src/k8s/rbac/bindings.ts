@@ -1,12 +1,14 @@
 // Who holds which role on one side of a change, as the authorizer sees it. Bindings tie subjects
-// (users, groups, service accounts) to roles (rbac-roles.ts); workloads run as service accounts.
+// (users, groups, service accounts) to roles (roles.ts); workloads run as service accounts.
 // Following ServiceAccount → bindings → roles through a side's resources is what lets rules say
 // what pods and people can do after a change that they could not before. Indexes are built once
 // per side (memo), so following a chain costs a lookup, not a scan of the repository.
 
-import { resourceSet } from "../engine/resource-set.js";
-import { isObject, type Json, type Resource } from "../engine/types.js";
-import { memo } from "./memo.js";
+import { memo } from "../../engine/memo.js";
+import { resourceSet } from "../../engine/resource-set.js";
+import type { ResourceSet, RuleContext } from "../../engine/rule.js";
+import { isObject, type Json, type Resource } from "../../engine/types.js";
+import { listed } from "../words.js";
 import {
   accountText,
   DEPLOY_TIME,
@@ -14,7 +16,7 @@ import {
   unplacedAccountNamespace,
   workloadAccount,
   workloadText,
-} from "./rbac-accounts.js";
+} from "./accounts.js";
 import {
   collectorsOf,
   isRbacKind,
@@ -23,9 +25,7 @@ import {
   type RoleRef,
   resolveRole,
   roleKey,
-} from "./rbac-roles.js";
-import type { ResourceSet, RuleContext } from "./types.js";
-import { listed } from "./words.js";
+} from "./roles.js";
 
 const NOTHING = resourceSet([]);
 
@@ -81,7 +81,7 @@ export function subjectKey(subject: Subject): string {
  * The namespace of a binding's service account that does not write one. The authorizer defaults it
  * to a RoleBinding's own namespace; a ClusterRoleBinding has none, and the API server accepts it
  * only once the deploy (kustomize) has filled it in. So has a RoleBinding that leaves its own
- * namespace to the deploy: both name the account the deployment will give them (rbac-accounts.ts).
+ * namespace to the deploy: both name the account the deployment will give them (accounts.ts).
  */
 function defaultAccountNamespace(binding: Resource, set: ResourceSet, name: string): string {
   const isRoleBinding = binding.identity.kind === "RoleBinding";

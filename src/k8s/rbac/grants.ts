@@ -4,7 +4,7 @@
 // single grants; a grant is covered by a rule when that rule alone would authorize it. Comparing
 // grants instead of rule text is what keeps reordering, splitting, merging and narrowing quiet.
 
-import { isObject, type Json, type JsonObject } from "../engine/types.js";
+import { isObject, type Json, type JsonObject } from "../../engine/types.js";
 
 /** "*" in verbs, apiGroups, resources and nonResourceURLs (exactly as RBAC spells it). */
 export const ALL = "*";

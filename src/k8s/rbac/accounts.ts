@@ -1,4 +1,5 @@
-// Which ServiceAccount an account reference names when the manifest leaves its namespace out.
+// ServiceAccounts as RBAC subjects: the ServiceAccount objects a side defines, and which one an
+// account reference names when the manifest leaves its namespace out.
 // The kubebuilder / operator-sdk layout writes bindings with `{kind: ServiceAccount, name: x}` and
 // workloads without a namespace, and lets kustomize (or `kubectl apply -n`) set it at deploy time.
 // Such a reference is the account the deployment will give it: the ServiceAccount of that name the
@@ -6,17 +7,29 @@
 // deploy time, one identity shared by every reference that leaves it out, so that a binding and the
 // pods it is meant for still meet.
 
-import type { Resource } from "../engine/types.js";
-import { memo } from "./memo.js";
-import { describeResource, isObject, isServiceAccount, serviceAccountIn, serviceAccountOf } from "./pods.js";
-import type { Subject } from "./rbac-graph.js";
-import type { ResourceSet } from "./types.js";
+import { memo } from "../../engine/memo.js";
+import type { ResourceSet } from "../../engine/rule.js";
+import { isObject, type Resource } from "../../engine/types.js";
+import { describeResource } from "../objects.js";
+import { serviceAccountOf } from "../pods.js";
+import type { Subject } from "./bindings.js";
 
 /**
  * The namespace of an account no manifest places. Not a valid namespace name (the API server
  * refuses parentheses and spaces), so it never meets a real one; messages never show it raw.
  */
 export const DEPLOY_TIME = "(set at deploy time)";
+
+export function isServiceAccount(resource: Resource | undefined): resource is Resource {
+  return resource?.identity.group === "" && resource.identity.kind === "ServiceAccount";
+}
+
+/** The ServiceAccount `namespace/name` as one side of the change defines it, if it does. */
+export function serviceAccountIn(set: ResourceSet, namespace: string, name: string): Resource | undefined {
+  return set
+    .byKindIn("ServiceAccount", namespace)
+    .find((r) => isServiceAccount(r) && r.identity.name === name);
+}
 
 /** Whether the manifest itself names the resource's namespace (the identity defaults it otherwise). */
 export function declaresNamespace(resource: Resource): boolean {

@@ -1,4 +1,4 @@
-import type { ResourceSet } from "./types.js";
+import type { ResourceSet } from "./rule.js";
 
 // Answers computed once per review. A review's resource sets are fixed while its rules run, so a
 // rule asking the same question for every changed resource (which policies are in a namespace,

@@ -1,4 +1,8 @@
-import type { Resource, RuleHit, Severity } from "../engine/types.js";
+// The rule contract: what a rule declares about itself, what it is given (one resource across the
+// change, both sides' resources, its parameters) and what it returns. The engine runs rules through
+// it alone; rules (src/rules/) and the Kubernetes model (src/k8s/) build on it.
+
+import type { Resource, RuleHit, Severity } from "./types.js";
 
 /** A rule parameter, declared by the rule so that policies can be validated against it. */
 export type ParamSpec =

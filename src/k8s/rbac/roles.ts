@@ -2,13 +2,13 @@
 // followed (an aggregating ClusterRole holds what it collects), and the built-in ClusterRoles that
 // manifests bind to without defining. Answers are memoized per side.
 
-import { isObject, type Json, type Resource } from "../engine/types.js";
-import { memo } from "./memo.js";
-import { type PolicyRule, readRules } from "./rbac.js";
-import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS, BUILTIN_CLUSTER_ROLES } from "./rbac-builtin.js";
-import { RBAC_GROUP } from "./rbac-danger.js";
-import { compileSelector, type Labels } from "./selectors.js";
-import type { ResourceSet } from "./types.js";
+import { memo } from "../../engine/memo.js";
+import type { ResourceSet } from "../../engine/rule.js";
+import { isObject, type Json, type Resource } from "../../engine/types.js";
+import { compileSelector, type Labels } from "../label-selectors.js";
+import { AGGREGATION_LABEL_PREFIX, AGGREGATION_TARGETS, BUILTIN_CLUSTER_ROLES } from "./builtin-roles.js";
+import { RBAC_GROUP } from "./danger.js";
+import { type PolicyRule, readRules } from "./grants.js";
 
 /** A role reference as one string; a Role is named within its namespace, a ClusterRole is not. */
 export function roleKey(ref: RoleRef, namespace: string): string {
