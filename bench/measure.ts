@@ -99,10 +99,10 @@ function timedReview(input: ReviewInput): { ms: number; result: ReviewResult } {
 
 function measureEngine(base: FileSet, head: FileSet, policy: Policy, capacity: number) {
   const times: number[] = [];
-  let cache = new ParseCache(capacity);
+  let cache = new ParseCache({ maxEntries: capacity, maxBytes: Number.POSITIVE_INFINITY });
   let r: ReviewResult | undefined;
   for (let i = 0; i < runs; i++) {
-    cache = new ParseCache(capacity);
+    cache = new ParseCache({ maxEntries: capacity, maxBytes: Number.POSITIVE_INFINITY });
     const { ms, result } = timedReview({ base, head, policy, cache });
     times.push(ms);
     r = result;

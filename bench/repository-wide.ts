@@ -175,7 +175,10 @@ function measure(size: number): SizeTiming {
   const policy = loadPolicy();
   policy.limits.maxFiles = Number.MAX_SAFE_INTEGER;
   const rules = RULES.filter((rule) => REPOSITORY_WIDE.includes(rule.id));
-  const cache = new ParseCache(2 * (base.size + head.size) + 10);
+  const cache = new ParseCache({
+    maxEntries: 2 * (base.size + head.size) + 10,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
   const input = { base, head, policy, cache };
   const warm = review({ ...input, rules });
   if (warm.errors.length > 0) throw new Error(`input errors: ${JSON.stringify(warm.errors.slice(0, 3))}`);

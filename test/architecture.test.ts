@@ -1,6 +1,6 @@
 // The layout of src/ (docs: DESIGN.md, "A layout that shows it"), checked on the import statements
 // themselves, type-only imports included: the Kubernetes model (src/k8s/) builds on the engine
-// alone, and a rule never imports another rule.
+// alone, a rule never imports another rule, and approvals (commands and state) render nothing.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -94,5 +94,15 @@ describe("the engine (src/engine/)", () => {
     const allowed = (target: string, file: string) =>
       !under("rules")(target) || (file === "engine/review.ts" && target === "rules/catalog.ts");
     expect(violations(engine, allowed)).toEqual([]);
+  });
+});
+
+describe("approvals (src/approvals/)", () => {
+  it("are pure domain: they import only the engine and themselves, never a renderer (src/report/)", () => {
+    const approvals = FILES.filter(under("approvals"));
+    expect(approvals.length).toBeGreaterThan(0);
+    expect(violations(approvals, (target) => under("engine")(target) || under("approvals")(target))).toEqual(
+      [],
+    );
   });
 });

@@ -3,21 +3,11 @@
 // user), so each accepted command's reply ends in a hidden marker that records it exactly.
 //
 // The marker's payload is base64url-encoded JSON: whatever the reason says, it cannot end the
-// HTML comment early, forge a second marker or break the JSON. Refusals carry no marker.
+// HTML comment early, forge a second marker or break the JSON. Refusals carry no marker. The
+// Markdown around the marker is the report's (src/report/approvals.ts).
 
-import type { Finding } from "../engine/types.js";
-import { resourceLabel } from "../report/common.js";
-import { escapeMarkdown, inlineCode } from "../report/escape.js";
-import {
-  type Acknowledgement,
-  COMMIT_SHA,
-  clip,
-  FINGERPRINT,
-  LOGIN,
-  MAX_FINGERPRINTS,
-  MAX_REASON,
-  TIMESTAMP,
-} from "./types.js";
+import { FINGERPRINT, LOGIN } from "../engine/ids.js";
+import { type Acknowledgement, COMMIT_SHA, MAX_FINGERPRINTS, MAX_REASON, TIMESTAMP } from "./types.js";
 
 export type { Acknowledgement } from "./types.js";
 
@@ -118,63 +108,4 @@ function shapeProblem(ack: Acknowledgement): string | undefined {
   if (typeof at !== "string" || !TIMESTAMP.test(at) || Number.isNaN(Date.parse(at))) return "at";
   if (headSha !== undefined && (typeof headSha !== "string" || !COMMIT_SHA.test(headSha))) return "headSha";
   return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reply bodies. Logins go in code spans: a reply never notifies anyone.
-
-// Approved findings listed one per line, up to this many; the marker still names them all.
-const LIST_CAP = 50;
-
-/** The reply to an accepted command: what was approved (or withdrawn), the reason, the marker last. */
-export function acknowledgementBody(
-  ack: Acknowledgement,
-  details: { findings: Finding[]; shortIds: (fp: string) => string },
-): string {
-  const marker = acknowledgementMarker(ack);
-  const who = inlineCode(ack.approver, { table: false });
-  const reason = ack.reason === undefined ? "" : ` — reason: ${escapeMarkdown(ack.reason)}`;
-  if (ack.kind === "cancel") return `↩️ ${who} withdrew their approvals.${reason}\n\n${marker}\n`;
-
-  const items = ack.fingerprints.slice(0, LIST_CAP).map((fp) => approvedItem(fp, details));
-  const omitted = ack.fingerprints.length - items.length;
-  if (omitted > 0) items.push(`- … and ${omitted} more`);
-  const count = ack.fingerprints.length === 1 ? "1 risk" : `${ack.fingerprints.length} risks`;
-  return `✅ Approved by ${who}: ${count}${reason}\n\n${items.join("\n")}\n\n${marker}\n`;
-}
-
-/** `` - `abcd1234` · `service-load-balancer` · Service shop/web `` */
-function approvedItem(
-  fp: string,
-  details: { findings: Finding[]; shortIds: (fp: string) => string },
-): string {
-  const id = inlineCode(details.shortIds(fp), { table: false });
-  const finding = details.findings.find((f) => f.fingerprint === fp);
-  if (!finding) return `- ${id}`;
-  const rule = inlineCode(finding.rule, { table: false });
-  return `- ${id} · ${rule} · ${escapeMarkdown(clip(resourceLabel(finding.resource), 200))}`;
-}
-
-/**
- * The reply to a refused command: `⛔ Not applied: <reason>`, without a marker. The reason is
- * plain text; what it puts in backticks is shown as code, everything else is escaped.
- */
-export function refusalBody(reason: string): string {
-  return `⛔ Not applied: ${plainWithCode(clip(reason, 2000))}\n`;
-}
-
-function plainWithCode(text: string): string {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(/`([^`\r\n]+)`/g)) {
-    out += midLine(text.slice(last, match.index)) + inlineCode(match[1], { table: false });
-    last = match.index + match[0].length;
-  }
-  return out + midLine(text.slice(last));
-}
-
-/** Escaped text that follows something on its line: its leading spaces are just spaces. */
-function midLine(text: string): string {
-  const spaces = /^ */.exec(text)?.[0] ?? "";
-  return spaces + escapeMarkdown(text.slice(spaces.length));
 }

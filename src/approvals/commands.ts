@@ -5,7 +5,9 @@
 // approval nobody meant to give is worse than one that has to be written again. So wherever the
 // Markdown is ambiguous, the line is read as not a command.
 
-import { type ApprovalCommand, clip, MAX_IDS, MAX_REASON, quoted, RULE_ID, SHORT_ID } from "./types.js";
+import { RULE_ID, SHORT_ID } from "../engine/ids.js";
+import { clip } from "../engine/text.js";
+import { type ApprovalCommand, MAX_IDS, MAX_REASON, quoted } from "./types.js";
 
 export type { ApprovalCommand } from "./types.js";
 

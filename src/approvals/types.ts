@@ -2,7 +2,12 @@
 // answers them with (the only record of approval state: GitHub is the database), and the state
 // rebuilt from those acknowledgements. Plain data and pure helpers only.
 
+import { clip } from "../engine/text.js";
 import type { Severity } from "../engine/types.js";
+
+// src/policy/custom-rules.ts still takes SHORT_ID from here; once it imports ../engine/ids.js
+// (where the id shapes live), this re-export goes.
+export { SHORT_ID } from "../engine/ids.js";
 
 /** One `/approve-risk` line of a comment, as written. */
 export type ApprovalCommand =
@@ -69,22 +74,6 @@ export type Targets = { fingerprints: string[] } | { refusal: string };
 // ---------------------------------------------------------------------------------------------
 // Shapes. They decide what can be written into and read back from a marker, so they are strict.
 
-/** A full finding fingerprint, as the engine makes it. */
-export const FINGERPRINT = /^[0-9a-f]{16}$/;
-
-/** What `/approve-risk` accepts as a finding id: a prefix of a fingerprint. */
-export const SHORT_ID = /^[0-9a-f]{4,16}$/;
-
-/** A rule id (the public contract of src/rules). */
-export const RULE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/**
- * A GitHub login. New logins are alphanumeric with single inner hyphens, but some old ones have
- * other hyphen placements, and an approver whose login we refused could never approve. What
- * matters is that no markup character and no bot (`name[bot]`) gets through.
- */
-export const LOGIN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
-
 /** A commit id: SHA-1, or SHA-256 in repositories that use it. */
 export const COMMIT_SHA = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 
@@ -97,24 +86,6 @@ export const MAX_REASON = 500;
 /** Most ids in one command, and most fingerprints in one acknowledgement. */
 export const MAX_IDS = 100;
 export const MAX_FINGERPRINTS = 1000;
-
-/** What `/approve-risk` and our reports show for a fingerprint: its first 8 hex digits. */
-export function shortId(fp: string): string {
-  return fp.slice(0, 8);
-}
-
-/** GitHub logins are case-insensitive: `Alice` and `alice` are one person. */
-export function sameLogin(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
-
-/** At most `max` UTF-16 units, ending in `…` when clipped, never splitting a surrogate pair. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
 
 /**
  * A user-written token quoted for a plain-text message: in backticks (which our reply bodies

@@ -4,6 +4,7 @@ import { lstatSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { FileContent } from "../engine/files.js";
 import type { FileSet } from "../engine/review.js";
+import { compareStrings } from "../engine/text.js";
 import { UsageError } from "./args.js";
 
 // Directories that never hold the project's own manifests and can be huge.
@@ -47,7 +48,7 @@ export function walk(root: string, wanted: (relative: string) => boolean): SideF
   const files = new Map<string, FileContent>();
   const chartRoots = new Set<string>();
   const visit = (dir: string, prefix: string) => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareStrings(a.name, b.name));
     for (const entry of entries) {
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
       const full = join(dir, entry.name);

@@ -4,6 +4,7 @@ import type { Policy } from "../policy/types.js";
 import { containerOf } from "./container.js";
 import { fingerprint } from "./fingerprint.js";
 import type { ResourceChange, Rule, RuleContext } from "./rule.js";
+import { compareStrings } from "./text.js";
 import { type Finding, SEVERITIES, type Severity, severityRank } from "./types.js";
 
 /**
@@ -45,13 +46,18 @@ export function findingsOf(
   return findings;
 }
 
+/**
+ * By file, then line, then most severe first, then rule: the order of reading a diff, and the
+ * order of every list of findings (review results, JSON, SARIF, text). Strings compare by code
+ * unit, so the order is the same on every host whatever its locale.
+ */
 export function compareFindings(a: Finding, b: Finding): number {
   return (
-    a.file.localeCompare(b.file) ||
+    compareStrings(a.file, b.file) ||
     a.line - b.line ||
     severityRank(b.severity) - severityRank(a.severity) ||
-    a.rule.localeCompare(b.rule) ||
-    a.fingerprint.localeCompare(b.fingerprint)
+    compareStrings(a.rule, b.rule) ||
+    compareStrings(a.fingerprint, b.fingerprint)
   );
 }
 

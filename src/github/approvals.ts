@@ -3,16 +3,13 @@
 // gets a reply (accepted: an acknowledgement that carries what was approved; refused: the reason)
 // and, when it was written in a comment, a reaction on it. Nothing is ignored silently.
 
-import {
-  type Acknowledgement,
-  acknowledgementBody,
-  readAcknowledgement,
-  refusalBody,
-} from "../approvals/acknowledgements.js";
+import { type Acknowledgement, readAcknowledgement } from "../approvals/acknowledgements.js";
 import type { ApprovalCommand } from "../approvals/commands.js";
-import { approvalState, approvalsSummary, shortId, targetsOf } from "../approvals/state.js";
+import { approvalState, targetsOf } from "../approvals/state.js";
+import { compareStrings } from "../engine/text.js";
 import { blockingFindings, type ReviewResult } from "../engine/types.js";
 import type { Policy } from "../policy/types.js";
+import { acknowledgementBody, approvalsSummary, refusalBody } from "../report/approvals.js";
 import { type Approver, authorize } from "./authorization.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
@@ -29,6 +26,40 @@ export interface CommandEvent {
   commands: ApprovalCommand[];
   /** When the command was given (ISO time, from GitHub). */
   at: string;
+}
+
+/**
+ * Where commands were written: a conversation comment, a review comment (a reply in a thread),
+ * a review's body, or the check run's "Approve risks" button.
+ */
+export type CommandSource =
+  | { kind: "issue-comment"; id: number }
+  | { kind: "review-comment"; id: number }
+  | { kind: "review" }
+  | { kind: "button" };
+
+/** The one way a command event is built, whatever carried the commands. */
+export function commandEvent(
+  source: CommandSource,
+  user: { login: string; type?: string | null },
+  commands: ApprovalCommand[],
+  at: string,
+): CommandEvent {
+  // Only a conversation comment is tied to its commands (editing it voids them); comments get a reaction.
+  const commentId = source.kind === "issue-comment" ? source.id : 0;
+  const reactTo =
+    source.kind === "issue-comment"
+      ? { kind: "issue" as const, id: source.id }
+      : source.kind === "review-comment"
+        ? { kind: "review" as const, id: source.id }
+        : undefined;
+  return {
+    commentId,
+    ...(reactTo ? { reactTo } : {}),
+    approver: { login: user.login, type: user.type ?? "User" },
+    commands,
+    at,
+  };
 }
 
 interface ConversationComment {
@@ -71,7 +102,7 @@ export async function acknowledgements(
     }
     valid.push(ack);
   }
-  return valid.sort((a, b) => a.at.localeCompare(b.at));
+  return valid.sort((a, b) => compareStrings(a.at, b.at));
 }
 
 async function reply(octokit: Octokit, pr: PullRequestRef, body: string) {
@@ -134,7 +165,7 @@ export async function answerCommands(
       ack = { ...base, kind: "approve", fingerprints: targets.fingerprints };
     }
     const approved = result.findings.filter((f) => ack.fingerprints.includes(f.fingerprint));
-    await reply(octokit, pr, acknowledgementBody(ack, { findings: approved, shortIds: shortId }));
+    await reply(octokit, pr, acknowledgementBody(ack, approved));
     await react(octokit, pr, event, "+1");
     written.push(ack);
   }

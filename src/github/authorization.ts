@@ -1,18 +1,15 @@
 // Who may accept a risk: decided with GitHub's collaborator-permission and team-membership
 // endpoints (never with `author_association`, which says nothing about what a person may do).
 
+import { sameLogin } from "../engine/ids.js";
 import type { ApprovalSettings, Permission } from "../policy/types.js";
 import { PERMISSIONS } from "../policy/types.js";
-import type { Octokit, RepoRef } from "./types.js";
+import { httpStatus, type Octokit, type RepoRef } from "./types.js";
 
 export type Authorization = { allowed: true; as: string } | { allowed: false; why: string };
 
 function rank(permission: string): number {
   return PERMISSIONS.indexOf(permission as Permission);
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as { status?: number }).status === 404;
 }
 
 /** The person's role on the repository ("none" when not a collaborator). */
@@ -23,7 +20,7 @@ async function roleOf(octokit: Octokit, repo: RepoRef, login: string): Promise<P
     const role = (data as { role_name?: string }).role_name ?? data.permission;
     return rank(role) >= 0 ? (role as Permission) : "none";
   } catch (error) {
-    if (isNotFound(error)) return "none";
+    if (httpStatus(error) === 404) return "none";
     throw error;
   }
 }
@@ -38,7 +35,7 @@ async function isActiveMember(octokit: Octokit, team: string, login: string): Pr
     });
     return data.state === "active";
   } catch (error) {
-    if (isNotFound(error)) return false;
+    if (httpStatus(error) === 404) return false;
     throw error;
   }
 }
@@ -59,11 +56,10 @@ export async function authorize(
   const login = approver.login;
   if (approver.type === "Bot" || login.endsWith("[bot]"))
     return { allowed: false, why: "bots cannot approve risks" };
-  if (login.toLowerCase() === author.toLowerCase() && !settings.allowAuthor) {
+  if (sameLogin(login, author) && !settings.allowAuthor) {
     return { allowed: false, why: "the author of a pull request cannot approve its own risks" };
   }
-  if (settings.users.some((user) => user.toLowerCase() === login.toLowerCase()))
-    return { allowed: true, as: "listed user" };
+  if (settings.users.some((user) => sameLogin(user, login))) return { allowed: true, as: "listed user" };
   if (settings.minPermission !== "none") {
     const role = await roleOf(octokit, repo, login);
     if (rank(role) >= rank(settings.minPermission)) return { allowed: true, as: `${role} on the repository` };

@@ -1,17 +1,14 @@
 // The files a pull request changes, as GitHub lists them (paginated, at most 3,000).
 
+import type { PullFile as ReviewedFile } from "../report/review-comments.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
 /** GitHub lists at most this many files of a pull request; a larger one cannot be seen whole. */
 export const GITHUB_MAX_LISTED_FILES = 3000;
 
-export interface PullFile {
-  filename: string;
-  /** Set for renamed (and copied) files: where the base version lives. */
-  previousFilename?: string;
+/** A file as the review needs it (its paths, status and patch), with its head blob's sha. */
+export interface PullFile extends ReviewedFile {
   status: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
-  /** Unified diff hunks; absent for binary files and very large diffs. */
-  patch?: string;
   /** Blob sha of the head version ("" or absent for removed files). */
   sha?: string;
 }

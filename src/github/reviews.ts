@@ -2,7 +2,7 @@
 // finding (its fingerprint rides in a hidden marker of the comment we wrote).
 
 import { bodyWithoutComments, markedFingerprints, type ReviewPlan } from "../report/review-comments.js";
-import type { Octokit, PullRequestRef } from "./types.js";
+import { httpStatus, type Octokit, type PullRequestRef } from "./types.js";
 
 /** What KubeDelta already wrote on a pull request. */
 export interface PostedFindings {
@@ -95,10 +95,6 @@ export async function resolveFixedThreads(
   return threads.length;
 }
 
-function isUnprocessable(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { status?: number }).status === 422;
-}
-
 /**
  * Posts the review. One line GitHub will not take fails the whole review with 422; then the
  * same findings go out once more, all in the body, so nothing is lost.
@@ -123,7 +119,7 @@ export async function postReview(
     });
     return "inline";
   } catch (error) {
-    if (!isUnprocessable(error) || plan.comments.length === 0) throw error;
+    if (httpStatus(error) !== 422 || plan.comments.length === 0) throw error;
     await octokit.rest.pulls.createReview({ ...base, body: bodyWithoutComments(plan) });
     return "body";
   }

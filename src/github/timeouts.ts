@@ -24,7 +24,17 @@ function routeOf(url: string): string {
   return decodeURIComponent(path).replace(/^\/api\/v3(?=\/)/, "");
 }
 
+// Clients that already have a deadline: installing it again (the handler does, then the review it
+// starts) would only nest a second timer around every request.
+const hasDeadline = new WeakSet<Octokit>();
+
+/**
+ * Gives every request of `octokit` a deadline of `ms`, in place, and returns it. Installing it on a
+ * client that already has one changes nothing: the first deadline stands.
+ */
 export function withRequestTimeout(octokit: Octokit, ms: number = requestTimeoutMs()): Octokit {
+  if (hasDeadline.has(octokit)) return octokit;
+  hasDeadline.add(octokit);
   octokit.hook.wrap("request", async (request, options) => {
     const signal = AbortSignal.timeout(ms);
     // In place: the hooks further down the chain were bound to this very options object.

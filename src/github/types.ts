@@ -3,6 +3,13 @@ import type { ProbotOctokit } from "probot";
 /** The authenticated client Probot hands each event (an installation token). */
 export type Octokit = InstanceType<typeof ProbotOctokit>;
 
+/** The HTTP status GitHub answered a failed request with, if it answered at all. */
+export function httpStatus(error: unknown): number | undefined {
+  const status =
+    typeof error === "object" && error !== null ? (error as { status?: unknown }).status : undefined;
+  return typeof status === "number" ? status : undefined;
+}
+
 /** The repository a pull request targets. */
 export interface RepoRef {
   owner: string;

@@ -4,6 +4,7 @@
 // Pure: the GitHub shell sends the batches, one request per batch.
 
 import type { RuleMeta } from "../engine/rule.js";
+import { clip } from "../engine/text.js";
 import {
   blockingFindings,
   blockingReason,
@@ -12,10 +13,9 @@ import {
   type InputError,
   type ReviewResult,
   type Severity,
-  severityRank,
 } from "../engine/types.js";
 import { bySeverity, plural, resourceLabel, severityBreakdown } from "./common.js";
-import { escapeMarkdown, escapeTerminal } from "./escape.js";
+import { breakMarkers, escapeMarkdown, escapeTerminal } from "./escape.js";
 import { GITHUB_SUMMARY_LIMIT, toMarkdown } from "./markdown.js";
 
 export const CHECK_NAME = "KubeDelta";
@@ -79,9 +79,6 @@ const FIELD_MAX_BYTES = 64 * 1000; // "64 KB": the smaller reading, so that eith
 const NOTE_CLIP = 1000;
 const WHAT_CLIP = 2000;
 
-/** U+2060 WORD JOINER, as in escape.ts: invisible, and it keeps `<!--` from forming our markers. */
-const WJ = "\u2060";
-
 export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): CheckRunOutput {
   const annotations = [
     ...result.errors.flatMap((e) => errorAnnotation(e, options.headFiles)),
@@ -91,7 +88,7 @@ export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): 
 
   const notes: string[] = [];
   if (options.note !== undefined && options.note.trim() !== "") {
-    notes.push(`> ${escapeMarkdown(clipChars(options.note, NOTE_CLIP))}`);
+    notes.push(`> ${escapeMarkdown(clip(options.note, NOTE_CLIP))}`);
   }
   if (annotations.length > shown.length) {
     notes.push(
@@ -112,8 +109,8 @@ export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): 
   return {
     conclusion: result.errors.length === 0 && open.length === 0 ? "success" : "failure",
     ...(open.length > 0 ? { actions: [APPROVE_ACTION] } : {}),
-    title: clipChars(resultTitle(result, approved), TITLE_MAX),
-    summary: clipChars(prefix + markdown, GITHUB_SUMMARY_LIMIT),
+    title: clip(resultTitle(result, approved), TITLE_MAX),
+    summary: clip(prefix + markdown, GITHUB_SUMMARY_LIMIT),
     annotationBatches: chunk(shown, ANNOTATIONS_PER_REQUEST),
   };
 }
@@ -140,7 +137,7 @@ export function errorOutput(what: string): CheckRunOutput {
   const prefix = "KubeDelta could not complete the review: ";
   const summary = [
     "## ❌ KubeDelta: could not complete the review",
-    `**What went wrong:** ${escapeMarkdown(clipChars(reason, WHAT_CLIP))}`,
+    `**What went wrong:** ${escapeMarkdown(clip(reason, WHAT_CLIP))}`,
     "This check fails closed: when the review cannot be completed, the check fails rather than " +
       "letting unreviewed changes merge. Nothing about the pull request itself was judged.",
     "To try again, use **Re-run** on this check in the Checks tab, or push a new commit. If it keeps " +
@@ -148,8 +145,8 @@ export function errorOutput(what: string): CheckRunOutput {
   ].join("\n\n");
   return {
     conclusion: "failure",
-    title: clipChars(prefix + plain(reason), TITLE_MAX),
-    summary: `${clipChars(summary, GITHUB_SUMMARY_LIMIT - 1)}\n`,
+    title: clip(prefix + plain(reason), TITLE_MAX),
+    summary: `${clip(summary, GITHUB_SUMMARY_LIMIT - 1)}\n`,
     annotationBatches: [],
   };
 }
@@ -229,7 +226,7 @@ function findingAnnotation(f: Finding, result: ReviewResult, options: CheckRunOp
       start_line: line,
       end_line: line,
       annotation_level: LEVELS[f.severity],
-      title: clipChars(plain(`${f.severity.toUpperCase()} ${f.rule}`), TITLE_MAX),
+      title: clip(plain(`${f.severity.toUpperCase()} ${f.rule}`), TITLE_MAX),
       message: clipBytes(plain(`${resourceLabel(f.resource)}${where}: ${f.message}`), FIELD_MAX_BYTES),
       raw_details: clipBytes(details.map(plain).join("\n"), FIELD_MAX_BYTES),
     },
@@ -263,42 +260,27 @@ function validLine(line: number): number {
  * and `<!` gets a word joiner so that nothing scanning for our hidden markers can match one.
  */
 function plain(text: string): string {
-  return escapeTerminal(text)
-    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, "\ufffd")
-    .replace(/<!/g, `<${WJ}!`);
-}
-
-/** At most `max` UTF-16 units, ending in `…` when clipped, never splitting a surrogate pair. */
-function clipChars(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 0) return "";
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
+  return breakMarkers(
+    escapeTerminal(text).replace(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      "\ufffd",
+    ),
+  );
 }
 
 /** At most `maxBytes` bytes of UTF-8 (GitHub limits annotations in bytes), ending in `…` when clipped. */
 function clipBytes(text: string, maxBytes: number): string {
   // A UTF-16 unit never takes more than 3 bytes (a pair of them takes 4), so short text is fine as is.
-  if (text.length * 3 <= maxBytes || utf8Length(text) <= maxBytes) return text;
-  const budget = maxBytes - utf8Length("…");
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text) <= maxBytes) return text;
+  const budget = maxBytes - Buffer.byteLength("…");
   let bytes = 0;
   let end = 0;
   for (const char of text) {
-    bytes += utf8Length(char);
+    bytes += Buffer.byteLength(char);
     if (bytes > budget) break;
     end += char.length;
   }
   return `${text.slice(0, end)}…`;
-}
-
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (const char of text) {
-    const cp = char.codePointAt(0)!;
-    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-  }
-  return bytes;
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

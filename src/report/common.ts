@@ -2,6 +2,7 @@
 // escapes; each format escapes for its own medium.
 
 import type { ExpiredException, PolicyException } from "../engine/exceptions.js";
+import { compareFindings } from "../engine/findings.js";
 import {
   blockingFindings,
   type Finding,
@@ -11,25 +12,12 @@ import {
   severityRank,
 } from "../engine/types.js";
 
-/** Plain string order, independent of the host's locale, so reports are reproducible. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** By file, then line, then most severe first, then rule: the order of reading a diff. */
-export function byLocation(a: Finding, b: Finding): number {
-  return (
-    compareStrings(a.file, b.file) ||
-    a.line - b.line ||
-    severityRank(b.severity) - severityRank(a.severity) ||
-    compareStrings(a.rule, b.rule) ||
-    compareStrings(a.fingerprint, b.fingerprint)
-  );
-}
-
-/** Most severe first, then by location: the order of deciding what to look at. */
+/**
+ * Most severe first, then in the engine's order (by location): the order of deciding what to look
+ * at. Reports that read like a diff sort with the engine's compareFindings itself.
+ */
 export function bySeverity(a: Finding, b: Finding): number {
-  return severityRank(b.severity) - severityRank(a.severity) || byLocation(a, b);
+  return severityRank(b.severity) - severityRank(a.severity) || compareFindings(a, b);
 }
 
 /** Severities from most to least severe. */

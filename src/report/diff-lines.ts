@@ -3,8 +3,11 @@
 // read from the file's `patch` before anything is posted.
 //
 // The patch is what `GET /repos/{o}/{r}/pulls/{n}/files` returns: unified-diff hunks without
-// file headers. RIGHT comments go on added and context lines (head line numbers), LEFT comments
-// on deleted and context lines (base line numbers).
+// file headers, which the `diff` package's parsePatch reads (a hunk list without `---`/`+++`
+// is a patch of one file with no names). RIGHT comments go on added and context lines (head
+// line numbers), LEFT comments on deleted and context lines (base line numbers).
+
+import { parsePatch, type StructuredPatchHunk } from "diff";
 
 export interface CommentableLines {
   /** Head-version line numbers: added and context lines. */
@@ -13,77 +16,62 @@ export interface CommentableLines {
   left: Set<number>;
 }
 
-// `@@ -a[,b] +c[,d] @@ optional section heading`; an omitted count means 1.
-const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const HUNK_START = /^@@ /;
 
-/** Where the reader is inside the current hunk: the next line numbers and how many remain. */
-interface HunkCursor {
-  oldLine: number;
-  newLine: number;
-  oldLeft: number;
-  newLeft: number;
-}
-
-/** Commentable lines of one file. No patch (binary file, or too large for GitHub): none. */
+/**
+ * Commentable lines of one file. No patch (binary file, or too large for GitHub): none.
+ *
+ * Each hunk is read on its own. parsePatch refuses a hunk whose lines do not match its header's
+ * counts (or that holds a line that is no diff line at all): such a patch is not what we think it
+ * is, and that hunk's lines are better left uncommentable than numbered wrongly (a wrong number is
+ * a 422 or, worse, a comment on the wrong line). The other hunks still count.
+ */
 export function commentableLines(patch: string | undefined): CommentableLines {
   const lines: CommentableLines = { right: new Set(), left: new Set() };
   if (!patch) return lines;
-  let hunk: HunkCursor | undefined;
-  // Lines end in \n or \r\n; a lone \r can be part of a line's content, so it does not split. A
-  // final line break ends the last line rather than starting an (empty) one.
-  for (const line of patch.replace(/\r?\n$/, "").split(/\r?\n/)) {
-    const header = HUNK_HEADER.exec(line);
-    if (header) {
-      hunk = cursorAt(header);
-      continue;
-    }
-    // Before the first hunk (a stray file header) or after a hunk's counts ran out (the empty
-    // string after a final newline, trailing garbage): not part of any hunk.
-    if (!hunk || (hunk.oldLeft === 0 && hunk.newLeft === 0)) continue;
-    if (!readLine(line, hunk, lines)) hunk = undefined;
+  for (const text of hunkTexts(patch)) {
+    for (const hunk of parsedHunks(text)) addHunk(hunk, lines);
   }
   return lines;
 }
 
-function cursorAt(header: RegExpExecArray): HunkCursor {
-  const [, oldStart, oldCount, newStart, newCount] = header;
-  return {
-    oldLine: Number(oldStart),
-    newLine: Number(newStart),
-    oldLeft: oldCount === undefined ? 1 : Number(oldCount),
-    newLeft: newCount === undefined ? 1 : Number(newCount),
-  };
+/**
+ * The patch cut into hunks, each from its `@@` header to the next. Lines end in \n or \r\n (a lone
+ * \r can be part of a line's content); a final line break ends the last line rather than starting
+ * an (empty) one. Anything before the first hunk (a stray file header) belongs to none.
+ */
+function hunkTexts(patch: string): string[] {
+  const hunks: string[][] = [];
+  for (const line of patch.replace(/\r?\n$/, "").split(/\r?\n/)) {
+    if (HUNK_START.test(line)) hunks.push([line]);
+    else hunks.at(-1)?.push(line);
+  }
+  // Each hunk ends in a line break, so that an empty last line is a line of the hunk: some tools
+  // strip the single space of an empty context line, and parsePatch reads "" as that line.
+  return hunks.map((hunk) => `${hunk.join("\n")}\n`);
 }
 
-/**
- * Records one hunk line. Returns false when the line does not fit the hunk's counts: the patch
- * is then not what we think it is, and its remaining lines are better left uncommentable than
- * numbered wrongly (a wrong number is a 422 or, worse, a comment on the wrong line).
- */
-function readLine(line: string, hunk: HunkCursor, lines: CommentableLines): boolean {
-  // `\ No newline at end of file` belongs to the line before it and takes no number.
-  if (line.startsWith("\\")) return true;
-  // Some tools strip the single space of an empty context line; read "" as that line.
-  const marker = line === "" ? " " : line[0];
-  if (marker === "+") {
-    if (hunk.newLeft === 0) return false;
-    lines.right.add(hunk.newLine++);
-    hunk.newLeft--;
-    return true;
+function parsedHunks(text: string): StructuredPatchHunk[] {
+  try {
+    return parsePatch(text).flatMap((file) => file.hunks);
+  } catch {
+    return [];
   }
-  if (marker === "-") {
-    if (hunk.oldLeft === 0) return false;
-    lines.left.add(hunk.oldLine++);
-    hunk.oldLeft--;
-    return true;
+}
+
+function addHunk(hunk: StructuredPatchHunk, lines: CommentableLines): void {
+  // parsePatch moves the start of an empty side one line on; an empty side has no lines to number.
+  let oldLine = hunk.oldStart;
+  let newLine = hunk.newStart;
+  for (const line of hunk.lines) {
+    // "" is an empty context line whose leading space was stripped.
+    const marker = line === "" ? " " : line[0];
+    if (marker === "+") lines.right.add(newLine++);
+    else if (marker === "-") lines.left.add(oldLine++);
+    else if (marker === " ") {
+      lines.left.add(oldLine++);
+      lines.right.add(newLine++);
+    }
+    // `\ No newline at end of file` belongs to the line before it and takes no number.
   }
-  if (marker === " ") {
-    if (hunk.oldLeft === 0 || hunk.newLeft === 0) return false;
-    lines.left.add(hunk.oldLine++);
-    lines.right.add(hunk.newLine++);
-    hunk.oldLeft--;
-    hunk.newLeft--;
-    return true;
-  }
-  return false;
 }

@@ -46,6 +46,14 @@ function oneLine(text: string): string {
 }
 
 /**
+ * `<!` with a word joiner inside: a code span or plain text shows `<!--` as text, but whoever scans
+ * the raw text for our hidden `<!-- kubedelta:… -->` markers would still find one.
+ */
+export function breakMarkers(text: string): string {
+  return text.replace(/<!/g, `<${WJ}!`);
+}
+
+/**
  * Text safe to show in a terminal: no escape sequence can move the cursor, recolour the
  * screen, set the title or print a hyperlink, and no control character survives.
  */
@@ -108,11 +116,17 @@ export function escapeMarkdown(text: string): string {
  * Nothing else needs escaping: GitHub makes no HTML, links, mentions or references in code.
  */
 export function inlineCode(text: string, options: { table?: boolean } = {}): string {
-  // A code span shows `<!--` as text, but whoever scans the raw Markdown for our hidden
-  // `<!-- kubedelta:… -->` markers would still find one; a word joiner keeps it from matching.
-  let content = oneLine(text).replace(/<!/g, `<${WJ}!`);
+  let content = breakMarkers(oneLine(text));
   if (options.table ?? true) content = content.replace(/\|/g, "\\|");
   const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(longestRun + 1);
   return `${fence} ${content} ${fence}`;
+}
+
+/** A link destination that cannot end the link or the table cell early, or smuggle in Markdown. */
+export function safeUrl(url: string): string {
+  return url.replace(/[\s<>()|"'`[\]\\]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x80 ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : encodeURIComponent(c);
+  });
 }

@@ -3,6 +3,7 @@
 // output is fitted to `maxLength` by dropping rows from the end and saying how many were dropped.
 
 import type { RuleMeta } from "../engine/rule.js";
+import { clip } from "../engine/text.js";
 import { blockingFindings, type Finding, type ReviewResult, reviewPassed } from "../engine/types.js";
 import {
   bySeverity,
@@ -13,7 +14,7 @@ import {
   summaryLine,
   summaryParts,
 } from "./common.js";
-import { escapeMarkdown, inlineCode } from "./escape.js";
+import { escapeMarkdown, inlineCode, safeUrl } from "./escape.js";
 
 export interface MarkdownOptions {
   /** Metadata of a rule by id; unknown ids still get a row, without a title. */
@@ -108,11 +109,23 @@ function findingRow(f: Finding, blocking: boolean, options: MarkdownOptions): st
   return `| ${severity} | ${findingCells(f, options)} | ${message} |`;
 }
 
+/**
+ * The rule id as a code span linked to its documentation, with the rule's title as the link's
+ * title. `table` as for inlineCode: in a table cell (the default), `|` is escaped.
+ */
+export function ruleLink(
+  ruleId: string,
+  docs: Pick<MarkdownOptions, "rules" | "docsUrl">,
+  options: { table?: boolean } = {},
+): string {
+  const title = docs.rules(ruleId)?.title;
+  const titleAttr = title ? ` "${escapeMarkdown(title)}"` : "";
+  return `[${inlineCode(ruleId, options)}](${safeUrl(docs.docsUrl(ruleId))}${titleAttr})`;
+}
+
 /** The rule, resource and location cells of a finding's row. */
 function findingCells(f: Finding, options: MarkdownOptions): string {
-  const title = options.rules(f.rule)?.title;
-  const titleAttr = title ? ` "${escapeMarkdown(title)}"` : "";
-  const rule = `[${inlineCode(f.rule)}](${safeUrl(options.docsUrl(f.rule))}${titleAttr})`;
+  const rule = ruleLink(f.rule, options);
   const resource = escapeMarkdown(clip(resourceLabel(f.resource), CLIP.resource));
   // A removed resource is located in the base version of the file.
   const side = f.side === "base" ? " (base)" : "";
@@ -221,21 +234,4 @@ function countFitting(items: readonly string[], maxLength: number): number {
     if (length > maxLength) return k;
   }
   return items.length;
-}
-
-/** At most `max` UTF-16 units, ending in `…` when clipped, never splitting a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 0) return "";
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
-
-/** A link destination that cannot end the link or the table cell early. */
-function safeUrl(url: string): string {
-  return url.replace(/[\s<>()|"'`[\]\\]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x80 ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : encodeURIComponent(c);
-  });
 }

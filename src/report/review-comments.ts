@@ -7,22 +7,17 @@
 // carries a hidden fingerprint marker: the shell reads them back (`markedFingerprints`) to know
 // what was already said, because a finding is never commented on twice.
 
+import { FINGERPRINT, shortId } from "../engine/ids.js";
 import type { RuleMeta } from "../engine/rule.js";
-import {
-  blockingReason,
-  type Finding,
-  findingBlocks,
-  type ReviewResult,
-  severityRank,
-} from "../engine/types.js";
+import { clip } from "../engine/text.js";
+import { blockingReason, type Finding, findingBlocks, type ReviewResult } from "../engine/types.js";
 import { bySeverity, locationLabel, plural, resourceLabel } from "./common.js";
 import { type CommentableLines, commentableLines } from "./diff-lines.js";
-import { escapeMarkdown, inlineCode } from "./escape.js";
+import { escapeMarkdown, inlineCode, safeUrl } from "./escape.js";
+import { ruleLink } from "./markdown.js";
 
 /** The hidden marker in our comments; group 1 is the fingerprint. Global: use with matchAll. */
 export const FINGERPRINT_MARKER = /<!-- kubedelta:fp=([0-9a-f]{16}) -->/g;
-
-const FINGERPRINT = /^[0-9a-f]{16}$/;
 
 /**
  * `<!-- kubedelta:fp=<fp> -->`. Throws for anything but 16 lowercase hex digits: a marker we
@@ -266,7 +261,7 @@ interface RenderContext {
 
 function commentBody(finding: Finding, ctx: RenderContext): string {
   const parts = [
-    [severityLabel(finding), ruleLink(finding.rule, ctx), resource(finding)].join(" · "),
+    [severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding)].join(" · "),
     escapeMarkdown(clip(finding.message, CLIP.comment)),
   ];
   const remediation = ctx.rules(finding.rule)?.remediation;
@@ -324,22 +319,18 @@ function listItem(finding: Finding, ctx: RenderContext): string {
   const where =
     inlineCode(clip(locationLabel(finding.file, finding.line), CLIP.path), { table: false }) +
     (finding.side === "base" ? " (base)" : "");
-  const id = isBlocking(finding, ctx) ? ` · id ${inlineCode(shortId(finding), { table: false })}` : "";
+  const id = isBlocking(finding, ctx)
+    ? ` · id ${inlineCode(shortId(finding.fingerprint), { table: false })}`
+    : "";
   const message = escapeMarkdown(clip(finding.message, CLIP.listed));
   return (
-    `- ${[severityLabel(finding), ruleLink(finding.rule, ctx), resource(finding), where].join(" · ")}` +
+    `- ${[severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding), where].join(" · ")}` +
     ` — ${message}${id} ${fingerprintMarker(finding.fingerprint)}`
   );
 }
 
 function severityLabel(finding: Finding): string {
   return `**${finding.severity.toUpperCase()}**`;
-}
-
-function ruleLink(ruleId: string, ctx: RenderContext): string {
-  const title = ctx.rules(ruleId)?.title;
-  const titleAttr = title ? ` "${escapeMarkdown(title)}"` : "";
-  return `[${inlineCode(ruleId, { table: false })}](${safeUrl(ctx.docsUrl(ruleId))}${titleAttr})`;
 }
 
 function resource(finding: Finding): string {
@@ -350,27 +341,6 @@ function isBlocking(finding: Finding, ctx: RenderContext): boolean {
   return findingBlocks(ctx, finding);
 }
 
-/** What `/approve-risk` accepts for one finding: the first 8 hex digits of its fingerprint. */
-function shortId(finding: Finding): string {
-  return finding.fingerprint.slice(0, 8);
-}
-
 function approveCommand(finding: Finding): string {
-  return inlineCode(`/approve-risk ${shortId(finding)}`, { table: false });
-}
-
-/** At most `max` UTF-16 units, ending in `…` when clipped, never splitting a surrogate pair. */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
-
-/** A link destination that cannot end the link early or smuggle in Markdown. */
-function safeUrl(url: string): string {
-  return url.replace(/[\s<>()|"'`[\]\\]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x80 ? `%${code.toString(16).toUpperCase().padStart(2, "0")}` : encodeURIComponent(c);
-  });
+  return inlineCode(`/approve-risk ${shortId(finding.fingerprint)}`, { table: false });
 }

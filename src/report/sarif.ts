@@ -1,10 +1,12 @@
 // SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning and other SARIF viewers).
 // Excepted findings are reported with an external suppression; expired exceptions are warnings.
 
+import type { Location, Log, Notification, ReportingDescriptor, Result } from "sarif";
 import type { PolicyException } from "../engine/exceptions.js";
+import { compareFindings } from "../engine/findings.js";
 import type { RuleMeta } from "../engine/rule.js";
 import type { Finding, ReviewResult, Severity } from "../engine/types.js";
-import { byLocation, expiredExceptionLine, resourceLabel } from "./common.js";
+import { expiredExceptionLine, resourceLabel } from "./common.js";
 import { escapeTerminal } from "./escape.js";
 
 export interface SarifOptions {
@@ -16,19 +18,8 @@ export interface SarifOptions {
   informationUri?: string;
 }
 
-type SarifLevel = "error" | "warning" | "note";
-
-/** The parts of SARIF's reportingDescriptor that KubeDelta fills in. */
-interface RuleDescriptor {
-  id: string;
-  name: string;
-  shortDescription?: { text: string };
-  fullDescription?: { text: string };
-  help?: { text: string };
-  helpUri: string;
-  defaultConfiguration?: { level: SarifLevel };
-  properties?: { tags: string[]; "security-severity"?: string };
-}
+/** The SARIF levels KubeDelta uses (never "none"). */
+type SarifLevel = Exclude<Result.level, "none">;
 
 const LEVELS: Record<Severity, SarifLevel> = {
   critical: "error",
@@ -48,11 +39,11 @@ const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
 };
 
 export function toSarif(result: ReviewResult, options: SarifOptions): string {
-  const rules: RuleDescriptor[] = options.rules.map((rule) => ruleDescriptor(rule, options));
+  const rules: ReportingDescriptor[] = options.rules.map((rule) => ruleDescriptor(rule, options));
   const ruleIndex = new Map(options.rules.map((rule, i) => [rule.id, i]));
   // Excepted findings are results too, marked suppressed: SARIF viewers show them as accepted.
   const justification = new Map(result.excepted.map((e) => [e.finding, exceptionJustification(e.exception)]));
-  const findings = [...result.findings, ...justification.keys()].sort(byLocation);
+  const findings = [...result.findings, ...justification.keys()].sort(compareFindings);
   // Every result gets a valid ruleIndex, even for a rule the caller did not describe.
   for (const f of findings) {
     if (!ruleIndex.has(f.rule)) {
@@ -67,7 +58,7 @@ export function toSarif(result: ReviewResult, options: SarifOptions): string {
     ...result.skipped.map((s) => notification("note", `Skipped: ${s.reason}`, s.file)),
   ];
 
-  const log = {
+  const log: Log = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
     runs: [
@@ -94,7 +85,7 @@ export function toSarif(result: ReviewResult, options: SarifOptions): string {
   return `${JSON.stringify(log, null, 2)}\n`;
 }
 
-function ruleDescriptor(rule: RuleMeta, options: SarifOptions): RuleDescriptor {
+function ruleDescriptor(rule: RuleMeta, options: SarifOptions): ReportingDescriptor {
   const securitySeverity = SECURITY_SEVERITY[rule.defaultSeverity];
   return {
     id: rule.id,
@@ -111,7 +102,7 @@ function ruleDescriptor(rule: RuleMeta, options: SarifOptions): RuleDescriptor {
   };
 }
 
-function sarifResult(f: Finding, ruleIndex: number, exceptedBecause?: string) {
+function sarifResult(f: Finding, ruleIndex: number, exceptedBecause?: string): Result {
   // A finding on the base side (something removed) points into the old version of the file;
   // the file's current lines would be the wrong place, so only the file is given.
   const onHead = f.side === "head";
@@ -140,12 +131,12 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function notification(level: SarifLevel, message: string, file?: string, line?: number) {
+function notification(level: SarifLevel, message: string, file?: string, line?: number): Notification {
   const locations = file !== undefined ? { locations: [location(file, line)] } : {};
   return { level, message: { text: messageText(message) }, ...locations };
 }
 
-function location(file: string, line?: number) {
+function location(file: string, line?: number): Location {
   return {
     physicalLocation: {
       artifactLocation: { uri: fileUri(file), uriBaseId: "%SRCROOT%" },

@@ -2,8 +2,9 @@
 // exceptions, then what could not be read, then the counts and the verdict. Every untrusted
 // string goes through escapeTerminal.
 
+import { compareFindings } from "../engine/findings.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
-import { byLocation, expiredExceptionLine, locationLabel, resourceLabel, summaryLine } from "./common.js";
+import { expiredExceptionLine, locationLabel, resourceLabel, summaryLine } from "./common.js";
 import { escapeTerminal } from "./escape.js";
 
 export interface TextOptions {
@@ -31,7 +32,7 @@ export function toText(result: ReviewResult, options: TextOptions): string {
     options.color ? `${STYLES[style]}${text}${RESET}` : text;
   const lines: string[] = [];
 
-  const findings = [...result.findings].sort(byLocation);
+  const findings = [...result.findings].sort(compareFindings);
   const lineWidth = Math.max(0, ...findings.map((f) => String(f.line).length));
   let currentFile: string | undefined;
   for (const f of findings) {
@@ -60,7 +61,7 @@ export function toText(result: ReviewResult, options: TextOptions): string {
   if (result.excepted.length > 0) {
     if (lines.length > 0) lines.push("");
     lines.push(paint("bold", "Excepted"));
-    const excepted = [...result.excepted].sort((a, b) => byLocation(a.finding, b.finding));
+    const excepted = [...result.excepted].sort((a, b) => compareFindings(a.finding, b.finding));
     for (const { finding: f, exception } of excepted) {
       const where = escapeTerminal(locationLabel(f.file, f.line));
       lines.push(`  ${where}  ${escapeTerminal(f.rule)}  ${escapeTerminal(resourceLabel(f.resource))}`);

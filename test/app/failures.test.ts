@@ -12,6 +12,7 @@ import {
   newProbot,
   pullRequestEvent,
   type Recorded,
+  rerunEvent,
   serveRepository,
   traffic,
 } from "./harness.js";
@@ -247,13 +248,7 @@ describe("reading the repository", () => {
 describe("re-runs", () => {
   it("re-reviews a fork PR from the check run's external_id (pull_requests is empty)", async () => {
     const recorded = serveRepository({ files: RISKY });
-    const payload = examplePayload("check_run", "rerequested");
-    payload.repository = examplePayload("pull_request", "opened").repository;
-    const run = payload.check_run as Record<string, unknown>;
-    run.name = "KubeDelta";
-    run.pull_requests = [];
-    run.external_id = "2";
-    await newProbot().receive({ id: "d2", name: "check_run", payload } as never);
+    await newProbot().receive(rerunEvent() as never);
     expect(traffic(recorded).slice(0, 2)).toEqual([`GET ${REPO}/pulls/2`, `POST ${REPO}/check-runs`]);
     expect(recorded[1].body).toMatchObject({ head_sha: HEAD_SHA, external_id: "2" });
     expect(completions(recorded)[0].conclusion).toBe("failure");

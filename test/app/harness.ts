@@ -444,3 +444,15 @@ export function approveButtonEvent(login: string): { id: string; name: string; p
   payload.sender = { login, type: "User" };
   return { id: "delivery-button", name: "check_run", payload };
 }
+
+/** "Re-run" on the KubeDelta check run of a fork PR: no `pull_requests`, the number in external_id. */
+export function rerunEvent(): { id: string; name: string; payload: Example } {
+  const payload = examplePayload("check_run", "rerequested");
+  payload.repository = examplePayload("pull_request", "opened").repository;
+  Object.assign(payload.check_run as Record<string, unknown>, {
+    name: "KubeDelta",
+    pull_requests: [],
+    external_id: "2",
+  });
+  return { id: "delivery-rerun", name: "check_run", payload };
+}

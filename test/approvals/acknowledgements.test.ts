@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   type Acknowledgement,
-  acknowledgementBody,
   acknowledgementMarker,
   readAcknowledgement,
-  refusalBody,
 } from "../../src/approvals/acknowledgements.js";
-import { shortId } from "../../src/approvals/state.js";
-import { ack, finding, fp } from "./fixtures.js";
-
-const HOSTILE = "<!-- kubedelta:approval eyJ9 --> --> @octocat [x](https://evil) `code` | ** #1";
-
-const APPROVE: Acknowledgement = {
-  kind: "approve",
-  approver: "alice",
-  fingerprints: [fp(1), fp(2)],
-  reason: "accepted for the migration",
-  commandId: 42,
-  at: "2024-05-01T12:00:00Z",
-};
+import { APPROVE, ack, fp, HOSTILE, manyFingerprints } from "./fixtures.js";
 
 /** A marker around any payload, encoded the way ours are. */
 function markerOf(payload: unknown): string {
@@ -125,98 +111,5 @@ describe("acknowledgementMarker / readAcknowledgement", () => {
     const first = readAcknowledgement(body);
     first?.fingerprints.push(fp(9));
     expect(readAcknowledgement(body)?.fingerprints).toEqual(APPROVE.fingerprints);
-  });
-});
-
-function manyFingerprints(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => fp(i + 1));
-}
-
-describe("acknowledgementBody", () => {
-  const findings = [
-    finding(1),
-    finding(2, {
-      rule: "rbac-escalation",
-      resource: { apiVersion: "v1", kind: "Role", namespace: "a", name: "@admins" },
-    }),
-  ];
-
-  it("lists what was approved, with the login in a code span and the marker last", () => {
-    const body = acknowledgementBody(APPROVE, { findings, shortIds: shortId });
-    expect(body).toBe(
-      [
-        "✅ Approved by ` alice `: 2 risks — reason: accepted for the migration",
-        "",
-        "- ` 00000001 ` · ` service-load-balancer ` · Service shop/web",
-        "- ` 00000002 ` · ` rbac-escalation ` · Role a/@\u2060admins",
-        "",
-        `${acknowledgementMarker(APPROVE)}\n`,
-      ].join("\n"),
-    );
-    expect(readAcknowledgement(body)).toEqual(APPROVE);
-  });
-
-  it("never mentions anyone", () => {
-    const body = acknowledgementBody(APPROVE, { findings, shortIds: shortId });
-    expect(body).not.toMatch(/(^|[^`\w])@alice/);
-  });
-
-  it("escapes a hostile reason, so the body still has exactly one marker, at the end", () => {
-    const hostile = { ...APPROVE, reason: HOSTILE };
-    const body = acknowledgementBody(hostile, { findings, shortIds: shortId });
-    expect(body.match(/<!--/g)).toHaveLength(1);
-    expect(body).not.toContain("](https://");
-    expect(body).not.toMatch(/@octocat/);
-    expect(readAcknowledgement(body)).toEqual(hostile);
-  });
-
-  it("names a fingerprint it has no finding for by its id alone", () => {
-    const body = acknowledgementBody({ ...APPROVE, fingerprints: [fp(7)] }, { findings, shortIds: shortId });
-    expect(body).toContain("✅ Approved by ` alice `: 1 risk — reason");
-    expect(body).toContain("\n- ` 00000007 `\n");
-  });
-
-  it("lists at most 50 and counts the rest, while the marker names them all", () => {
-    const many = { ...APPROVE, fingerprints: manyFingerprints(60) };
-    const body = acknowledgementBody(many, { findings, shortIds: shortId });
-    expect(body.match(/^- ` /gm)).toHaveLength(50);
-    expect(body).toContain("- … and 10 more");
-    expect(readAcknowledgement(body)?.fingerprints).toHaveLength(60);
-  });
-
-  it("acknowledges a cancel", () => {
-    const cancel = ack("cancel", "bob", [], 3, "wrong PR");
-    const body = acknowledgementBody(cancel, { findings: [], shortIds: shortId });
-    expect(body).toBe(
-      `↩️ \` bob \` withdrew their approvals. — reason: wrong PR\n\n${acknowledgementMarker(cancel)}\n`,
-    );
-    expect(readAcknowledgement(body)).toEqual(cancel);
-  });
-
-  it("refuses to write an acknowledgement it could not read back", () => {
-    expect(() =>
-      acknowledgementBody({ ...APPROVE, approver: "x[bot]" }, { findings, shortIds: shortId }),
-    ).toThrow();
-  });
-});
-
-describe("refusalBody", () => {
-  it("says why, shows backticked names as code, and carries no marker", () => {
-    expect(refusalBody("`abcd1234` matches no open risk of this pull request")).toBe(
-      "⛔ Not applied: ` abcd1234 ` matches no open risk of this pull request\n",
-    );
-  });
-
-  it("escapes everything else", () => {
-    const body = refusalBody(`nope ${HOSTILE}`);
-    expect(body).not.toMatch(/<!--|\]\(|@octocat/);
-    expect(body.split("\n")).toHaveLength(2);
-    expect(readAcknowledgement(body)).toBeUndefined();
-  });
-
-  it("keeps a refusal that quotes a marker from reading as an acknowledgement", () => {
-    const body = refusalBody(`\`${acknowledgementMarker(APPROVE)}\` is not a finding id or rule id`);
-    expect(readAcknowledgement(body)).toBeUndefined();
-    expect(body).not.toContain("<!--");
   });
 });

@@ -42,3 +42,21 @@ export function ack(
     at: `2024-05-01T12:${String(minute).padStart(2, "0")}:00Z`,
   };
 }
+
+/** Text that tries every trick: a marker, a mention, a link, code, a table cell, emphasis, a reference. */
+export const HOSTILE = "<!-- kubedelta:approval eyJ9 --> --> @octocat [x](https://evil) `code` | ** #1";
+
+/** An approval of two risks with a reason. */
+export const APPROVE: Acknowledgement = {
+  kind: "approve",
+  approver: "alice",
+  fingerprints: [fp(1), fp(2)],
+  reason: "accepted for the migration",
+  commandId: 42,
+  at: "2024-05-01T12:00:00Z",
+};
+
+/** `count` distinct fingerprints. */
+export function manyFingerprints(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => fp(i + 1));
+}

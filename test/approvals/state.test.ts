@@ -2,12 +2,11 @@ import { describe, expect, it } from "vitest";
 import {
   type ApprovalPolicy,
   approvalState,
-  approvalsSummary,
   NO_LONGER_PRESENT,
-  shortId,
   targetsOf,
 } from "../../src/approvals/state.js";
 import type { Acknowledgement } from "../../src/approvals/types.js";
+import { shortId } from "../../src/engine/ids.js";
 import type { Finding, ReviewResult } from "../../src/engine/types.js";
 import { ack, finding, fp } from "./fixtures.js";
 
@@ -42,12 +41,6 @@ function _result(findings: Finding[]): ReviewResult {
     },
   };
 }
-
-describe("shortId", () => {
-  it("is the first 8 hex digits", () => {
-    expect(shortId("0123456789abcdef")).toBe("01234567");
-  });
-});
 
 describe("approvalState", () => {
   const current = [HIGH, CRITICAL, LOW];
@@ -348,85 +341,5 @@ describe("targetsOf", () => {
     expect(targetsOf({ kind: "approve", ids: [shortId(fp(3))] }, blocking, none, "alice")).toEqual({
       refusal: "`00000003` matches no open risk of this pull request",
     });
-  });
-});
-
-describe("approvalsSummary", () => {
-  it("is empty without approvals", () => {
-    expect(approvalsSummary(approvalState([], [HIGH], ONE), [HIGH])).toBe("");
-  });
-
-  it("shows approvals, partial approvals and stale ones", () => {
-    const acks = [ack("approve", "alice", [fp(1), fp(2)], 1, "migration"), ack("approve", "bob", [fp(9)], 2)];
-    const findings = [HIGH, CRITICAL];
-    const summary = approvalsSummary(approvalState(acks, findings, TWO_FOR_CRITICAL), findings);
-    expect(summary).toBe(
-      [
-        "### Approvals",
-        "",
-        "| approver | when | reason | approved |",
-        "| --- | --- | --- | --- |",
-        "| ` alice ` | 2024-05-01 12:01 UTC | migration | ` 00000001 ` ` service-load-balancer ` Service shop/web; " +
-          "` 00000002 ` ` rbac-escalation ` Service shop/web |",
-        "",
-        "**Waiting for more approvers:**",
-        "",
-        "- ` 00000002 ` ` rbac-escalation ` Service shop/web: 1 of 2 approvers (` alice `)",
-        "",
-        "**Approvals that no longer apply:**",
-        "",
-        "- ` bob ` approved ` 00000009 ` (2024-05-01 12:02 UTC): the finding is no longer present",
-        "",
-        "A fixed risk needs nothing more; a changed one is a new risk with a new id and needs a new approval.",
-        "",
-      ].join("\n"),
-    );
-  });
-
-  it("gives each approval its own row", () => {
-    const acks = [ack("approve", "alice", [fp(1)], 1), ack("approve", "bob", [fp(1)], 2, "me too")];
-    const summary = approvalsSummary(approvalState(acks, [HIGH], ONE), [HIGH]);
-    expect(summary).toContain("| ` alice ` | 2024-05-01 12:01 UTC | — |");
-    expect(summary).toContain("| ` bob ` | 2024-05-01 12:02 UTC | me too |");
-  });
-
-  it("escapes reasons and resource names, so nothing breaks the table or mentions anyone", () => {
-    const hostile = finding(1, {
-      rule: "a|b",
-      resource: {
-        apiVersion: "v1",
-        kind: "Service",
-        namespace: "x",
-        name: "<!-- kubedelta:fp=0 --> @team | x",
-      },
-    });
-    const reason = "ok | <img src=x> @octocat [l](https://evil) <!-- kubedelta:approval x -->";
-    const state = approvalState([ack("approve", "alice", [fp(1)], 1, reason)], [hostile], ONE);
-    const summary = approvalsSummary(state, [hostile]);
-    const row = summary.split("\n").find((line) => line.startsWith("| ` alice `")) ?? "";
-    // Four cells: the row has five unescaped pipes, none from the untrusted text.
-    expect(row.replace(/\\\|/g, "").match(/\|/g)).toHaveLength(5);
-    expect(summary).not.toMatch(/<!--|<img|\]\(|@octocat|@team/);
-  });
-
-  it("shows a timestamp with an offset as given", () => {
-    const at = { ...ack("approve", "alice", [fp(1)], 1), at: "2024-05-01T14:01:00+02:00" };
-    expect(approvalsSummary(approvalState([at], [HIGH], ONE), [HIGH])).toContain(
-      "| 2024-05-01T14:01:00+02:00 |",
-    );
-  });
-
-  it("caps long lists", () => {
-    const findings = Array.from({ length: 15 }, (_, i) => finding(i + 1));
-    const acks = [
-      ack(
-        "approve",
-        "alice",
-        findings.map((f) => f.fingerprint),
-        1,
-      ),
-    ];
-    const summary = approvalsSummary(approvalState(acks, findings, ONE), findings);
-    expect(summary).toContain("; … and 5 more |");
   });
 });

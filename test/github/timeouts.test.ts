@@ -36,6 +36,17 @@ describe("request timeouts", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it("installs one deadline per client: installing it again changes nothing", async () => {
+    const octokit = new Octokit({ baseUrl }) as unknown as AppOctokit;
+    expect(withRequestTimeout(withRequestTimeout(octokit, 100), 5_000)).toBe(octokit);
+    const started = Date.now();
+    const error = await octokit
+      .request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe("GET /repos/{owner}/{repo} did not answer within 100 ms");
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
   it("reads the deadline from the environment, with a sane default", () => {
     expect(requestTimeoutMs({ KUBEDELTA_REQUEST_TIMEOUT_MS: "2500" })).toBe(2500);
     expect(requestTimeoutMs({ KUBEDELTA_REQUEST_TIMEOUT_MS: "soon" })).toBe(DEFAULT_REQUEST_TIMEOUT_MS);

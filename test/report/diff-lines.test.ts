@@ -111,17 +111,28 @@ describe("commentableLines", () => {
     expect(sorted(left)).toEqual([1, 2, 3]);
   });
 
-  it("ignores a final newline and lines beyond a hunk's counts", () => {
+  it("ignores a final newline", () => {
     expect(sorted(commentableLines(`${SERVICE_PATCH}\n`).right)).toEqual(range(1, 10));
-    const overlong = commentableLines("@@ -1 +1 @@\n-a\n+b\n+c\n d");
-    expect(sorted(overlong.right)).toEqual([1]);
-    expect(sorted(overlong.left)).toEqual([1]);
   });
 
-  it("stops trusting a hunk at a line that does not belong in it", () => {
+  // A hunk whose lines do not match its counts is not what we think it is: none of its lines is
+  // trusted (a wrong number is a rejected review or a comment on the wrong line), the others are.
+  it("trusts no line of a hunk with more lines than its counts", () => {
+    const overlong = commentableLines("@@ -1 +1 @@\n-a\n+b\n+c\n d\n@@ -9 +10 @@\n-x\n+y");
+    expect(sorted(overlong.right)).toEqual([10]);
+    expect(sorted(overlong.left)).toEqual([9]);
+  });
+
+  it("trusts no line of a hunk with fewer lines than its counts", () => {
+    const short = commentableLines("@@ -1,3 +1,3 @@\n a\n-b\n+c\n@@ -9 +9 @@\n-x\n+y");
+    expect(sorted(short.right)).toEqual([9]);
+    expect(sorted(short.left)).toEqual([9]);
+  });
+
+  it("trusts no line of a hunk with a line that does not belong in it", () => {
     const { right, left } = commentableLines("@@ -1,3 +1,3 @@\n a\n?garbage\n b\n c\n@@ -9 +9 @@\n-x\n+y");
-    expect(sorted(right)).toEqual([1, 9]);
-    expect(sorted(left)).toEqual([1, 9]);
+    expect(sorted(right)).toEqual([9]);
+    expect(sorted(left)).toEqual([9]);
   });
 
   it("has nothing commentable without a patch (binary or too large) or before the first hunk", () => {

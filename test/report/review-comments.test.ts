@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { compareStrings } from "../../src/engine/text.js";
 import type { Finding, Severity } from "../../src/engine/types.js";
 import {
   bodyWithoutComments,
@@ -196,7 +197,7 @@ describe("planReview placement", () => {
     const expectedOrder = [...findings].sort(
       (x, y) =>
         severities.indexOf(y.severity) - severities.indexOf(x.severity) ||
-        x.file.localeCompare(y.file) ||
+        compareStrings(x.file, y.file) ||
         x.line - y.line,
     );
     expect(review.comments.map((c) => c.fingerprint)).toEqual(
