@@ -6,6 +6,7 @@
 // memory), and a handful of huge manifests must not hold on to more than the budget.
 
 import { createHash } from "node:crypto";
+import { LruCache } from "./lru.js";
 import { parseYamlStream } from "./yaml/index.js";
 import type { ParseLimits, ParseOutcome } from "./yaml/types.js";
 
@@ -20,57 +21,38 @@ export interface ParseCacheBounds {
   maxBytes?: number;
 }
 
-interface Entry {
-  outcome: ParseOutcome;
-  bytes: number;
-}
-
 export class ParseCache {
-  private readonly entries = new Map<string, Entry>();
-  private readonly maxEntries: number;
-  private readonly maxBytes: number;
-  /** Bytes of text whose readings are held. */
-  private heldBytes = 0;
+  /** Readings by limits and content hash, sized by their text's bytes. */
+  private readonly readings: LruCache<string, { outcome: ParseOutcome; bytes: number }>;
   hits = 0;
   misses = 0;
 
   constructor(bounds: ParseCacheBounds = {}) {
-    this.maxEntries = bounds.maxEntries ?? DEFAULT_PARSE_CACHE_ENTRIES;
-    this.maxBytes = bounds.maxBytes ?? DEFAULT_PARSE_CACHE_BYTES;
+    this.readings = new LruCache(
+      {
+        maxEntries: bounds.maxEntries ?? DEFAULT_PARSE_CACHE_ENTRIES,
+        maxSize: bounds.maxBytes ?? DEFAULT_PARSE_CACHE_BYTES,
+      },
+      (reading) => reading.bytes,
+    );
   }
 
   /** How many readings, of how many bytes of text, the cache holds. */
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.heldBytes };
+    return this.readings.size;
   }
 
   parse(text: string, limits: ParseLimits): ParseOutcome {
     const key = `${limits.maxDocuments}:${limits.maxDepth}:${limits.maxAliases}:${limits.maxNodes}:${createHash("sha256").update(text).digest("base64")}`;
-    const cached = this.entries.get(key);
+    // A hit becomes the most recently used, so the least recently used reading is the one evicted.
+    const cached = this.readings.get(key);
     if (cached) {
       this.hits++;
-      // Refresh its place so the least recently used entry is the one evicted.
-      this.entries.delete(key);
-      this.entries.set(key, cached);
       return cached.outcome;
     }
     this.misses++;
     const outcome = parseYamlStream(text, limits);
-    const bytes = Buffer.byteLength(text);
-    if (bytes <= this.maxBytes && this.maxEntries > 0) {
-      this.entries.set(key, { outcome, bytes });
-      this.heldBytes += bytes;
-      this.evict();
-    }
+    this.readings.set(key, { outcome, bytes: Buffer.byteLength(text) });
     return outcome;
-  }
-
-  /** Drops the least recently used readings until both bounds hold. */
-  private evict(): void {
-    for (const [key, entry] of this.entries) {
-      if (this.entries.size <= this.maxEntries && this.heldBytes <= this.maxBytes) break;
-      this.entries.delete(key);
-      this.heldBytes -= entry.bytes;
-    }
   }
 }

@@ -8,38 +8,29 @@
 // the text is not the blob. Bytes that are not the blob either fail the review.
 
 import { createHash } from "node:crypto";
+import { LruCache } from "../engine/lru.js";
 import type { Octokit, RepoRef } from "./types.js";
 
 export const FILES_PER_REQUEST = 100;
 
 /** Git blob sha → content; bounded by total bytes, least recently used evicted first. */
 export class BlobCache {
-  private readonly blobs = new Map<string, Uint8Array | string>();
-  private bytes = 0;
+  private readonly blobs: LruCache<string, Uint8Array | string>;
 
-  constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+  constructor(maxBytes = 256 * 1024 * 1024) {
+    this.blobs = new LruCache({ maxSize: maxBytes }, sizeOf);
+  }
 
   get(oid: string): Uint8Array | string | undefined {
-    const blob = this.blobs.get(oid);
-    if (blob !== undefined) {
-      this.blobs.delete(oid);
-      this.blobs.set(oid, blob);
-    }
-    return blob;
+    return this.blobs.get(oid);
   }
 
   set(oid: string, blob: Uint8Array | string): void {
-    if (this.blobs.has(oid)) return;
     this.blobs.set(oid, blob);
-    this.bytes += sizeOf(blob);
-    for (const [key, value] of this.blobs) {
-      if (this.bytes <= this.maxBytes) break;
-      this.blobs.delete(key);
-      this.bytes -= sizeOf(value);
-    }
   }
 }
 
+/** What a blob takes in memory: a string's UTF-16 units, or the bytes. */
 function sizeOf(blob: Uint8Array | string): number {
   return typeof blob === "string" ? blob.length * 2 : blob.byteLength;
 }

@@ -3,7 +3,6 @@
 // input errors fail it like blocking findings do, and errorOutput() fails it when the review broke.
 // Pure: the GitHub shell sends the batches, one request per batch.
 
-import type { RuleMeta } from "../engine/rule.js";
 import { clip } from "../engine/text.js";
 import {
   blockingFindings,
@@ -14,7 +13,7 @@ import {
   type ReviewResult,
   type Severity,
 } from "../engine/types.js";
-import { bySeverity, plural, resourceLabel, severityBreakdown } from "./common.js";
+import { bySeverity, plural, type RuleDocs, resourceLabel, severityBreakdown } from "./common.js";
 import { breakMarkers, escapeMarkdown, escapeTerminal } from "./escape.js";
 import { GITHUB_SUMMARY_LIMIT, toMarkdown } from "./markdown.js";
 
@@ -56,9 +55,7 @@ export const APPROVE_ACTION: CheckRunAction = {
   identifier: "approve-risks",
 };
 
-export interface CheckRunOptions {
-  rules: (id: string) => RuleMeta | undefined;
-  docsUrl: (id: string) => string;
+export interface CheckRunOptions extends RuleDocs {
   /** Paths that exist in the head commit: an annotation can only point at one of them. */
   headFiles: ReadonlySet<string>;
   /** An extra line for the top of the summary; plain text, escaped like everything else. */

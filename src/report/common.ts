@@ -3,6 +3,7 @@
 
 import type { ExpiredException, PolicyException } from "../engine/exceptions.js";
 import { compareFindings } from "../engine/findings.js";
+import type { RuleMeta } from "../engine/rule.js";
 import {
   blockingFindings,
   type Finding,
@@ -11,6 +12,14 @@ import {
   type Severity,
   severityRank,
 } from "../engine/types.js";
+
+/** What the reports say about a rule: its metadata and where it is documented. */
+export interface RuleDocs {
+  /** Metadata of a rule by id; an unknown id is still shown, without a title. */
+  rules: (ruleId: string) => RuleMeta | undefined;
+  /** Where a rule is documented. */
+  docsUrl: (ruleId: string) => string;
+}
 
 /**
  * Most severe first, then in the engine's order (by location): the order of deciding what to look

@@ -2,7 +2,6 @@
 // findings (most severe first), the excepted findings, then what could not be read. GitHub rejects a summary over 65,535 characters, so the
 // output is fitted to `maxLength` by dropping rows from the end and saying how many were dropped.
 
-import type { RuleMeta } from "../engine/rule.js";
 import { clip } from "../engine/text.js";
 import { blockingFindings, type Finding, type ReviewResult, reviewPassed } from "../engine/types.js";
 import {
@@ -10,17 +9,14 @@ import {
   expiredExceptionLine,
   locationLabel,
   plural,
+  type RuleDocs,
   resourceLabel,
   summaryLine,
   summaryParts,
 } from "./common.js";
 import { escapeMarkdown, inlineCode, safeUrl } from "./escape.js";
 
-export interface MarkdownOptions {
-  /** Metadata of a rule by id; unknown ids still get a row, without a title. */
-  rules: (ruleId: string) => RuleMeta | undefined;
-  /** Where a rule is documented. */
-  docsUrl: (ruleId: string) => string;
+export interface MarkdownOptions extends RuleDocs {
   /** Maximum length of the result in UTF-16 code units (never fewer than characters). */
   maxLength?: number;
 }
@@ -113,11 +109,7 @@ function findingRow(f: Finding, blocking: boolean, options: MarkdownOptions): st
  * The rule id as a code span linked to its documentation, with the rule's title as the link's
  * title. `table` as for inlineCode: in a table cell (the default), `|` is escaped.
  */
-export function ruleLink(
-  ruleId: string,
-  docs: Pick<MarkdownOptions, "rules" | "docsUrl">,
-  options: { table?: boolean } = {},
-): string {
+export function ruleLink(ruleId: string, docs: RuleDocs, options: { table?: boolean } = {}): string {
   const title = docs.rules(ruleId)?.title;
   const titleAttr = title ? ` "${escapeMarkdown(title)}"` : "";
   return `[${inlineCode(ruleId, options)}](${safeUrl(docs.docsUrl(ruleId))}${titleAttr})`;

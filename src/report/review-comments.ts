@@ -8,10 +8,9 @@
 // what was already said, because a finding is never commented on twice.
 
 import { FINGERPRINT, shortId } from "../engine/ids.js";
-import type { RuleMeta } from "../engine/rule.js";
 import { clip } from "../engine/text.js";
 import { blockingReason, type Finding, findingBlocks, type ReviewResult } from "../engine/types.js";
-import { bySeverity, locationLabel, plural, resourceLabel } from "./common.js";
+import { bySeverity, locationLabel, plural, type RuleDocs, resourceLabel } from "./common.js";
 import { type CommentableLines, commentableLines } from "./diff-lines.js";
 import { escapeMarkdown, inlineCode, safeUrl } from "./escape.js";
 import { ruleLink } from "./markdown.js";
@@ -72,13 +71,11 @@ export interface ReviewPlan {
   fallbackBody: string;
 }
 
-export interface ReviewOptions {
+export interface ReviewOptions extends RuleDocs {
   /** The pull request's files, with patches. */
   files: readonly PullFile[];
   /** Fingerprints that already have a live KubeDelta thread (or are listed in one of our reviews). */
   alreadyCommented: ReadonlySet<string>;
-  rules: (id: string) => RuleMeta | undefined;
-  docsUrl: (id: string) => string;
   /** Link to the check run, which has the full list. */
   checkRunUrl?: string;
   /** Most inline comments in one review; default 25. */
@@ -251,9 +248,7 @@ function baseFile(files: readonly PullFile[], path: string): PullFile | undefine
 // ---------------------------------------------------------------------------------------------
 // Rendering. Everything taken from a finding is untrusted: escaped, or in a code span.
 
-interface RenderContext {
-  rules: (id: string) => RuleMeta | undefined;
-  docsUrl: (id: string) => string;
+interface RenderContext extends RuleDocs {
   checkRunUrl?: string;
   failOn: ReviewResult["failOn"];
   blockingRules: ReviewResult["blockingRules"];
