@@ -68,7 +68,12 @@ export interface SideReport {
   stats: ReviewStats;
 }
 
-function readFile(content: FileContent, input: ReadInput, cache: ParseCache, stats: ReviewStats): ReadFile {
+export function readFile(
+  content: FileContent,
+  input: ReadInput,
+  cache: ParseCache,
+  stats: ReviewStats,
+): ReadFile {
   const decoded = decodeFile(content, input.policy.limits.maxFileBytes);
   if (decoded.kind !== "text") return { decoded };
   const hitsBefore = cache.hits;
@@ -83,8 +88,9 @@ function readFile(content: FileContent, input: ReadInput, cache: ParseCache, sta
 
 /**
  * Reads one side's manifest files; problems become errors or skip notes, never exceptions.
- * `unchanged` are the paths whose bytes are the same on both sides; `reuse` holds their base
- * reading, so the head does not read them again.
+ * `unchanged` are the paths whose bytes are the same on both sides; `reuse` holds readings made
+ * before (the base's of those paths, test definitions read ahead), so no file is read twice.
+ * `fixtureOf` says which files are test fixtures (see test-fixtures.ts), never read as manifests.
  */
 export function parseSide(
   side: Side,
@@ -93,6 +99,7 @@ export function parseSide(
   report: SideReport,
   unchanged: ReadonlySet<string>,
   reuse: ReadonlyMap<string, ReadFile>,
+  fixtureOf: (path: string) => string | undefined = () => undefined,
 ): { parsed: ParsedFile[]; read: Map<string, ReadFile> } {
   const files = side === "base" ? input.base : input.head;
   const chartRoots = input.chartRoots?.[side] ?? chartRootsIn(files.keys());
@@ -112,6 +119,11 @@ export function parseSide(
         const reason = `Helm chart template (of ${chart}): rendered by Helm, never read as manifests`;
         report.skipped.push({ file: path, reason });
       }
+      continue;
+    }
+    const fixture = fixtureOf(path);
+    if (fixture !== undefined) {
+      if (reportIt) report.skipped.push({ file: path, reason: fixture });
       continue;
     }
     const file = reuse.get(path) ?? readFile(content, input, cache, report.stats);

@@ -12,6 +12,7 @@ import {
   type ParsedFile,
   parseSide,
   type ReadInput,
+  readFile,
 } from "./inputs.js";
 import { kustomizePatches } from "./kustomize.js";
 import { pairResources } from "./pairing.js";
@@ -19,6 +20,7 @@ import { ParseCache } from "./parse-cache.js";
 import { resourceSet } from "./resource-set.js";
 import { customScopesIn } from "./resources.js";
 import type { ResourceChange, Rule, RuleContext } from "./rule.js";
+import { testFixtures } from "./test-fixtures.js";
 import type {
   BlockingRules,
   Finding,
@@ -128,9 +130,11 @@ export function review(input: ReviewInput): ReviewResult {
     };
   }
 
-  const base = parseSide("base", input, cache, report, identical, new Map());
-  const reuse = new Map([...base.read].filter(([path]) => identical.has(path)));
-  const head = parseSide("head", input, cache, report, identical, reuse);
+  // Test definitions are read first: they say which files are test fixtures, on either side.
+  const tests = testFixtures(input, identical, (content) => readFile(content, input, cache, stats));
+  const base = parseSide("base", input, cache, report, identical, tests.read.base, tests.fixtureOf.base);
+  const reuse = new Map([...tests.read.head, ...[...base.read].filter(([path]) => identical.has(path))]);
+  const head = parseSide("head", input, cache, report, identical, reuse, tests.fixtureOf.head);
   const customScopes = customScopesIn([...base.parsed, ...head.parsed].map((f) => f.documents));
   const baseParsed = withoutPatches(base.parsed, []);
   const headParsed = withoutPatches(head.parsed, skipped, (path) => !identical.has(path));

@@ -4,16 +4,35 @@
 
 import { chartRootsIn } from "../engine/charts.js";
 import { isManifestPath } from "../engine/review.js";
+import { testDefinitionsAround } from "../engine/test-fixtures.js";
 import type { Policy } from "../policy/types.js";
 import type { Octokit, PullRequestRef } from "./types.js";
 
-/** Unchanged manifest paths of the head tree → blob sha, or why they cannot all be read. */
-type ContextFiles = { kind: "complete"; blobs: Map<string, string> } | { kind: "partial"; reason: string };
+/**
+ * Unchanged manifest paths of the head tree → blob sha, or why they cannot all be read. When they
+ * cannot, `blobs` holds only the test definitions around the changed files: the fixtures they name
+ * are not manifests (engine/test-fixtures.ts), and without them those fixtures would be reviewed.
+ */
+type ContextFiles =
+  | { kind: "complete"; blobs: Map<string, string> }
+  | { kind: "partial"; reason: string; blobs: Map<string, string> };
 
 export type RepositoryContext = ContextFiles & {
   /** Directories of the head tree that hold a Chart.yaml (of the part listed, when partial). */
   chartRoots: Set<string>;
 };
+
+/** The listed test definitions whose tests hold changed files, within the same bound as the context. */
+function definitionsAround(
+  unchanged: Map<string, string>,
+  changedPaths: ReadonlySet<string>,
+  policy: Policy,
+) {
+  if (!policy.manifests.skipTestFixtures) return new Map<string, string>();
+  const paths = testDefinitionsAround(unchanged.keys(), changedPaths);
+  if (paths.length > policy.limits.maxContextFiles) return new Map<string, string>();
+  return new Map(paths.map((path) => [path, unchanged.get(path) as string]));
+}
 
 export async function repositoryContext(
   octokit: Octokit,
@@ -30,12 +49,6 @@ export async function repositoryContext(
   const chartRoots = chartRootsIn(
     data.tree.flatMap((entry) => (entry.type === "blob" && entry.path ? [entry.path] : [])),
   );
-  if (data.truncated)
-    return {
-      kind: "partial",
-      reason: "the repository tree is too large for GitHub to list whole",
-      chartRoots,
-    };
   const blobs = new Map<string, string>();
   for (const entry of data.tree) {
     if (entry.type !== "blob" || !entry.path || !entry.sha || changedPaths.has(entry.path)) continue;
@@ -43,11 +56,19 @@ export async function repositoryContext(
     if (entry.mode !== "100644" && entry.mode !== "100755") continue;
     if (isManifestPath(entry.path, policy)) blobs.set(entry.path, entry.sha);
   }
+  if (data.truncated)
+    return {
+      kind: "partial",
+      reason: "the repository tree is too large for GitHub to list whole",
+      blobs: definitionsAround(blobs, changedPaths, policy),
+      chartRoots,
+    };
   const limit = policy.limits.maxContextFiles;
   if (blobs.size > limit) {
     return {
       kind: "partial",
       reason: `the repository has ${blobs.size} other manifest files, over limits.maxContextFiles (${limit})`,
+      blobs: definitionsAround(blobs, changedPaths, policy),
       chartRoots,
     };
   }

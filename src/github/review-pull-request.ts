@@ -99,10 +99,11 @@ async function readInputs(
   const headLookups: BlobLookup[] = files
     .filter((f) => f.status !== "removed")
     .map((f) => ({ sha: pr.headSha, path: f.filename, oid: f.sha }));
-  const contextLookups: BlobLookup[] =
-    context.kind === "complete"
-      ? [...context.blobs].map(([path, oid]) => ({ sha: pr.headSha, path, oid }))
-      : [];
+  const contextLookups: BlobLookup[] = [...context.blobs].map(([path, oid]) => ({
+    sha: pr.headSha,
+    path,
+    oid,
+  }));
   const contents = await fetchBlobs(octokit, pr, [...baseLookups, ...headLookups, ...contextLookups], blobs);
   const read = (lookups: BlobLookup[]) =>
     new Map(

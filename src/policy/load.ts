@@ -50,7 +50,7 @@ export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
   return {
     failOn: "high",
     fullState: false,
-    manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] },
+    manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [], skipTestFixtures: true },
     limits: { ...DEFAULT_LIMITS },
     rules: ruleSettings,
     customRules: [],
@@ -145,18 +145,24 @@ function applyStringList(value: unknown, where: string, problems: string[]): str
   return undefined;
 }
 
+const MANIFEST_SETTINGS = ["include", "exclude", "skipTestFixtures"];
+
 function applyManifests(policy: Policy, data: unknown, path: string, problems: string[]) {
   if (!isObject(data)) {
     problems.push(`${path}: must be a mapping with include and exclude globs`);
     return;
   }
   for (const [field, value] of Object.entries(data)) {
-    if (field !== "include" && field !== "exclude") {
-      problems.push(`${path}.${field}: unknown setting (expected include or exclude)`);
-      continue;
+    if (field === "skipTestFixtures") {
+      if (typeof value === "boolean") policy.manifests.skipTestFixtures = value;
+      else problems.push(`${path}.${field}: must be true or false`);
+    } else if (field === "include" || field === "exclude") {
+      const globs = applyStringList(value, `${path}.${field}`, problems);
+      if (globs) policy.manifests[field] = globs;
+    } else {
+      const hint = suggest(field, MANIFEST_SETTINGS) || ` (expected ${MANIFEST_SETTINGS.join(", ")})`;
+      problems.push(`${path}.${field}: unknown setting${hint}`);
     }
-    const globs = applyStringList(value, `${path}.${field}`, problems);
-    if (globs) policy.manifests[field] = globs;
   }
 }
 

@@ -58,8 +58,11 @@ export interface Policy {
   failOn: FailOn;
   /** Report pre-existing risk too, not only what the change introduces. */
   fullState: boolean;
-  /** minimatch globs, relative to the repository root, that select manifest files. */
-  manifests: { include: string[]; exclude: string[] };
+  /**
+   * minimatch globs, relative to the repository root, that select manifest files; and whether the
+   * test fixtures of kuttl and chainsaw among them are left out (engine/test-fixtures.ts).
+   */
+  manifests: { include: string[]; exclude: string[]; skipTestFixtures: boolean };
   limits: Limits;
   rules: Record<string, RuleSettings>;
   /** Rules declared in the policy itself (`customRules:`); each also has its entry in `rules`. */

@@ -306,6 +306,39 @@ describe("pull_request events", () => {
     );
   });
 
+  it("still reads the test around a changed fixture when the repository is too large to read whole", async () => {
+    const test =
+      "apiVersion: chainsaw.kyverno.io/v1alpha1\nkind: Test\nmetadata: {name: policy}\nspec:\n  steps:\n    - try:\n        - error:\n            file: forbidden.yaml\n";
+    const pod = (privileged: boolean) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: escalated\n  namespace: shop\nspec:\n  containers:\n    - name: shell\n      image: registry.example.com/debug:1\n      securityContext:\n        privileged: ${privileged}\n`;
+    const recorded = serveRepository({
+      files: [
+        {
+          filename: "tests/chainsaw/policy/forbidden.yaml",
+          status: "modified",
+          base: pod(false),
+          head: pod(true),
+        },
+      ],
+      unchanged: {
+        "tests/chainsaw/policy/chainsaw-test.yaml": test,
+        "tests/chainsaw/other/chainsaw-test.yaml": test,
+        "k8s/policies.yaml": DENY_ALL,
+      },
+      config: "limits:\n  maxContextFiles: 1\n",
+    });
+    await newProbot().receive(pullRequestEvent("synchronize") as never);
+    const fetched = bodies(recorded, "POST", "/graphql").map((b) => JSON.stringify(b));
+    expect(fetched.some((b) => b.includes("tests/chainsaw/policy/chainsaw-test.yaml"))).toBe(true);
+    expect(fetched.some((b) => b.includes("tests/chainsaw/other/chainsaw-test.yaml"))).toBe(false);
+    expect(bodies(recorded, "POST", "/pulls/2/reviews")).toEqual([]);
+    const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+    expect(completed).toMatchObject({ conclusion: "success" });
+    expect(JSON.stringify(completed.output)).toContain(
+      "test fixture (chainsaw error in tests/chainsaw/policy/chainsaw-test.yaml)",
+    );
+  });
+
   it("follows a service account to a binding in a file the pull request does not touch", async () => {
     const crb =
       "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: admin\n" +

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   buildPolicy,
@@ -122,6 +123,29 @@ describe("policy", () => {
       ".github/kubedelta.yml: approvals.quorum.approvers: must be a whole number from 1 to 10; got 0",
       ".github/kubedelta.yml: approvals.allowauthor: unknown setting (did you mean allowAuthor?)",
     ]);
+  });
+});
+
+describe("test fixtures setting", () => {
+  it("is on in the pack, can be switched off, and must be true or false", () => {
+    expect(loadPolicy().manifests.skipTestFixtures).toBe(true);
+    const off = loadPolicy({ source: "cfg", text: "manifests:\n  skipTestFixtures: false\n" });
+    expect(off.manifests).toMatchObject({ skipTestFixtures: false, exclude: loadPolicy().manifests.exclude });
+    expect(
+      problemsOf("manifests:\n  skipTestFixtures: no-thanks\n  skipFixtures: true\n  only: []\n"),
+    ).toEqual([
+      ".github/kubedelta.yml: manifests.skipTestFixtures: must be true or false",
+      ".github/kubedelta.yml: manifests.skipFixtures: unknown setting (did you mean skipTestFixtures?)",
+      ".github/kubedelta.yml: manifests.only: unknown setting (expected include, exclude, skipTestFixtures)",
+    ]);
+  });
+
+  it("the README's configuration example is a valid configuration", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("## Configuration"));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
+    expect(example).toContain("skipTestFixtures: true");
+    expect(problemsOf(example)).toEqual([]);
   });
 });
 
