@@ -8,6 +8,7 @@ import { review } from "../src/engine/review.js";
 import { loadPolicy } from "../src/policy/load.js";
 import { checkRunOutput } from "../src/report/check-run.js";
 import { planReview } from "../src/report/review-comments.js";
+import { rulesOf } from "../src/rules/catalog.js";
 import { ruleById, ruleDocsUrl } from "../src/rules/index.js";
 
 const ROOT = "examples/risky-pr";
@@ -35,7 +36,8 @@ function wholeFilePatch(base = "", head = ""): string {
 export function renderExampleReview(): string {
   const base = readTree(join(ROOT, "base"));
   const head = readTree(join(ROOT, "head"));
-  const result = review({ base, head, policy: loadPolicy() });
+  const policy = loadPolicy();
+  const result = review({ base, head, policy, rules: rulesOf(policy) });
   const files = [...new Set([...base.keys(), ...head.keys()])]
     .filter((path) => base.get(path) !== head.get(path))
     .map((filename) => ({

@@ -1,6 +1,19 @@
 // The layout of src/ (docs: DESIGN.md, "A layout that shows it"), checked on the import statements
-// themselves, type-only imports included: the Kubernetes model (src/k8s/) builds on the engine
-// alone, a rule never imports another rule, and approvals (commands and state) render nothing.
+// themselves, type-only imports included.
+//
+// The layers, lowest first; a folder imports only from layers below it (and from itself):
+//
+//   engine     the rule contract, reading, pairing, review(), its own settings type; imports no
+//              other folder
+//   k8s        the Kubernetes model, on the engine alone
+//   rules      one file per rule, the registry and the catalog; custom rules and their patterns
+//   policy     the configuration: validates layers against the rules' metadata, yields a Policy
+//   approvals  /approve-risk commands and approval state, pure; takes only the engine
+//   report     markdown, check run, review comments, SARIF, JSON, text; approvals rendered
+//   github     everything that talks to GitHub
+//   cli, app   the two entries (src/cli/ with src/cli.ts, and src/app.ts); neither imports the other
+//
+// Besides: a rule never imports another rule, and approvals render nothing.
 
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
@@ -89,11 +102,10 @@ describe("rules (src/rules/)", () => {
 });
 
 describe("the engine (src/engine/)", () => {
-  it("takes nothing from src/rules/ but the rule catalog review() runs", () => {
+  it("imports no other folder of src/: rules and settings are inputs of review()", () => {
     const engine = FILES.filter(under("engine"));
-    const allowed = (target: string, file: string) =>
-      !under("rules")(target) || (file === "engine/review.ts" && target === "rules/catalog.ts");
-    expect(violations(engine, allowed)).toEqual([]);
+    expect(engine.length).toBeGreaterThan(0);
+    expect(violations(engine, (target) => under("engine")(target))).toEqual([]);
   });
 });
 
@@ -104,5 +116,77 @@ describe("approvals (src/approvals/)", () => {
     expect(violations(approvals, (target) => under("engine")(target) || under("approvals")(target))).toEqual(
       [],
     );
+  });
+});
+
+/** The layers, lowest first; the folders (or top-level files) on one line are peers. */
+const LAYERS: readonly (readonly string[])[] = [
+  ["engine"],
+  ["k8s"],
+  ["rules"],
+  ["policy"],
+  ["approvals"],
+  ["report"],
+  ["github"],
+  ["cli", "app"],
+];
+
+/** The layer a file of src/ belongs to: its top folder, or its name for a top-level file. */
+function unitOf(file: string): string {
+  const [top, ...rest] = file.split("/");
+  return rest.length > 0 ? top : top.replace(/\.ts$/, "");
+}
+
+const rankOf = (unit: string) => LAYERS.findIndex((layer) => layer.includes(unit));
+
+/** Every import between two different units of src/, as "from → to" with the file and import. */
+const CROSSINGS = FILES.flatMap((file) =>
+  importsOf(file)
+    .filter((i) => i.target !== undefined && unitOf(i.target) !== unitOf(file))
+    .map((i) => ({ file, specifier: i.specifier, from: unitOf(file), to: unitOf(i.target as string) })),
+);
+
+describe("the folder graph of src/", () => {
+  it("knows every folder and top-level file of src/ (src/cli.ts is the CLI's entry)", () => {
+    const units = [...new Set(FILES.map(unitOf))];
+    expect(units.filter((unit) => rankOf(unit) < 0)).toEqual([]);
+  });
+
+  it("has no upward or sideways arrow: each folder imports only the layers below it", () => {
+    const upward = CROSSINGS.filter(({ from, to }) => rankOf(to) >= rankOf(from)).map(
+      ({ file, specifier, from, to }) => `${file} imports "${specifier}" (${from} → ${to})`,
+    );
+    expect(upward).toEqual([]);
+  });
+
+  it("has no cycle", () => {
+    const edges = new Map<string, Set<string>>();
+    for (const { from, to } of CROSSINGS) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    const cycles: string[] = [];
+    const visit = (unit: string, path: string[]) => {
+      for (const next of edges.get(unit) ?? []) {
+        if (next === path[0]) cycles.push([...path, next].join(" → "));
+        else if (!path.includes(next)) visit(next, [...path, next]);
+      }
+    };
+    for (const unit of edges.keys()) visit(unit, [unit]);
+    const witness = (cycle: string) =>
+      cycle
+        .split(" → ")
+        .slice(1)
+        .map((to, i, all) => {
+          const from = i === 0 ? cycle.split(" → ")[0] : all[i - 1];
+          const one = CROSSINGS.find((c) => c.from === from && c.to === to);
+          return `${one?.file} imports "${one?.specifier}"`;
+        })
+        .join("; ");
+    expect(cycles.map((cycle) => `${cycle}: ${witness(cycle)}`)).toEqual([]);
+  });
+
+  it("lets policy take rule-id and short-id shapes and logins from the engine (src/engine/ids.ts)", () => {
+    const fromApprovals = CROSSINGS.filter(({ from, to }) => from === "policy" && to === "approvals");
+    expect(fromApprovals).toEqual([]);
+    const ids = (file: string) => importsOf(file).some((i) => i.target === "engine/ids.ts");
+    expect(["policy/custom-rules.ts", "policy/load.ts"].filter((file) => !ids(file))).toEqual([]);
   });
 });

@@ -5,10 +5,6 @@
 import { clip } from "../engine/text.js";
 import type { Severity } from "../engine/types.js";
 
-// src/policy/custom-rules.ts still takes SHORT_ID from here; once it imports ../engine/ids.js
-// (where the id shapes live), this re-export goes.
-export { SHORT_ID } from "../engine/ids.js";
-
 /** One `/approve-risk` line of a comment, as written. */
 export type ApprovalCommand =
   /** `/approve-risk [id…] [-- reason]`: no ids means every open blocking risk. */

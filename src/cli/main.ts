@@ -10,7 +10,7 @@ import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
 import { readingsToJson, readingsToText, readingsToYaml } from "../report/readings.js";
-import { ruleCatalog } from "../rules/catalog.js";
+import { ruleCatalog, rulesOf } from "../rules/catalog.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
 import { readPaths } from "./read-command.js";
@@ -90,6 +90,7 @@ function runReview(
     head: sides.head.files,
     chartRoots: { base: sides.base.chartRoots, head: sides.head.chartRoots },
     policy,
+    rules: rulesOf(policy),
     allFilesAreManifests: explicitFiles,
     today,
   });

@@ -1,9 +1,9 @@
 // From rule hits to findings: line, severity, fingerprint; then one sorted, de-duplicated list.
 
-import type { Policy } from "../policy/types.js";
 import { containerOf } from "./container.js";
 import { fingerprint } from "./fingerprint.js";
 import type { ResourceChange, Rule, RuleContext } from "./rule.js";
+import type { ReviewSettings } from "./settings.js";
 import { compareStrings } from "./text.js";
 import { type Finding, SEVERITIES, type Severity, severityRank } from "./types.js";
 
@@ -21,7 +21,7 @@ export function findingsOf(
   rule: Rule,
   change: ResourceChange,
   context: RuleContext,
-  policy: Policy,
+  policy: Pick<ReviewSettings, "rules">,
 ): Finding[] {
   const settings = policy.rules[rule.id];
   const findings: Finding[] = [];

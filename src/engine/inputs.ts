@@ -2,13 +2,13 @@
 // distinct text once), and the resources they hold. Problems become errors or skip notes.
 
 import { Minimatch } from "minimatch";
-import type { Policy } from "../policy/types.js";
 import { chartOfTemplate, chartRootsIn } from "./charts.js";
 import { type DecodedFile, decodeFile, type FileContent, isUnreadable } from "./files.js";
 import { NO_KIND } from "./identity.js";
 import type { ParseCache } from "./parse-cache.js";
 import { withStop } from "./reading.js";
 import { resourcesOf } from "./resources.js";
+import type { ReviewSettings } from "./settings.js";
 import type { InputError, Resource, ReviewStats, Side, Skipped } from "./types.js";
 import type { ParsedDocument, ParseOutcome } from "./yaml/types.js";
 
@@ -19,7 +19,8 @@ export type FileSet = ReadonlyMap<string, FileContent>;
 export interface ReadInput {
   base: FileSet;
   head: FileSet;
-  policy: Policy;
+  /** The review's settings (a Policy, in the shells). */
+  policy: ReviewSettings;
   /** Read every file as a manifest, whatever the policy's globs say (files named explicitly). */
   allFilesAreManifests?: boolean;
   /**
@@ -52,7 +53,7 @@ function anyOf(globs: readonly string[]): PathTest {
   return test;
 }
 
-export function isManifestPath(path: string, policy: Policy): boolean {
+export function isManifestPath(path: string, policy: Pick<ReviewSettings, "manifests">): boolean {
   return anyOf(policy.manifests.include)(path) && !anyOf(policy.manifests.exclude)(path);
 }
 

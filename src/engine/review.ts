@@ -1,7 +1,7 @@
-// The engine's entry point: base and head file texts in, findings out. Pure apart from the
-// optional parse cache the caller hands in; no I/O, no clock, no network.
+// The engine's entry point: base and head file texts and the rules to run in, findings out. Pure
+// apart from the optional parse cache the caller hands in; no I/O, no clock, no network. It imports
+// no other folder of src/: the rules (src/rules/) and the settings (src/policy/) are given to it.
 
-import { rulesOf } from "../rules/catalog.js";
 import { jsonEqual } from "./equal.js";
 import { applyExceptions } from "./exceptions.js";
 import { compareFindings, dedupe, findingsOf } from "./findings.js";
@@ -20,6 +20,7 @@ import { ParseCache } from "./parse-cache.js";
 import { resourceSet } from "./resource-set.js";
 import { customScopesIn } from "./resources.js";
 import type { ResourceChange, Rule, RuleContext } from "./rule.js";
+import type { ReviewSettings } from "./settings.js";
 import { testFixtures } from "./test-fixtures.js";
 import type {
   BlockingRules,
@@ -36,14 +37,20 @@ export { type FileSet, isManifestPath } from "./inputs.js";
 export interface ReviewInput extends ReadInput {
   /** Reused across reviews by long-lived callers; a fresh one per review otherwise. */
   cache?: ParseCache;
-  /** Rules to run instead of the built-in set and the policy's custom rules (tests, custom packs). */
-  rules?: readonly Rule[];
+  /**
+   * The rules to run (src/rules/: the built-in set and the policy's custom rules); of them, those
+   * the settings enable run.
+   */
+  rules: readonly Rule[];
   /**
    * Today's date (UTC), `YYYY-MM-DD`, which decides whether the policy's exceptions have expired.
    * The engine has no clock: without it no exception applies (fail closed).
    */
   today?: string;
-  /** The sets hold the changed files only, not the whole repository (see RuleContext). */
+  /**
+   * The sets hold the changed files only, not the whole repository (see RuleContext): the rules
+   * that need the whole repository are not run, and the result names them (`notRun`).
+   */
   partialContext?: boolean;
 }
 
@@ -105,6 +112,12 @@ function countChange(change: ResourceChange, stats: ReviewStats): boolean {
 
 export function review(input: ReviewInput): ReviewResult {
   const { policy } = input;
+  const enabled = input.rules.filter((rule) => policy.rules[rule.id]?.enabled);
+  // A rule that needs the whole repository would assert things it cannot see: skip it, and say so.
+  const partial = input.partialContext ?? false;
+  const notRun = partial ? enabled.filter((rule) => rule.needsWholeRepository).map((rule) => rule.id) : [];
+  const rules = enabled.filter((rule) => !notRun.includes(rule.id));
+  const partialNote = partial ? { notRun } : {};
   const cache = input.cache ?? new ParseCache();
   const errors: InputError[] = [];
   const skipped: Skipped[] = [];
@@ -127,6 +140,7 @@ export function review(input: ReviewInput): ReviewResult {
       stats,
       failOn: policy.failOn,
       blockingRules: blockingRulesOf(policy),
+      ...partialNote,
     };
   }
 
@@ -158,7 +172,6 @@ export function review(input: ReviewInput): ReviewResult {
       : { before: baseSet.byKey(change.after.key)[0], after: change.after },
   );
 
-  const rules = (input.rules ?? rulesOf(policy)).filter((rule) => policy.rules[rule.id]?.enabled);
   let findings: Finding[] = [];
   for (const paired of changes) {
     const changed = countChange(paired, stats);
@@ -172,7 +185,7 @@ export function review(input: ReviewInput): ReviewResult {
         base: baseSet,
         head: headSet,
         fullState: policy.fullState,
-        partialContext: input.partialContext ?? false,
+        partialContext: partial,
       };
       try {
         findings.push(...findingsOf(rule, change, context, policy));
@@ -196,11 +209,12 @@ export function review(input: ReviewInput): ReviewResult {
     stats,
     failOn: policy.failOn,
     blockingRules: blockingRulesOf(policy),
+    ...partialNote,
   };
 }
 
 /** The rules the policy makes block whatever their severity, or never. */
-function blockingRulesOf(policy: ReviewInput["policy"]): BlockingRules {
+function blockingRulesOf(policy: ReviewSettings): BlockingRules {
   const ids = Object.keys(policy.rules);
   return {
     always: ids.filter((id) => policy.rules[id].block === true),

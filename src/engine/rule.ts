@@ -28,8 +28,8 @@ export interface RuleMeta {
   params?: Record<string, ParamSpec>;
   /**
    * The rule judges a resource against the rest of the repository (NetworkPolicy coverage): it
-   * cannot be run honestly on the changed files alone, so the app skips it when it could not read
-   * the repository around them, and says so.
+   * cannot be run honestly on the changed files alone, so review() does not run it when its input
+   * says the context is partial (the app could not read the repository around them), and names it.
    */
   needsWholeRepository?: boolean;
   /** Where the rule is documented, when not in the built-in rule reference (custom rules). */

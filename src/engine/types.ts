@@ -133,6 +133,11 @@ export interface ReviewResult {
   failOn: FailOn;
   /** Rules whose findings block whatever their severity (`always`) or never (`never`). */
   blockingRules?: BlockingRules;
+  /**
+   * With partial context only: the enabled rules that need the whole repository and so were not
+   * run (their metadata says `needsWholeRepository`), in the order they were given.
+   */
+  notRun?: readonly string[];
 }
 
 /** The failing severity, or "none" for report-only reviews. */

@@ -38,10 +38,12 @@ export interface AppState {
   botLogin: () => Promise<string>;
 }
 
-function withRulesDisabled(policy: Policy, ids: readonly string[]): Policy {
-  const rules = { ...policy.rules };
-  for (const id of ids) rules[id] = { ...rules[id], enabled: false };
-  return { ...policy, rules };
+/** What the check says when only the changed files could be read: the rules not run, and why. */
+function partialContextNote(result: ReviewResult, why: string): string {
+  const skipped = result.notRun ?? [];
+  const notRun =
+    skipped.length > 0 ? `Not run: ${skipped.join(", ")}, which need the whole repository. ` : "";
+  return `${notRun}RBAC chains (bindings, roles, the pods of service accounts) follow the changed files only (${why}).`;
 }
 
 /** A problem the check run should name in its title. */
@@ -210,30 +212,21 @@ async function evaluate(
     policy,
     state.blobs,
   );
-  let note: string | undefined;
-  let judging = policy;
   const catalog = ruleCatalog(policy);
-  if (partialContext) {
-    // A rule that needs the whole repository would assert things it cannot see: skip it, and say so.
-    const skipped = catalog.rules
-      .filter((r) => r.needsWholeRepository && policy.rules[r.id]?.enabled)
-      .map((r) => r.id);
-    judging = withRulesDisabled(policy, skipped);
-    const notRun =
-      skipped.length > 0 ? `Not run: ${skipped.join(", ")}, which need the whole repository. ` : "";
-    note = `${notRun}RBAC chains (bindings, roles, the pods of service accounts) follow the changed files only (${partialContext}).`;
-  }
   // Today in UTC decides which exceptions have expired (the engine itself has no clock).
   const today = utcDay(new Date());
+  // With partial context the engine does not run the rules that need the whole repository.
   const result = review({
     base,
     head,
     chartRoots,
-    policy: judging,
+    policy,
+    rules: catalog.rules,
     cache: state.parses,
     today,
     partialContext: partialContext !== undefined,
   });
+  let note = partialContext === undefined ? undefined : partialContextNote(result, partialContext);
   // Approvals live in the conversation; reading them is part of the verdict, so failing to read
   // them fails the check (closed) like any other read.
   const known = await acknowledgements(octokit, pr, await state.botLogin());

@@ -2,11 +2,11 @@
 // in the policy's rule settings, so `rules:`, approvals and reports can name it like a built-in.
 // A later layer's list replaces the earlier one, like every other setting.
 
-import { SHORT_ID } from "../approvals/types.js";
+import { RULE_ID, SHORT_ID } from "../engine/ids.js";
 import { isObject, type Json, SEVERITIES, type Severity } from "../engine/types.js";
 import { FieldPathError, parseFieldPath } from "../rules/custom/field-path.js";
+import { compilePattern } from "../rules/custom/pattern.js";
 import { type Condition, type CustomRuleSpec, PLACEHOLDERS } from "../rules/custom/rule.js";
-import { compilePattern } from "./pattern.js";
 import type { Policy } from "./types.js";
 import { describe, isSeverity, suggest } from "./validation.js";
 
@@ -14,7 +14,6 @@ const FIELDS = ["id", "title", "kinds", "path", "when", "severity", "message", "
 const REQUIRED = ["id", "kinds", "path", "when", "message"];
 const DEFAULT_SEVERITY: Severity = "medium";
 
-const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 // `Kind`, `group/Kind` (an API group: DNS-like, lowercase), or `*`.
 const KIND = /^(?:(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)\/)?[A-Z][A-Za-z0-9]*$|^\*$/;
 
@@ -135,7 +134,7 @@ function parseEntry(
     if (raw[field] === undefined || raw[field] === null) problems.push(`${where}.${field}: required`);
 
   const { id, severity = DEFAULT_SEVERITY } = raw;
-  if (typeof id === "string" && !ID.test(id))
+  if (typeof id === "string" && !RULE_ID.test(id))
     problems.push(
       `${where}.id: must be lowercase words joined by dashes (like run-as-root); got ${describe(id)}`,
     );

@@ -4,6 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import { LOGIN } from "../engine/ids.js";
 import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
 import { isObject, SEVERITIES } from "../engine/types.js";
 import { customRulesOf } from "../rules/custom/rule.js";
@@ -184,7 +185,6 @@ function applyLimits(policy: Policy, data: unknown, path: string, problems: stri
 }
 
 const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 
 function applyQuorum(policy: Policy, data: unknown, path: string, problems: string[]) {
   if (!isObject(data)) {

@@ -1,22 +1,10 @@
 import type { PolicyException } from "../engine/exceptions.js";
-import type { ParamValues } from "../engine/rule.js";
+import type { ReviewLimits, ReviewSettings, RuleSettings } from "../engine/settings.js";
 import type { FailOn, Severity } from "../engine/types.js";
 import type { CustomRuleSpec } from "../rules/custom/rule.js";
 
-/** Bounds on what a hostile or broken file can make the engine do. */
-export interface Limits {
-  /** Bytes per file; a larger file is skipped with an error. */
-  maxFileBytes: number;
-  /** YAML documents per file. */
-  maxDocuments: number;
-  /** Nesting depth of mappings and sequences. */
-  maxDepth: number;
-  /** Alias (`*ref`) uses per document. */
-  maxAliases: number;
-  /** Values produced per document, counting alias expansion (stops billion-laughs). */
-  maxNodes: number;
-  /** Changed files per review. */
-  maxFiles: number;
+/** The engine's limits, and how many unchanged manifests the App reads around a change. */
+export interface Limits extends ReviewLimits {
   /**
    * Unchanged manifests the GitHub App reads as context for repository-wide rules (NetworkPolicy
    * coverage); over it, those rules see the changed files only and the check says so.
@@ -24,13 +12,7 @@ export interface Limits {
   maxContextFiles: number;
 }
 
-export interface RuleSettings {
-  enabled: boolean;
-  severity: Severity;
-  /** true: every finding blocks until approved; false: findings never block; absent: by severity. */
-  block?: boolean;
-  params: ParamValues;
-}
+export type { RuleSettings };
 
 /** Repository roles, weakest first, as GitHub's collaborator-permission endpoint names them. */
 export const PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
@@ -52,8 +34,11 @@ export interface ApprovalSettings {
   resetOnPush: boolean;
 }
 
-/** The effective policy: the default pack with the repository's config applied. Validated. */
-export interface Policy {
+/**
+ * The effective policy: the default pack with the repository's config applied. Validated. It is
+ * the engine's ReviewSettings (src/engine/settings.ts), and what only the shells read besides.
+ */
+export interface Policy extends ReviewSettings {
   /** Findings at or above this severity fail the review; "none" reports only. */
   failOn: FailOn;
   /** Report pre-existing risk too, not only what the change introduces. */

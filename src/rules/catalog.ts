@@ -2,8 +2,7 @@
 // CLI, app, reports) asks the catalog, so a custom rule is described and linked like any other.
 
 import type { Rule } from "../engine/rule.js";
-import type { Policy } from "../policy/types.js";
-import { customRulesOf } from "./custom/rule.js";
+import { type CustomRuleSpec, customRulesOf } from "./custom/rule.js";
 import { RULES, ruleDocsUrl } from "./index.js";
 
 export interface RuleCatalog {
@@ -12,11 +11,17 @@ export interface RuleCatalog {
   docsUrl(id: string): string;
 }
 
-export function rulesOf(policy: Pick<Policy, "customRules">): readonly Rule[] {
+/** What the catalog needs of a policy: the custom rules it declares. */
+export interface DeclaresCustomRules {
+  customRules: readonly CustomRuleSpec[];
+}
+
+/** The rules review() runs for a policy: the built-in set, then the policy's custom rules. */
+export function rulesOf(policy: DeclaresCustomRules): readonly Rule[] {
   return policy.customRules.length === 0 ? RULES : [...RULES, ...customRulesOf(policy.customRules)];
 }
 
-export function ruleCatalog(policy: Pick<Policy, "customRules">): RuleCatalog {
+export function ruleCatalog(policy: DeclaresCustomRules): RuleCatalog {
   const rules = rulesOf(policy);
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
   return {

@@ -2,13 +2,15 @@
 // documentation cannot drift from the code. `kubedelta rules --format markdown` prints it.
 
 import type { ParamSpec, Rule } from "../engine/rule.js";
-import type { Policy } from "../policy/types.js";
+import type { ReviewSettings } from "../engine/settings.js";
 
 function paramDefault(spec: ParamSpec): string {
   return JSON.stringify(spec.default);
 }
 
-function ruleSection(rule: Rule, policy: Policy): string {
+type Settings = Pick<ReviewSettings, "rules">;
+
+function ruleSection(rule: Rule, policy: Settings): string {
   const settings = policy.rules[rule.id];
   const lines = [
     `## ${rule.id}`,
@@ -37,7 +39,7 @@ function ruleSection(rule: Rule, policy: Policy): string {
   return lines.join("\n");
 }
 
-export function ruleReference(rules: readonly Rule[], policy: Policy): string {
+export function ruleReference(rules: readonly Rule[], policy: Settings): string {
   const index = rules.map((r) => `| [\`${r.id}\`](#${r.id}) | ${r.defaultSeverity} | ${r.description} |`);
   return [
     "# KubeDelta rule reference",

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { generateCorpus } from "../../bench/corpus.js";
 import { review } from "../../src/engine/review.js";
 import { loadPolicy } from "../../src/policy/load.js";
+import { rulesOf } from "../../src/rules/catalog.js";
 
 function resourceCount(files: Map<string, string>): number {
   let count = 0;
@@ -63,7 +64,8 @@ describe("generateCorpus", () => {
 
 describe("the engine on a 200-resource corpus", () => {
   const { base, head, edits } = generateCorpus(200);
-  const result = review({ base, head, policy: loadPolicy() });
+  const policy = loadPolicy();
+  const result = review({ base, head, policy, rules: rulesOf(policy) });
   const rules = new Set(result.findings.map((f) => f.rule));
 
   it("reads every file", () => {

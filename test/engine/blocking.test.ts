@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { review } from "../../src/engine/review.js";
 import { blockingFindings, findingBlocks, type ReviewResult, reviewPassed } from "../../src/engine/types.js";
 import { loadPolicy } from "../../src/policy/load.js";
+import { rulesOf } from "../../src/rules/catalog.js";
 
 const deployment = (extra: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -68,7 +69,12 @@ roleRef:
 
 function run(base: Record<string, string>, head: Record<string, string>, config: unknown = {}): ReviewResult {
   const policy = loadPolicy(undefined, [{ source: "test", data: config }]);
-  return review({ base: new Map(Object.entries(base)), head: new Map(Object.entries(head)), policy });
+  return review({
+    base: new Map(Object.entries(base)),
+    head: new Map(Object.entries(head)),
+    policy,
+    rules: rulesOf(policy),
+  });
 }
 
 describe("the default policy blocks what must be reviewed before merge", () => {

@@ -3,6 +3,7 @@ import type { PolicyException } from "../../src/engine/exceptions.js";
 import { review } from "../../src/engine/review.js";
 import { blockingFindings, reviewPassed } from "../../src/engine/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
+import { rulesOf } from "../../src/rules/catalog.js";
 
 /** A Deployment with an app container and a sidecar; `privileged` lists the privileged ones. */
 function deployment(namespace: string, name: string, privileged: string[] = []): string {
@@ -42,6 +43,7 @@ function run(base: string, head: string, exceptions: PolicyException[], today: s
     base: new Map([["k8s/app.yaml", base]]),
     head: new Map([["k8s/app.yaml", head]]),
     policy,
+    rules: rulesOf(policy),
     today: today ?? undefined,
   });
 }
@@ -193,7 +195,13 @@ describe("exceptions", () => {
         ["install.yaml", deployment("ops", "agent", privileged)],
         ["install-ha.yaml", deployment("ops", "agent", privileged)],
       ]);
-    const result = review({ base: copies([]), head: copies(["app"]), policy, today: "2026-01-15" });
+    const result = review({
+      base: copies([]),
+      head: copies(["app"]),
+      policy,
+      rules: rulesOf(policy),
+      today: "2026-01-15",
+    });
     const counted = result.findings.filter((f) => f.rule === "privileged-container");
     expect(counted).toHaveLength(2);
     expect(result.expiredExceptions[0].fingerprints).toEqual([counted[0].fingerprint]);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { review } from "../../src/engine/review.js";
 import { loadPolicy } from "../../src/policy/load.js";
+import { rulesOf } from "../../src/rules/catalog.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 // Generous, so that large FUZZ_RUNS values run to the end.
@@ -82,7 +83,7 @@ describe("engine properties", () => {
           fc.integer(),
           (order, styles, fileCount, seed) => {
             const head = layout(order, styles, fileCount, seed);
-            const result = review({ base: corpus, head, policy });
+            const result = review({ base: corpus, head, policy, rules: rulesOf(policy) });
             expect(result.errors).toEqual([]);
             expect(result.findings).toEqual([]);
             expect(result.stats.added + result.stats.removed).toBe(0);
@@ -103,6 +104,7 @@ describe("engine properties", () => {
             base: new Map([["a.yaml", base]]),
             head: new Map([["a.yaml", head]]),
             policy,
+            rules: rulesOf(policy),
           });
           expect(Array.isArray(result.findings)).toBe(true);
         }),
@@ -155,6 +157,7 @@ describe("engine properties", () => {
               base: corpus,
               head: new Map([...corpus, ["apps/web.yaml", text]]),
               policy,
+              rules: rulesOf(policy),
             });
             for (const error of result.errors) {
               expect(error.file).toBe("apps/web.yaml");

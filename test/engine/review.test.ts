@@ -7,6 +7,7 @@ import type { Rule } from "../../src/engine/rule.js";
 import type { Json, JsonObject } from "../../src/engine/types.js";
 import { defaultPolicy } from "../../src/policy/load.js";
 import type { Policy } from "../../src/policy/types.js";
+import { RULES } from "../../src/rules/index.js";
 
 // A rule whose only job is to exercise the engine: flags a ConfigMap whose data.level
 // becomes "debug", pointing at that field.
@@ -344,6 +345,7 @@ describe("reading every changed file as kubectl does", () => {
       base: new Map(),
       head: new Map(Object.entries(head)),
       policy: defaultPolicy(),
+      rules: RULES,
       chartRoots,
     });
   }

@@ -10,6 +10,7 @@ import { testDefinitionsAround } from "../../src/engine/test-fixtures.js";
 import { PathIndex, resolveReference, type TestReference } from "../../src/engine/test-references.js";
 import { defaultPolicy } from "../../src/policy/load.js";
 import type { Policy } from "../../src/policy/types.js";
+import { rulesOf } from "../../src/rules/catalog.js";
 
 /** An assert file's Deployment: what the test waits for, not a workload of its own. */
 const ASSERTED_DEPLOYMENT = `apiVersion: apps/v1
@@ -47,7 +48,13 @@ function reviewSides(
   const policy = defaultPolicy();
   change(policy);
   const files = (r: Record<string, string>): FileSet => new Map(Object.entries(r));
-  return review({ base: files(base), head: files(head), policy, allFilesAreManifests });
+  return review({
+    base: files(base),
+    head: files(head),
+    policy,
+    rules: rulesOf(policy),
+    allFilesAreManifests,
+  });
 }
 
 const judged = (result: ReturnType<typeof reviewSides>) =>

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { review } from "../../src/engine/review.js";
 import { loadPolicy } from "../../src/policy/load.js";
+import { rulesOf } from "../../src/rules/catalog.js";
 
 /** The ```yaml blocks of a Markdown file that declare custom rules. */
 function declarations(file: string): string[] {
@@ -96,7 +97,12 @@ describe("custom rule documentation examples fire on the change they describe", 
       const change = CHANGES[rule.id];
       expect(change, `a change for ${rule.id}`).toBeDefined();
       const files = (yaml: string) => new Map([["app.yaml", yaml]]);
-      const result = review({ base: files(change.base), head: files(change.head), policy });
+      const result = review({
+        base: files(change.base),
+        head: files(change.head),
+        policy,
+        rules: rulesOf(policy),
+      });
       expect(result.errors).toEqual([]);
       const found = result.findings.filter((f) => f.rule === rule.id);
       expect(found.map(({ line, side }) => ({ line, side }))).toEqual([

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compilePattern, type Pattern } from "../../src/policy/pattern.js";
+import { compilePattern, type Pattern } from "../../src/rules/custom/pattern.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 // Generous, so that large FUZZ_RUNS values run to the end.

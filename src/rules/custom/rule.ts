@@ -11,9 +11,9 @@ import {
   type Severity,
 } from "../../engine/types.js";
 import { scalarText } from "../../k8s/objects.js";
-import type { Pattern } from "../../policy/pattern.js";
 import { type FieldPair, fieldPairs } from "./field-pairs.js";
 import type { FieldStep } from "./field-path.js";
+import type { Pattern } from "./pattern.js";
 
 export type Condition =
   | { type: "added" }
@@ -43,7 +43,7 @@ export const CUSTOM_RULES_DOCS_URL = "https://github.com/kubedelta/kubedelta/blo
 
 /**
  * Values tested against a `matches` pattern are cut to this length: matching is linear in the text
- * (see policy/pattern.ts), and this bounds it for every value a pull request can hold.
+ * (see pattern.ts), and this bounds it for every value a pull request can hold.
  */
 export const MATCH_LIMIT = 4096;
 /** `{before}` and `{after}` show at most this much of a value. */
