@@ -138,14 +138,20 @@ export function parseSide(
       report.errors.push({ file: path, line: decoded.line, message: `${side}: ${decoded.message}` });
     } else if (outcome) {
       if (reportIt) {
+        const hint = outcome.errors.length > 0 && decoded.text.includes("{{") ? TEMPLATE_HINT : "";
         for (const problem of outcome.errors)
-          report.errors.push({ file: path, line: problem.line, message: problem.message });
+          report.errors.push({ file: path, line: problem.line, message: problem.message + hint });
       }
       parsed.push({ path, side, documents: outcome.documents });
     }
   }
   return { parsed, read };
 }
+
+// Template braces outside a chart: kubectl would reject the file as well, but it is often a
+// template some tool fills in (go:embed, envsubst, Argo CD) and is never applied as it is.
+const TEMPLATE_HINT =
+  " (the file has {{ }} template braces: if it is a template that is never applied as it is, add it to manifests.exclude)";
 
 function sameContent(a: FileContent, b: FileContent): boolean {
   // What could not be read is never known to be unchanged.

@@ -11,15 +11,17 @@ export interface ReadLimits extends ParseLimits {
 }
 
 /**
- * The documents Kubernetes would receive from `content`, and the errors it would stop at. The path
- * does not change the reading: kubectl reads every file it is given alike, whatever its name or
- * place. (Where a file sits matters only to reviews, which leave Helm chart templates to Helm.)
+ * The documents Kubernetes would receive from `content`, up to the first error, and the errors.
+ * The path does not change the reading: kubectl reads every file it is given alike, whatever its
+ * name or place. (Where a file sits matters only to reviews, which leave Helm chart templates to
+ * Helm.)
  */
 export function readManifest(_path: string, content: FileContent, limits: ReadLimits): ParseOutcome {
   const decoded = decodeFile(content, limits.maxFileBytes);
   if (decoded.kind === "error")
     return { documents: [], errors: [{ line: decoded.line, message: decoded.message }] };
-  return withStop(parseYamlStream(decoded.text, limits), decoded.stop);
+  const outcome = withStop(parseYamlStream(decoded.text, limits), decoded.stop);
+  return { documents: appliedDocuments(outcome), errors: outcome.errors };
 }
 
 /** A reading of the text before where Kubernetes stops, with the error it stops at. */

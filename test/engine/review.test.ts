@@ -256,7 +256,11 @@ describe("review", () => {
       const result = run({}, { "krew.yaml": krew });
       expect(result.skipped).toEqual([]);
       expect(result.errors).toEqual([
-        { file: "krew.yaml", line: expect.any(Number), message: expect.any(String) },
+        {
+          file: "krew.yaml",
+          line: expect.any(Number),
+          message: expect.stringMatching(/add it to manifests\.exclude\)$/),
+        },
       ]);
     });
 
@@ -349,6 +353,16 @@ describe("reading every changed file as kubectl does", () => {
       chartRoots,
     });
   }
+  it("a document KubeDelta refuses (a duplicate key) does not hide the documents after it", () => {
+    const refused = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n---\n";
+    const result = reviewHead({ "ds.yaml": refused + daemonSet() });
+    expect(result.errors).toEqual([
+      { file: "ds.yaml", line: 5, message: expect.stringMatching(/duplicate key "name"/) },
+    ]);
+    const privileged = result.findings.filter((f) => f.rule === "privileged-container");
+    expect(privileged.map((f) => f.line)).toEqual([PRIVILEGED_LINE + 6]);
+  });
+
   const privileged = (result: ReturnType<typeof reviewHead>) =>
     result.findings.filter((f) => f.rule === "privileged-container").map((f) => `${f.file}:${f.line}`);
 

@@ -447,7 +447,7 @@ describe("rbac-binding", () => {
     });
     expect(finding.message).toBe(
       "New ClusterRoleBinding manager-rolebinding grants ClusterRole manager-role to service account " +
-        "default/controller-manager (pods of Deployment default/controller-manager): they can now read " +
+        "controller-manager (namespace set at deploy time; pods of Deployment controller-manager): they can now read " +
         "secrets cluster-wide. Reading Secrets exposes credentials, service account tokens included; mount " +
         "the Secrets a workload needs instead, or restrict with resourceNames.",
     );

@@ -108,7 +108,7 @@ describe("rbac-escalation through accounts named without a namespace, and moved 
       { ...after, "sa.yaml": KB_ACCOUNT },
     );
     expect(withAccount.message).toContain(
-      "Who gains it: service account default/controller-manager (pods of Deployment default/controller-manager)",
+      "Who gains it: service account controller-manager (namespace set at deploy time; pods of Deployment controller-manager)",
     );
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readManifest } from "../../src/engine/reading.js";
 import { parseYamlStream } from "../../src/engine/yaml/index.js";
 import { LIMITS, parseBoth, readOne } from "./helpers.js";
 
@@ -325,7 +326,7 @@ rules:
 
   it("reads directives as Kubernetes does: the --- after them starts a new chunk, a later one ends the document", () => {
     const out = parseBoth("%YAML 1.1\n---\na: 1\n");
-    expect(out.documents).toEqual([]);
+    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }]);
     expect(out.errors[0].message).toMatch(/^invalid YAML at line 1: did not find expected <document start>/);
     expect(readOne("a: 1\n%YAML 1.1\nignored: [\n").value).toEqual({ a: 1 });
     expect(parseBoth("a:\n  b: 1\n%FOO\n").errors[0].message).toMatch(/unknown directive name/);
@@ -428,11 +429,14 @@ describe("positions", () => {
 });
 
 describe("errors and limits", () => {
-  it("stops at an invalid document, keeping the ones Kubernetes applies before it", () => {
+  it("leaves out an invalid document and reads the others (readManifest cuts where Kubernetes stops)", () => {
     const docs = ["a: 1\n", "b: 2\n", "c: [1, 2\nd: 3\n", "e: 4\n", "f: 5\n"];
     const text = docs.map((d) => `---\n${d}`).join("");
     const out = parseBoth(text);
-    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
+    // A review reads on: what KubeDelta refuses (a duplicate key, say) Kubernetes may well apply.
+    expect(out.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }, { e: 4 }, { f: 5 }]);
+    const applied = readManifest("x.yaml", text, { ...LIMITS, maxFileBytes: 1 << 20 });
+    expect(applied.documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
     expect(out.errors).toHaveLength(1);
     expect(out.errors[0].line).toBe(7);
     expect(out.errors[0].message).toMatch(/^invalid YAML at line 7: /);

@@ -84,8 +84,10 @@ export function parseYamlStreamWithStats(
         line,
         message: `invalid YAML at line ${line}: control character U+${code} is not allowed`,
       });
-      // Kubernetes stops at the first document it cannot read; the ones before it still apply.
-      return { documents, errors, stats };
+      // Kubernetes stops at the first document it cannot read (reading.ts's appliedDocuments); a
+      // review reads on: a document KubeDelta refuses (a duplicate key) is one Kubernetes applies,
+      // and so are the documents after it.
+      continue;
     }
     if (options.mode !== "exact" && !(special && NOT_FAST.test(chunkText))) {
       try {
@@ -106,7 +108,7 @@ export function parseYamlStreamWithStats(
       const line = lines.lineOf(result.offset);
       const kind = result.limit ? "YAML limit exceeded" : "invalid YAML";
       errors.push({ line, message: `${kind} at line ${line}: ${result.error}` });
-      return { documents, errors, stats };
+      continue;
     }
     if (result.value !== null) {
       documents.push(new OffsetDocument(result.value, lines.lineOf(result.start), result.positions, lines));

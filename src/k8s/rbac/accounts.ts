@@ -45,7 +45,8 @@ function accountNamespaces(set: ResourceSet): Map<string, Set<string>> {
       if (!isServiceAccount(account)) continue;
       const { name, namespace } = account.identity;
       const namespaces = index.get(name) ?? new Set<string>();
-      namespaces.add(namespace);
+      // An account that leaves its own namespace out gets it at deploy time, like its subjects.
+      namespaces.add(declaresNamespace(account) ? namespace : DEPLOY_TIME);
       index.set(name, namespaces);
     }
     return index;
@@ -77,7 +78,12 @@ export function workloadAccount(set: ResourceSet, workload: Resource | undefined
 
 /** The ServiceAccount object a subject names on the side, if the side defines it. */
 export function accountResource(set: ResourceSet, subject: Subject): Resource | undefined {
-  if (subject.namespace === DEPLOY_TIME) return undefined;
+  if (subject.namespace === DEPLOY_TIME) {
+    const unplaced = set
+      .byKind("ServiceAccount")
+      .filter((r) => isServiceAccount(r) && r.identity.name === subject.name && !declaresNamespace(r));
+    return unplaced.length === 1 ? unplaced[0] : undefined;
+  }
   return serviceAccountIn(set, subject.namespace, subject.name);
 }
 
