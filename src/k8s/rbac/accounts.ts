@@ -37,6 +37,18 @@ export function declaresNamespace(resource: Resource): boolean {
   return isObject(metadata) && typeof metadata.namespace === "string" && metadata.namespace !== "";
 }
 
+/** The side's ServiceAccounts that leave their namespace out, by name (indexed once per side). */
+function unplacedAccounts(set: ResourceSet): Map<string, Resource[]> {
+  return memo(set, "rbac:unplaced-accounts", () => {
+    const index = new Map<string, Resource[]>();
+    for (const account of set.byKind("ServiceAccount")) {
+      if (!isServiceAccount(account) || declaresNamespace(account)) continue;
+      index.set(account.identity.name, [...(index.get(account.identity.name) ?? []), account]);
+    }
+    return index;
+  });
+}
+
 /** Namespaces of the side's ServiceAccounts, by account name. */
 function accountNamespaces(set: ResourceSet): Map<string, Set<string>> {
   return memo(set, "rbac:account-namespaces", () => {
@@ -79,9 +91,7 @@ export function workloadAccount(set: ResourceSet, workload: Resource | undefined
 /** The ServiceAccount object a subject names on the side, if the side defines it. */
 export function accountResource(set: ResourceSet, subject: Subject): Resource | undefined {
   if (subject.namespace === DEPLOY_TIME) {
-    const unplaced = set
-      .byKind("ServiceAccount")
-      .filter((r) => isServiceAccount(r) && r.identity.name === subject.name && !declaresNamespace(r));
+    const unplaced = unplacedAccounts(set).get(subject.name) ?? [];
     return unplaced.length === 1 ? unplaced[0] : undefined;
   }
   return serviceAccountIn(set, subject.namespace, subject.name);
