@@ -187,6 +187,7 @@ describe("the folder graph of src/", () => {
     const fromApprovals = CROSSINGS.filter(({ from, to }) => from === "policy" && to === "approvals");
     expect(fromApprovals).toEqual([]);
     const ids = (file: string) => importsOf(file).some((i) => i.target === "engine/ids.ts");
-    expect(["policy/custom-rules.ts", "policy/load.ts"].filter((file) => !ids(file))).toEqual([]);
+    // custom-rules.ts checks rule ids and short ids; schema.ts (the settings load.ts reads) logins.
+    expect(["policy/custom-rules.ts", "policy/schema.ts"].filter((file) => !ids(file))).toEqual([]);
   });
 });

@@ -201,3 +201,46 @@ export function applyCustomRules(
   policy.customRules = specs;
   for (const spec of specs) policy.rules[spec.id] = { enabled: true, severity: spec.severity, params: {} };
 }
+
+const CONDITION_SCHEMA = {
+  anyOf: [
+    { enum: ["added", "removed", "changed"] },
+    {
+      type: "object",
+      properties: { becomes: { description: "The field becomes this value (not null: use removed)." } },
+      required: ["becomes"],
+      additionalProperties: false,
+    },
+    {
+      type: "object",
+      properties: { matches: { type: "string", description: "A regular expression the new value matches." } },
+      required: ["matches"],
+      additionalProperties: false,
+    },
+  ],
+};
+
+/** The JSON Schema of `customRules:` (see schema.ts); what it cannot say, validation says. */
+export const CUSTOM_RULES_SCHEMA = {
+  type: "array",
+  items: {
+    type: "object",
+    properties: Object.fromEntries(
+      FIELDS.map((field) => [
+        field,
+        {
+          id: { type: "string", pattern: RULE_ID.source },
+          title: { type: "string" },
+          kinds: { type: "array", items: { type: "string", pattern: KIND.source }, minItems: 1 },
+          path: { type: "string", minLength: 1 },
+          when: { anyOf: [CONDITION_SCHEMA, { type: "array", items: CONDITION_SCHEMA, minItems: 1 }] },
+          severity: { enum: [...SEVERITIES] },
+          message: { type: "string", minLength: 1 },
+          remediation: { type: "string", minLength: 1 },
+        }[field],
+      ]),
+    ),
+    required: REQUIRED,
+    additionalProperties: false,
+  },
+};

@@ -108,3 +108,34 @@ export function unknownExceptionRules(
         `${exception.source}: exceptions[${exception.index}].rule: unknown rule id ${describe(exception.rule)}${suggest(exception.rule, ruleIds)}`,
     );
 }
+
+/** The JSON Schema of `exceptions:` (see schema.ts); what it cannot say, validation says. */
+export const EXCEPTIONS_SCHEMA = {
+  type: "array",
+  items: {
+    type: "object",
+    properties: Object.fromEntries(
+      FIELDS.map((field) => [
+        field,
+        {
+          rule: { type: "string", description: "The rule id the risk is accepted for." },
+          kind: { type: "string", description: "A glob of resource kinds." },
+          namespace: {
+            type: "string",
+            description: 'A glob of namespaces ("" for cluster-scoped resources).',
+          },
+          name: { type: "string", description: "A glob of resource names." },
+          container: { type: "string", description: "A glob of container names." },
+          reason: { type: "string", minLength: 1, description: "Why the risk is accepted." },
+          expires: {
+            type: "string",
+            pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+            description: "The last day the exception applies, YYYY-MM-DD.",
+          },
+        }[field],
+      ]),
+    ),
+    required: ["rule", "reason", "expires"],
+    additionalProperties: false,
+  },
+};

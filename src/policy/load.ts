@@ -1,17 +1,18 @@
 // Builds the effective policy from layers: the built-in defaults (from the rules' own metadata),
 // the policy pack (policies/default.yml), the repository's config, then command-line overrides.
-// Every layer is validated; problems are collected and reported together, with their path.
+// Every layer is validated; problems are collected and reported together, with their path. The
+// settings, their defaults and their messages are declared once, in schema.ts.
 
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
-import { LOGIN } from "../engine/ids.js";
 import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
 import { isObject, SEVERITIES } from "../engine/types.js";
 import { customRulesOf } from "../rules/custom/rule.js";
 import { RULES } from "../rules/index.js";
 import { applyCustomRules } from "./custom-rules.js";
 import { parseExceptions, unknownExceptionRules } from "./exceptions.js";
-import { type Limits, PERMISSIONS, type Permission, type Policy, type RuleSettings } from "./types.js";
+import { applyEntry, CONFIG, defaultsOf, knownKeys, LIMITS } from "./schema.js";
+import type { Limits, Policy, RuleSettings } from "./types.js";
 import { describe, isSeverity, suggest } from "./validation.js";
 
 export class PolicyError extends Error {
@@ -27,15 +28,7 @@ export interface PolicyLayer {
   data: unknown;
 }
 
-export const DEFAULT_LIMITS: Limits = {
-  maxFileBytes: 8 * 1024 * 1024,
-  maxDocuments: 10_000,
-  maxDepth: 64,
-  maxAliases: 1_000,
-  maxNodes: 1_000_000,
-  maxFiles: 3_000,
-  maxContextFiles: 2_000,
-};
+export const DEFAULT_LIMITS = defaultsOf(LIMITS.fields) as unknown as Limits;
 
 const DEFAULT_PACK = new URL("../../policies/default.yml", import.meta.url);
 
@@ -48,23 +41,11 @@ export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
     for (const [name, spec] of Object.entries(rule.params ?? {})) params[name] = spec.default;
     ruleSettings[rule.id] = { enabled: true, severity: rule.defaultSeverity, params };
   }
-  return {
-    failOn: "high",
-    fullState: false,
-    manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [], skipTestFixtures: true },
-    limits: { ...DEFAULT_LIMITS },
-    rules: ruleSettings,
-    customRules: [],
-    approvals: {
-      minPermission: "write",
-      teams: [],
-      users: [],
-      allowAuthor: false,
-      quorum: { severity: "critical", approvers: 1 },
-      resetOnPush: false,
-    },
-    exceptions: [],
-  };
+  const settings = defaultsOf(CONFIG) as Pick<
+    Policy,
+    "failOn" | "fullState" | "manifests" | "limits" | "approvals"
+  >;
+  return { ...settings, rules: ruleSettings, customRules: [], exceptions: [] };
 }
 
 function checkParam(spec: ParamSpec, value: unknown): string | undefined {
@@ -140,124 +121,6 @@ function applyRules(policy: Policy, data: unknown, path: string, rules: readonly
   }
 }
 
-function applyStringList(value: unknown, where: string, problems: string[]): string[] | undefined {
-  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
-  problems.push(`${where}: must be a list of glob strings`);
-  return undefined;
-}
-
-const MANIFEST_SETTINGS = ["include", "exclude", "skipTestFixtures"];
-
-function applyManifests(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isObject(data)) {
-    problems.push(`${path}: must be a mapping with include and exclude globs`);
-    return;
-  }
-  for (const [field, value] of Object.entries(data)) {
-    if (field === "skipTestFixtures") {
-      if (typeof value === "boolean") policy.manifests.skipTestFixtures = value;
-      else problems.push(`${path}.${field}: must be true or false`);
-    } else if (field === "include" || field === "exclude") {
-      const globs = applyStringList(value, `${path}.${field}`, problems);
-      if (globs) policy.manifests[field] = globs;
-    } else {
-      const hint = suggest(field, MANIFEST_SETTINGS) || ` (expected ${MANIFEST_SETTINGS.join(", ")})`;
-      problems.push(`${path}.${field}: unknown setting${hint}`);
-    }
-  }
-}
-
-function applyLimits(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isObject(data)) {
-    problems.push(`${path}: must be a mapping`);
-    return;
-  }
-  const known = Object.keys(DEFAULT_LIMITS);
-  for (const [field, value] of Object.entries(data)) {
-    if (!known.includes(field)) {
-      problems.push(`${path}.${field}: unknown limit${suggest(field, known)}`);
-    } else if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-      problems.push(`${path}.${field}: must be a positive whole number; got ${describe(value)}`);
-    } else {
-      policy.limits[field as keyof Limits] = value;
-    }
-  }
-}
-
-const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
-
-function applyQuorum(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isObject(data)) {
-    problems.push(`${path}: must be a mapping with severity and approvers`);
-    return;
-  }
-  for (const [field, value] of Object.entries(data)) {
-    if (field === "severity") {
-      if (isSeverity(value)) policy.approvals.quorum.severity = value;
-      else problems.push(`${path}.severity: must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`);
-    } else if (field === "approvers") {
-      if (typeof value === "number" && Number.isInteger(value) && value >= 1 && value <= 10) {
-        policy.approvals.quorum.approvers = value;
-      } else problems.push(`${path}.approvers: must be a whole number from 1 to 10; got ${describe(value)}`);
-    } else problems.push(`${path}.${field}: unknown setting (expected severity or approvers)`);
-  }
-}
-
-function applyNames(
-  value: unknown,
-  pattern: RegExp,
-  what: string,
-  where: string,
-  problems: string[],
-): string[] | undefined {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-    problems.push(`${where}: must be a list of ${what}`);
-    return undefined;
-  }
-  const bad = value.filter((v) => !pattern.test(v));
-  if (bad.length > 0) problems.push(`${where}: not ${what}: ${bad.map((b) => describe(b)).join(", ")}`);
-  return bad.length > 0 ? undefined : value;
-}
-
-function applyApprovals(policy: Policy, data: unknown, path: string, problems: string[]) {
-  if (!isObject(data)) {
-    problems.push(`${path}: must be a mapping`);
-    return;
-  }
-  const approvals = policy.approvals;
-  for (const [field, value] of Object.entries(data)) {
-    const where = `${path}.${field}`;
-    if (field === "minPermission") {
-      if ((PERMISSIONS as readonly unknown[]).includes(value)) approvals.minPermission = value as Permission;
-      else problems.push(`${where}: must be one of ${PERMISSIONS.join(", ")}; got ${describe(value)}`);
-    } else if (field === "teams") {
-      const teams = applyNames(value, TEAM, "teams written org/team-slug", where, problems);
-      if (teams) approvals.teams = teams;
-    } else if (field === "users") {
-      const users = applyNames(value, LOGIN, "GitHub logins", where, problems);
-      if (users) approvals.users = users;
-    } else if (field === "allowAuthor" || field === "resetOnPush") {
-      if (typeof value === "boolean") approvals[field] = value;
-      else problems.push(`${where}: must be true or false`);
-    } else if (field === "quorum") applyQuorum(policy, value, where, problems);
-    else {
-      const known = ["minPermission", "teams", "users", "allowAuthor", "quorum", "resetOnPush"];
-      problems.push(`${where}: unknown setting${suggest(field, known)}`);
-    }
-  }
-}
-
-const TOP_LEVEL = [
-  "failOn",
-  "fullState",
-  "manifests",
-  "limits",
-  "rules",
-  "customRules",
-  "approvals",
-  "exceptions",
-];
-
 /** Applies one layer onto the policy in place, collecting problems. */
 function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], problems: string[]) {
   const { source, data } = layer;
@@ -272,14 +135,10 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
   );
   for (const [field, value] of fields) {
     const where = `${source}: ${field}`;
-    if (field === "failOn") {
-      if (isSeverity(value) || value === "none") policy.failOn = value;
-      else problems.push(`${where}: must be one of ${SEVERITIES.join(", ")}, none; got ${describe(value)}`);
-    } else if (field === "fullState") {
-      if (typeof value === "boolean") policy.fullState = value;
-      else problems.push(`${where}: must be true or false`);
-    } else if (field === "manifests") applyManifests(policy, value, where, problems);
-    else if (field === "limits") applyLimits(policy, value, where, problems);
+    const entry = CONFIG[field];
+    if (entry === undefined) problems.push(`${where}: unknown setting${suggest(field, knownKeys(CONFIG))}`);
+    else if (entry.kind !== "external")
+      applyEntry(policy as unknown as Record<string, unknown>, field, entry, value, where, problems);
     else if (field === "rules")
       applyRules(policy, value, where, [...rules, ...customRulesOf(policy.customRules)], problems);
     else if (field === "customRules")
@@ -290,10 +149,8 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
         rules.map((r) => r.id),
         problems,
       );
-    else if (field === "approvals") applyApprovals(policy, value, where, problems);
     else if (field === "exceptions")
       policy.exceptions = parseExceptions(value, where, source, problems) ?? policy.exceptions;
-    else problems.push(`${where}: unknown setting${suggest(field, TOP_LEVEL)}`);
   }
 }
 
