@@ -17,7 +17,8 @@ import { type KubeResult, kubernetesReader, kubernetesReaderUnavailable } from "
 import { describeInput, type GeneratedInput, manifestFile } from "../reference/manifests.js";
 
 const RUNS = Number(process.env.READ_RUNS ?? 1000);
-const SEED = process.env.READ_SEED !== undefined ? Number(process.env.READ_SEED) : Date.now() % 2 ** 31;
+// A fixed seed by default, so CI is reproducible; READ_SEED explores others.
+const SEED = process.env.READ_SEED !== undefined ? Number(process.env.READ_SEED) : 20_261_205;
 /** The share of the files Kubernetes accepts that KubeDelta may refuse to read. */
 const MAX_REFUSED_SHARE = 0.02;
 /**
