@@ -70,3 +70,49 @@ export interface ResourceChange {
 export interface Rule extends RuleMeta {
   check(change: ResourceChange, ctx: RuleContext): RuleHit[];
 }
+
+/** The value type a parameter declaration stands for. */
+type ParamValue<S extends ParamSpec> = S extends { type: "boolean" }
+  ? boolean
+  : S extends { type: "number" }
+    ? number
+    : S extends { type: "string" }
+      ? string
+      : readonly string[];
+
+/** The typed parameters of a rule, from its declarations. */
+export type ParamsOf<S extends Record<string, ParamSpec>> = { readonly [K in keyof S]: ParamValue<S[K]> };
+
+/** A rule context whose parameters are typed by the rule's own declarations. */
+export type TypedRuleContext<P> = Omit<RuleContext, "params"> & { params: P };
+
+/**
+ * Declares a rule with typed parameters: its check reads `ctx.params.name` with the declared type,
+ * and a parameter the caller left out or gave with the wrong type (a test, a shell building its own
+ * context; the policy loader validates the rest) is the declaration's default, never a local guess.
+ */
+export function defineRule<S extends Record<string, ParamSpec>>(
+  rule: RuleMeta & {
+    params: S;
+    check(change: ResourceChange, ctx: TypedRuleContext<ParamsOf<S>>): RuleHit[];
+  },
+): Rule {
+  const specs = rule.params;
+  return {
+    ...rule,
+    check: (change, ctx) => rule.check(change, { ...ctx, params: typedParams(specs, ctx.params) }),
+  };
+}
+
+function typedParams<S extends Record<string, ParamSpec>>(specs: S, given: ParamValues): ParamsOf<S> {
+  const out: Record<string, ParamValues[string]> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    const value = given[name];
+    const fits =
+      spec.type === "string[]"
+        ? Array.isArray(value) && value.every((item) => typeof item === "string")
+        : typeof value === spec.type;
+    out[name] = fits ? (value as ParamValues[string]) : spec.default;
+  }
+  return out as ParamsOf<S>;
+}

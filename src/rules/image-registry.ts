@@ -2,7 +2,7 @@
 // registry, or another publisher on a shared registry such as Docker Hub or ghcr.io). A tag or
 // digest bump inside the same repository is routine and pre-existing, so it stays quiet.
 
-import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
+import { defineRule, type ResourceChange, type TypedRuleContext } from "../engine/rule.js";
 import type { Resource, RuleHit } from "../engine/types.js";
 import { CONTAINER_WORD, type ContainerPair, type ContainerRef, containerPairs } from "../k8s/containers.js";
 import {
@@ -14,7 +14,6 @@ import {
   registryAllowed,
 } from "../k8s/images.js";
 import { describeResource } from "../k8s/objects.js";
-import { stringListParam } from "./shared/params.js";
 
 function imageOf(container: ContainerRef | undefined): ImageRef | undefined {
   const image = container?.container.image;
@@ -66,16 +65,19 @@ function checkMove(resource: Resource, pair: ContainerPair): RuleHit[] {
   return [hit(container, image, message)];
 }
 
-function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
+function check(
+  change: ResourceChange,
+  ctx: TypedRuleContext<{ allowedRegistries: readonly string[] }>,
+): RuleHit[] {
   const { after } = change;
   if (!after) return [];
-  const allowed = stringListParam(ctx.params, "allowedRegistries", []).filter((entry) => entry.trim() !== "");
+  const allowed = ctx.params.allowedRegistries.filter((entry) => entry.trim() !== "");
   return containerPairs(change).flatMap((pair) =>
     allowed.length > 0 ? checkAllowList(after, pair, allowed) : checkMove(after, pair),
   );
 }
 
-export const imageRegistryRule: Rule = {
+export const imageRegistryRule = defineRule({
   id: "image-registry",
   title: "Image from an unapproved registry",
   defaultSeverity: "high",
@@ -129,4 +131,4 @@ spec:
 `,
   },
   check,
-};
+});

@@ -2,11 +2,10 @@
 // a limit into an absent request, so `limits.cpu` alone satisfies `requests.cpu`.
 
 import { valueAt } from "../engine/json.js";
-import type { ResourceChange, Rule, RuleContext } from "../engine/rule.js";
+import { defineRule, type ResourceChange, type TypedRuleContext } from "../engine/rule.js";
 import type { Path, Resource, RuleHit } from "../engine/types.js";
 import { type ContainerList, type ContainerRef, containerPairs } from "../k8s/containers.js";
 import { describeResource } from "../k8s/objects.js";
-import { stringListParam } from "./shared/params.js";
 
 const DEFAULT_REQUIRED = ["requests.cpu", "requests.memory", "limits.cpu", "limits.memory"];
 
@@ -62,11 +61,11 @@ function removedHit(resource: Resource, container: ContainerRef, removed: string
   };
 }
 
-function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
+function check(change: ResourceChange, ctx: TypedRuleContext<{ required: readonly string[] }>): RuleHit[] {
   const { before, after } = change;
   if (!after) return [];
   // A requirement without a resource name ("cpu") names nothing to look for: it is ignored.
-  const required = [...new Set(stringListParam(ctx.params, "required", DEFAULT_REQUIRED))]
+  const required = [...new Set(ctx.params.required)]
     .filter((requirement) => splitRequirement(requirement)[1] !== "")
     .sort();
   const hits: RuleHit[] = [];
@@ -87,7 +86,7 @@ function check(change: ResourceChange, ctx: RuleContext): RuleHit[] {
   return hits;
 }
 
-export const resourcesMissingRule: Rule = {
+export const resourcesMissingRule = defineRule({
   id: "resources-missing",
   title: "Container without resource requests or limits",
   defaultSeverity: "medium",
@@ -124,4 +123,4 @@ spec:
 `,
   },
   check,
-};
+});

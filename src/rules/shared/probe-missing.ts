@@ -2,11 +2,16 @@
 // the probe, or loses it. A container that never had one and only changes in some other field
 // (image tag, env) is pre-existing debt, so it stays quiet.
 
-import type { ParamSpec, ResourceChange, Rule, RuleContext, RuleMeta } from "../../engine/rule.js";
+import {
+  defineRule,
+  type ResourceChange,
+  type Rule,
+  type RuleMeta,
+  type TypedRuleContext,
+} from "../../engine/rule.js";
 import { isObject, type Json, type Resource, type RuleHit } from "../../engine/types.js";
 import { type ContainerRef, containerPairs } from "../../k8s/containers.js";
 import { describeResource } from "../../k8s/objects.js";
-import { stringListParam } from "./params.js";
 
 /** The probe a rule asks for, and what its absence means, in the words its messages use. */
 export interface Probe {
@@ -26,8 +31,8 @@ const DEFAULT_KINDS = [
   "Pod",
 ];
 
-const KINDS_PARAM: ParamSpec = {
-  type: "string[]",
+const KINDS_PARAM = {
+  type: "string[]" as const,
   default: DEFAULT_KINDS,
   description:
     "Workload kinds to check. Jobs and CronJobs run to completion and rarely need probes; add them (or PodTemplate) to check them too.",
@@ -62,10 +67,14 @@ function removedHit(probe: Probe, resource: Resource, container: ContainerRef): 
   };
 }
 
-function checkProbe(probe: Probe, change: ResourceChange, ctx: RuleContext): RuleHit[] {
+function checkProbe(
+  probe: Probe,
+  change: ResourceChange,
+  ctx: TypedRuleContext<{ kinds: readonly string[] }>,
+): RuleHit[] {
   const { before, after } = change;
   if (!after) return [];
-  const kinds = stringListParam(ctx.params, "kinds", DEFAULT_KINDS);
+  const kinds = ctx.params.kinds;
   if (!kinds.includes(after.identity.kind)) return [];
   const hits: RuleHit[] = [];
   // Init and ephemeral containers cannot have probes.
@@ -79,5 +88,9 @@ function checkProbe(probe: Probe, change: ResourceChange, ctx: RuleContext): Rul
 
 /** A rule that asks every container of the configured kinds for `probe`. */
 export function probeMissingRule(probe: Probe, meta: Omit<RuleMeta, "params">): Rule {
-  return { ...meta, params: { kinds: KINDS_PARAM }, check: (change, ctx) => checkProbe(probe, change, ctx) };
+  return defineRule({
+    ...meta,
+    params: { kinds: KINDS_PARAM },
+    check: (change, ctx) => checkProbe(probe, change, ctx),
+  });
 }
