@@ -156,6 +156,9 @@ describe("default manifest globs", () => {
     expect(isManifestPath("deploy/app.yaml", policy)).toBe(true);
     expect(isManifestPath("vendor/k8s.io/api/testdata/pod.yaml", policy)).toBe(false);
     expect(isManifestPath("pkg/controller/testdata/fixture.yaml", policy)).toBe(false);
+    // Fake data for tests (issue 12): never deployed, so never reviewed by default.
+    expect(isManifestPath("pkg/client/fake/deployment.yaml", policy)).toBe(false);
+    expect(isManifestPath("deploy/fake-backend.yaml", policy)).toBe(true);
     expect(isManifestPath(".github/workflows/ci.yml", policy)).toBe(false);
     expect(isManifestPath("package.json", policy)).toBe(false);
   });
