@@ -117,7 +117,12 @@ export function review(input: ReviewInput): ReviewResult {
   const partial = input.partialContext ?? false;
   const notRun = partial ? enabled.filter((rule) => rule.needsWholeRepository).map((rule) => rule.id) : [];
   const rules = enabled.filter((rule) => !notRun.includes(rule.id));
-  const partialNote = partial ? { notRun } : {};
+  // How the result is to be judged, the same on every return.
+  const verdict = {
+    failOn: policy.failOn,
+    blockingRules: blockingRulesOf(policy),
+    ...(partial ? { notRun } : {}),
+  };
   const cache = input.cache ?? new ParseCache();
   const errors: InputError[] = [];
   const skipped: Skipped[] = [];
@@ -138,9 +143,7 @@ export function review(input: ReviewInput): ReviewResult {
       errors,
       skipped,
       stats,
-      failOn: policy.failOn,
-      blockingRules: blockingRulesOf(policy),
-      ...partialNote,
+      ...verdict,
     };
   }
 
@@ -207,9 +210,7 @@ export function review(input: ReviewInput): ReviewResult {
     errors,
     skipped,
     stats,
-    failOn: policy.failOn,
-    blockingRules: blockingRulesOf(policy),
-    ...partialNote,
+    ...verdict,
   };
 }
 

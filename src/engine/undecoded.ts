@@ -39,8 +39,8 @@ function sequenceAt(bytes: Uint8Array, i: number): number {
   return size;
 }
 
-/** Each byte of an ill-formed sequence as one U+FFFD, as Go's JSON decoding reads strings. */
-function decodeByteWise(bytes: Uint8Array): string {
+/** Each byte of an ill-formed sequence as one U+FFFD, as Go reads a string's bytes (JSON decoding, !!binary). */
+export function decodeByteWise(bytes: Uint8Array): string {
   const parts: string[] = [];
   let start = 0;
   for (let i = 0; i < bytes.length; ) {

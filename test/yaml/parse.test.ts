@@ -563,6 +563,8 @@ describe("YAML 1.1 features, read as go-yaml v2 reads them", () => {
     });
     expect(readOne("!!binary a2V5: 1\n").value).toEqual({ key: 1 });
     expect(parseBoth('a: !!binary "TG9hZA"\n').errors[0].message).toMatch(/invalid base64/);
+    // Bytes that are not UTF-8 become one U+FFFD each, as Go's JSON encoding writes them.
+    expect(readOne("a: !!binary /w==\nb: !!binary 4oI=\n").value).toEqual({ a: "\ufffd", b: "\ufffd\ufffd" });
   });
 
   it("reads Unicode and CR line breaks as line breaks", () => {

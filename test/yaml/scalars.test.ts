@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { plainScalarKind, resolvePlainScalar } from "../../src/engine/yaml/scalars.js";
+import { resolveScalar } from "../../src/engine/yaml/exact/resolve.js";
+import { resolvePlainScalar } from "../../src/engine/yaml/scalars.js";
 
 // go-yaml v2 (what Kubernetes' sigs.k8s.io/yaml uses) resolving untagged plain scalars.
 const TABLE: [string, unknown][] = [
@@ -127,7 +128,7 @@ describe("resolvePlainScalar", () => {
   });
 });
 
-describe("plainScalarKind", () => {
+describe("the kind go-yaml gives an untagged plain scalar (which decides how a key is written)", () => {
   it.each([
     ["", "null"],
     ["yes", "bool"],
@@ -143,6 +144,6 @@ describe("plainScalarKind", () => {
     ["abc", "str"],
     ["2001-12-14", "str"],
   ])("%j is %s", (text, kind) => {
-    expect(plainScalarKind(text)).toBe(kind);
+    expect(resolveScalar(text, "", true).kind).toBe(kind);
   });
 });

@@ -1,9 +1,10 @@
 // Documents read by the fast path. Positions are wanted for a handful of findings only, so they
 // are recorded by a second parse of the document's text the first time one is asked for.
 
-import type { Json, JsonObject, Path } from "../types.js";
+import type { Json, Path } from "../types.js";
 import type { Chunk } from "./documents.js";
 import { type Positions, parseFastWithPositions } from "./fast.js";
+import { locateIn } from "./locate.js";
 import type { ParsedDocument, ParseLimits } from "./types.js";
 
 /** A document read by the fast path; positions are recorded by a second parse on first use. */
@@ -28,24 +29,6 @@ export class FastDocument implements ParsedDocument {
       this.positionsValue = recorded.value;
       this.positions = recorded.positions;
     }
-    let node = this.positionsValue;
-    let line = this.chunk.line;
-    for (const segment of path) {
-      if (node === null || typeof node !== "object") break;
-      const lines = this.positions.get(node);
-      if (Array.isArray(node)) {
-        const inRange = typeof segment === "number" && segment >= 0 && segment < node.length;
-        if (!inRange || !Array.isArray(lines)) break;
-        line = lines[segment];
-        node = node[segment];
-      } else {
-        if (typeof segment !== "string" || !(lines instanceof Map)) break;
-        const keyLine = lines.get(segment);
-        if (keyLine === undefined) break;
-        line = keyLine;
-        node = (node as JsonObject)[segment];
-      }
-    }
-    return line;
+    return locateIn(this.positionsValue, this.positions, path, this.chunk.line, (line) => line);
   }
 }

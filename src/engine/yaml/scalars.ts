@@ -3,9 +3,6 @@
 
 import type { Json } from "../types.js";
 
-/** What a scalar resolves to, for explicit `!!int`/`!!float`/`!!bool` checks in the fallback. */
-export type ScalarKind = "null" | "bool" | "int" | "float" | "str";
-
 const KEYWORDS = new Map<string, Json>();
 for (const word of ["y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"]) {
   KEYWORDS.set(word, true);
@@ -28,9 +25,6 @@ const DOT_FLOAT = /^\.[0-9](_?[0-9])*([eE][-+]?[0-9](_?[0-9])*)?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
-
-/** Set by resolveNumber: whether the last number came from the integer or the float syntax. */
-let lastNumberKind: "int" | "float" = "int";
 
 /** Resolves an untagged plain scalar (already unfolded) to the value go-yaml v2 gives it. */
 export function resolvePlainScalar(text: string): Json {
@@ -76,38 +70,21 @@ export function resolvePlainScalar(text: string): Json {
   }
 }
 
-/** The kind resolvePlainScalar gives `text`. */
-export function plainScalarKind(text: string): ScalarKind {
-  const value = resolvePlainScalar(text);
-  if (value === null) return "null";
-  if (typeof value === "boolean") return "bool";
-  if (typeof value === "string") return "str";
-  if (text.charCodeAt(0) === 46 || KEYWORDS.has(text)) return "float";
-  return lastNumberKind;
-}
-
 // go-yaml v2 for text starting with a digit or sign: strip "_", then strconv.ParseInt(s, 0, 64),
 // ParseUint(s, 0, 64), the YAML float syntax, and finally a "0b"/"-0b" binary form.
 function resolveNumber(text: string): number | undefined {
   const plain = text.includes("_") ? text.replaceAll("_", "") : text;
   let value = parseGoInt(plain, 0, true);
-  if (value !== undefined) {
-    lastNumberKind = "int";
-    return value;
-  }
+  if (value !== undefined) return value;
   if (YAML_FLOAT.test(plain)) {
     const float = Number(plain);
-    if (Number.isFinite(float)) {
-      lastNumberKind = "float";
-      return float;
-    }
+    if (Number.isFinite(float)) return float;
   }
   if (plain.startsWith("0b")) value = parseGoInt(plain.slice(2), 2, false);
   else if (plain.startsWith("-0b")) {
     value = parseGoInt(plain.slice(3), 2, false);
     if (value !== undefined) value = 0 - value;
   }
-  if (value !== undefined) lastNumberKind = "int";
   return value;
 }
 

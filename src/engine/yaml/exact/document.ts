@@ -1,7 +1,8 @@
 // A document read by the exact reader or the JSON reader: entry positions are offsets into the
 // document's text, turned into file lines only when a finding asks for one.
 
-import type { Json, JsonObject, Path } from "../../types.js";
+import type { Json, Path } from "../../types.js";
+import { locateIn } from "../locate.js";
 import type { ParsedDocument } from "../types.js";
 import type { OffsetPositions } from "./decode.js";
 
@@ -44,24 +45,6 @@ export class OffsetDocument implements ParsedDocument {
   ) {}
 
   locate(path: Path): number {
-    let node: Json = this.value;
-    let line = this.line;
-    for (const segment of path) {
-      if (node === null || typeof node !== "object") break;
-      const starts = this.positions.get(node);
-      if (Array.isArray(node)) {
-        const inRange = typeof segment === "number" && segment >= 0 && segment < node.length;
-        if (!inRange || !Array.isArray(starts)) break;
-        line = this.lines.lineOf(starts[segment]);
-        node = node[segment];
-      } else {
-        if (typeof segment !== "string" || !(starts instanceof Map)) break;
-        const start = starts.get(segment);
-        if (start === undefined) break;
-        line = this.lines.lineOf(start);
-        node = (node as JsonObject)[segment];
-      }
-    }
-    return line;
+    return locateIn(this.value, this.positions, path, this.line, (offset) => this.lines.lineOf(offset));
   }
 }

@@ -3,6 +3,7 @@
 // The kind matters beyond the value: map keys become JSON keys by kind (ints in decimal, floats
 // as float32 text, bools as words), and some kinds cannot be keys at all.
 
+import { decodeByteWise } from "../../undecoded.js";
 import { resolvePlainScalar } from "../scalars.js";
 
 export type Resolved =
@@ -116,44 +117,8 @@ function decodeBinary(text: string): string {
     throw new ResolveError("!!binary value contains invalid base64 data");
   }
   const bytes = Buffer.from(compact, "base64");
-  return goString(bytes);
-}
-
-/** Bytes as Go's JSON encoder writes a string: each byte of an invalid UTF-8 sequence is U+FFFD. */
-export function goString(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    // TextDecoder replaces whole invalid sequences; Go replaces byte by byte.
-    let out = "";
-    let i = 0;
-    while (i < bytes.length) {
-      const length = validSequenceLength(bytes, i);
-      if (length === 0) {
-        out += "\ufffd";
-        i++;
-      } else {
-        out += Buffer.from(bytes.subarray(i, i + length)).toString("utf8");
-        i += length;
-      }
-    }
-    return out;
-  }
-}
-
-/** Length of the valid UTF-8 sequence at `i` (Go's utf8.DecodeRune rules), or 0. */
-function validSequenceLength(b: Uint8Array, i: number): number {
-  const c = b[i];
-  if (c < 0x80) return 1;
-  const cont = (k: number, lo = 0x80, hi = 0xbf) => i + k < b.length && b[i + k] >= lo && b[i + k] <= hi;
-  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
-  if (c === 0xe0) return cont(1, 0xa0) && cont(2) ? 3 : 0;
-  if ((c >= 0xe1 && c <= 0xec) || c === 0xee || c === 0xef) return cont(1) && cont(2) ? 3 : 0;
-  if (c === 0xed) return cont(1, 0x80, 0x9f) && cont(2) ? 3 : 0;
-  if (c === 0xf0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  if (c >= 0xf1 && c <= 0xf3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
-  if (c === 0xf4) return cont(1, 0x80, 0x8f) && cont(2) && cont(3) ? 4 : 0;
-  return 0;
+  // The bytes become a Go string, which JSON marshalling writes byte by byte where it is not UTF-8.
+  return decodeByteWise(bytes);
 }
 
 /** A map key as sigs.k8s.io/yaml writes it into JSON, or undefined when it refuses the key. */
