@@ -1,5 +1,5 @@
-// Builds the effective policy from layers: the built-in defaults (from the rules' own metadata),
-// the policy pack (policies/default.yml), the repository's config, then command-line overrides.
+// Builds the effective policy from layers: the built-in defaults (the table of schema.ts, rules'
+// from their own metadata), the policy pack (policies/default.yml), the repository's config, then command-line overrides.
 // Every layer is validated; problems are collected and reported together, with their path. The
 // settings, their defaults and their messages are declared once, in schema.ts.
 
@@ -11,8 +11,8 @@ import { customRulesOf } from "../rules/custom/rule.js";
 import { RULES } from "../rules/index.js";
 import { applyCustomRules } from "./custom-rules.js";
 import { parseExceptions, unknownExceptionRules } from "./exceptions.js";
-import { applyEntry, CONFIG, defaultsOf, knownKeys, LIMITS } from "./schema.js";
-import type { Limits, Policy, RuleSettings } from "./types.js";
+import { applyEntry, CONFIG, defaultsOf, entryOf, knownKeys } from "./schema.js";
+import type { Limits, Policy } from "./types.js";
 import { describe, isSeverity, suggest } from "./validation.js";
 
 export class PolicyError extends Error {
@@ -28,25 +28,16 @@ export interface PolicyLayer {
   data: unknown;
 }
 
-export const DEFAULT_LIMITS = defaultsOf(LIMITS.fields) as unknown as Limits;
-
 const DEFAULT_PACK = new URL("../../policies/default.yml", import.meta.url);
 
 type Record_ = Record<string, unknown>;
 
+/** The built-in defaults, before any layer: every entry of the table at its default, `rules` on. */
 export function defaultPolicy(rules: readonly Rule[] = RULES): Policy {
-  const ruleSettings: Record<string, RuleSettings> = {};
-  for (const rule of rules) {
-    const params: ParamValues = {};
-    for (const [name, spec] of Object.entries(rule.params ?? {})) params[name] = spec.default;
-    ruleSettings[rule.id] = { enabled: true, severity: rule.defaultSeverity, params };
-  }
-  const settings = defaultsOf(CONFIG) as Pick<
-    Policy,
-    "failOn" | "fullState" | "manifests" | "limits" | "approvals"
-  >;
-  return { ...settings, rules: ruleSettings, customRules: [], exceptions: [] };
+  return defaultsOf(CONFIG, rules);
 }
+
+export const DEFAULT_LIMITS: Limits = defaultPolicy().limits;
 
 function checkParam(spec: ParamSpec, value: unknown): string | undefined {
   switch (spec.type) {
@@ -66,7 +57,7 @@ function checkParam(spec: ParamSpec, value: unknown): string | undefined {
 }
 
 /** `rule: false` / `off` disables, `rule: high` sets the severity, a mapping sets anything. */
-function normaliseRuleEntry(value: unknown): Record_ | string {
+export function normaliseRuleEntry(value: unknown): Record_ | string {
   if (value === false || value === "off") return { enabled: false };
   if (value === true || value === "on") return { enabled: true };
   if (isSeverity(value)) return { severity: value };
@@ -107,9 +98,10 @@ function applyRules(policy: Policy, data: unknown, path: string, rules: readonly
         else
           problems.push(`${where}: must be true (always blocks), false (never blocks) or null (by severity)`);
       } else {
-        const spec = rule.params?.[field];
+        const params = rule.params ?? {};
+        const spec = Object.hasOwn(params, field) ? params[field] : undefined;
         if (!spec) {
-          const known = ["enabled", "severity", "block", ...Object.keys(rule.params ?? {})];
+          const known = ["enabled", "severity", "block", ...Object.keys(params)];
           problems.push(`${where}: unknown setting for ${id}${suggest(field, known)}`);
           continue;
         }
@@ -135,10 +127,9 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
   );
   for (const [field, value] of fields) {
     const where = `${source}: ${field}`;
-    const entry = CONFIG[field];
+    const entry = entryOf(CONFIG, field);
     if (entry === undefined) problems.push(`${where}: unknown setting${suggest(field, knownKeys(CONFIG))}`);
-    else if (entry.kind !== "external")
-      applyEntry(policy as unknown as Record<string, unknown>, field, entry, value, where, problems);
+    else if (entry.kind !== "external") applyEntry(policy, field, entry, value, where, problems);
     else if (field === "rules")
       applyRules(policy, value, where, [...rules, ...customRulesOf(policy.customRules)], problems);
     else if (field === "customRules")

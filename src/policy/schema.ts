@@ -1,21 +1,22 @@
 // The configuration schema, declared once: every setting of `.github/kubedelta.yml` (and of the
 // policy pack) with how it is read, its default and what it means. From this table come the
-// known-key lists and "did you mean" hints of validation (load.ts), the built-in defaults, and the
-// JSON Schema editors use (docs/kubedelta.schema.json, `npm run schema:update`).
+// `Policy` type (types.ts, through `ValueOf`), the known-key lists and "did you mean" hints of
+// validation (load.ts), the built-in defaults (`defaultsOf`), and the JSON Schema editors use
+// (docs/kubedelta.schema.json, `npm run schema:update`). A new setting or section is one entry.
 //
-// Three keys are read by modules of their own and only described here: `rules` (per rule id, from
-// the rules' metadata), `customRules` (custom-rules.ts) and `exceptions` (exceptions.ts). The
-// `Policy` type (types.ts) stays hand-written: deriving it from the table would cost more clarity
-// (mapped and conditional types over the table) than it saves. load.ts casts the table's defaults
-// to it; test/policy/schema.test.ts checks the two agree (the defaults, key by key, against it).
+// Three keys are read by modules of their own and only described here, with their value type and
+// default: `rules` (per rule id, from the rules' metadata), `customRules` (custom-rules.ts) and
+// `exceptions` (exceptions.ts).
 
+import type { PolicyException } from "../engine/exceptions.js";
 import { LOGIN } from "../engine/ids.js";
-import type { ParamSpec, Rule } from "../engine/rule.js";
+import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
+import type { RuleSettings } from "../engine/settings.js";
 import { type FailOn, SEVERITIES, type Severity } from "../engine/types.js";
+import type { CustomRuleSpec } from "../rules/custom/rule.js";
 import { CUSTOM_RULES_SCHEMA } from "./custom-rules.js";
 import { EXCEPTIONS_SCHEMA } from "./exceptions.js";
-import { PERMISSIONS, type Permission } from "./types.js";
-import { describe, isSeverity, suggest } from "./validation.js";
+import { describe, suggest } from "./validation.js";
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -32,40 +33,68 @@ export interface Setting<T = unknown> {
   schema: JsonSchema;
 }
 
-/** A mapping of settings. */
-export interface Section {
+/** A mapping of settings; `F` keeps each field's own entry type, so its value type survives. */
+export interface Section<F extends SectionFields = SectionFields> {
   kind: "section";
   doc: string;
-  fields: Record<string, Setting | Section>;
+  fields: F;
   /** The problem when the value is not a mapping. */
   notMapping: string;
   /** The problem for a key the section does not know. */
   unknown(field: string, known: readonly string[]): string;
 }
 
-/** A key read by a module of its own (rules, customRules, exceptions): described here only. */
-export interface External {
+/** A key read by a module of its own (rules, customRules, exceptions): its value type and default. */
+export interface External<T = unknown> {
   kind: "external";
   doc: string;
+  /** The value when no layer sets the key; rules' settings come from the rules' metadata. */
+  default(rules: readonly Rule[]): T;
   schema(rules: readonly Rule[]): JsonSchema;
 }
+
+export type Entry = Setting | Section | External;
+/** The entries of the top level, by key. */
+export type Fields = { readonly [key: string]: Entry };
+/** The entries of a section, by key: settings and sections only. */
+export type SectionFields = { readonly [key: string]: Setting | Section };
+
+/**
+ * The value an entry reads to: a setting's type; for a section, a mapping of each field to the
+ * value of its own entry; an external key's declared type. `Policy` is this over the top level.
+ */
+export type ValueOf<E> =
+  E extends Setting<infer T>
+    ? T
+    : E extends Section<infer F>
+      ? ValuesOf<F>
+      : E extends External<infer T>
+        ? T
+        : never;
+/** A mapping of each field to the value of its entry. */
+export type ValuesOf<F extends Fields> = { -readonly [K in keyof F]: ValueOf<F[K]> };
+
+const setting = <T>(spec: Omit<Setting<T>, "kind">): Setting<T> => ({ kind: "setting", ...spec });
+const section = <F extends SectionFields>(spec: Omit<Section<F>, "kind">): Section<F> => ({
+  kind: "section",
+  ...spec,
+});
+const external = <T>(spec: Omit<External<T>, "kind">): External<T> => ({ kind: "external", ...spec });
 
 const ok = <T>(value: T): Read<T> => ({ value });
 const problem = (text: string): Read<never> => ({ problem: text });
 
 function boolean(doc: string, defaultValue: boolean): Setting<boolean> {
-  return {
-    kind: "setting",
+  return setting({
     doc,
     default: defaultValue,
     read: (value) => (typeof value === "boolean" ? ok(value) : problem("must be true or false")),
     schema: { type: "boolean" },
-  };
+  });
 }
 
 function globs(doc: string, defaultValue: string[]): Setting<string[]> {
-  return {
-    kind: "setting",
+  return setting({
     doc,
     default: defaultValue,
     read: (value) =>
@@ -73,12 +102,11 @@ function globs(doc: string, defaultValue: string[]): Setting<string[]> {
         ? ok(value)
         : problem("must be a list of glob strings"),
     schema: { type: "array", items: { type: "string" } },
-  };
+  });
 }
 
 function limit(doc: string, defaultValue: number): Setting<number> {
-  return {
-    kind: "setting",
+  return setting({
     doc,
     default: defaultValue,
     read: (value) =>
@@ -86,12 +114,11 @@ function limit(doc: string, defaultValue: number): Setting<number> {
         ? ok(value)
         : problem(`must be a positive whole number; got ${describe(value)}`),
     schema: { type: "integer", minimum: 1 },
-  };
+  });
 }
 
 function names(doc: string, pattern: RegExp, what: string): Setting<string[]> {
-  return {
-    kind: "setting",
+  return setting({
     doc,
     default: [],
     read: (value) => {
@@ -101,28 +128,30 @@ function names(doc: string, pattern: RegExp, what: string): Setting<string[]> {
       return bad.length > 0 ? problem(`not ${what}: ${bad.map((b) => describe(b)).join(", ")}`) : ok(value);
     },
     schema: { type: "array", items: { type: "string", pattern: pattern.source } },
-  };
+  });
 }
 
-function severity(doc: string, defaultValue: Severity): Setting<Severity> {
-  return {
-    kind: "setting",
+/** One of `values`, which the message lists. */
+function oneOf<T extends string>(doc: string, values: readonly T[], defaultValue: T): Setting<T> {
+  const isOne = (value: unknown): value is T => (values as readonly unknown[]).includes(value);
+  return setting({
     doc,
     default: defaultValue,
     read: (value) =>
-      isSeverity(value)
-        ? ok(value)
-        : problem(`must be one of ${SEVERITIES.join(", ")}; got ${describe(value)}`),
-    schema: { enum: [...SEVERITIES] },
-  };
+      isOne(value) ? ok(value) : problem(`must be one of ${values.join(", ")}; got ${describe(value)}`),
+    schema: { enum: [...values] },
+  });
 }
+
+/** Repository roles, weakest first, as GitHub's collaborator-permission endpoint names them. */
+export const PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
+export type Permission = (typeof PERMISSIONS)[number];
 
 const unknownSetting = (field: string, known: readonly string[]) => `unknown setting${suggest(field, known)}`;
 
 const TEAM = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const MANIFESTS: Section = {
-  kind: "section",
+const MANIFESTS = section({
   doc: "Which files are manifests: minimatch globs relative to the repository root.",
   notMapping: "must be a mapping with include and exclude globs",
   unknown: (field, known) => `unknown setting${suggest(field, known) || ` (expected ${known.join(", ")})`}`,
@@ -134,10 +163,9 @@ const MANIFESTS: Section = {
       true,
     ),
   },
-};
+});
 
-export const LIMITS: Section = {
-  kind: "section",
+const LIMITS = section({
   doc: "Bounds on what a hostile or broken file can make KubeDelta do.",
   notMapping: "must be a mapping",
   unknown: (field, known) => `unknown limit${suggest(field, known)}`,
@@ -153,17 +181,15 @@ export const LIMITS: Section = {
       2_000,
     ),
   },
-};
+});
 
-const QUORUM: Section = {
-  kind: "section",
+const QUORUM = section({
   doc: "Findings at or above `severity` need `approvers` distinct approvers (others need one).",
   notMapping: "must be a mapping with severity and approvers",
   unknown: () => "unknown setting (expected severity or approvers)",
   fields: {
-    severity: severity("The severity from which the quorum applies.", "critical"),
-    approvers: {
-      kind: "setting",
+    severity: oneOf<Severity>("The severity from which the quorum applies.", SEVERITIES, "critical"),
+    approvers: setting({
       doc: "How many distinct approvers those findings need.",
       default: 1,
       read: (value) =>
@@ -171,26 +197,20 @@ const QUORUM: Section = {
           ? ok(value)
           : problem(`must be a whole number from 1 to 10; got ${describe(value)}`),
       schema: { type: "integer", minimum: 1, maximum: 10 },
-    },
+    }),
   },
-};
+});
 
-const APPROVALS: Section = {
-  kind: "section",
+const APPROVALS = section({
   doc: "Who may accept a risk with /approve-risk, and how many must.",
   notMapping: "must be a mapping",
   unknown: unknownSetting,
   fields: {
-    minPermission: {
-      kind: "setting",
-      doc: 'A collaborator with at least this role may approve; "none": the role alone never suffices.',
-      default: "write",
-      read: (value) =>
-        (PERMISSIONS as readonly unknown[]).includes(value)
-          ? ok(value as Permission)
-          : problem(`must be one of ${PERMISSIONS.join(", ")}; got ${describe(value)}`),
-      schema: { enum: [...PERMISSIONS] },
-    } satisfies Setting<Permission>,
+    minPermission: oneOf<Permission>(
+      'A collaborator with at least this role may approve; "none": the role alone never suffices.',
+      PERMISSIONS,
+      "write",
+    ),
     teams: names(
       "Teams (org/team-slug) whose active members may approve.",
       TEAM,
@@ -201,55 +221,68 @@ const APPROVALS: Section = {
     quorum: QUORUM,
     resetOnPush: boolean("Whether any new commit voids the approvals given before it.", false),
   },
-};
+});
+
+/** Every rule on, at its default severity, with its declared parameter defaults. */
+function ruleDefaults(rules: readonly Rule[]): Record<string, RuleSettings> {
+  const settings: Record<string, RuleSettings> = {};
+  for (const rule of rules) {
+    const params: ParamValues = {};
+    for (const [name, spec] of Object.entries(rule.params ?? {})) params[name] = spec.default;
+    settings[rule.id] = { enabled: true, severity: rule.defaultSeverity, params };
+  }
+  return settings;
+}
 
 /** The top level of a configuration, in the order documented. */
-export const CONFIG: Record<string, Setting | Section | External> = {
-  failOn: {
-    kind: "setting",
-    doc: "Findings at or above this severity fail the check; none reports only.",
-    default: "high",
-    read: (value) =>
-      isSeverity(value) || value === "none"
-        ? ok(value)
-        : problem(`must be one of ${SEVERITIES.join(", ")}, none; got ${describe(value)}`),
-    schema: { enum: [...SEVERITIES, "none"] },
-  } satisfies Setting<FailOn>,
+export const CONFIG = {
+  failOn: oneOf<FailOn>(
+    "Findings at or above this severity fail the check; none reports only.",
+    [...SEVERITIES, "none"],
+    "high",
+  ),
   fullState: boolean("Report risk that was already there too, not only what the change introduces.", false),
   manifests: MANIFESTS,
   limits: LIMITS,
-  rules: {
-    kind: "external",
+  rules: external<Record<string, RuleSettings>>({
     doc: "Per rule id: off/false disables, a severity sets the severity, a mapping sets enabled, severity, block and the rule's parameters.",
+    default: ruleDefaults,
     schema: rulesSchema,
-  },
-  customRules: {
-    kind: "external",
+  }),
+  customRules: external<CustomRuleSpec[]>({
     doc: "Rules declared in the policy itself (docs/custom-rules.md); a layer's list replaces the earlier one.",
+    default: () => [],
     schema: () => CUSTOM_RULES_SCHEMA,
-  },
+  }),
   approvals: APPROVALS,
-  exceptions: {
-    kind: "external",
+  exceptions: external<PolicyException[]>({
     doc: "Accepted risks with an expiry; a layer's list replaces the earlier one.",
+    default: () => [],
     schema: () => EXCEPTIONS_SCHEMA,
-  },
-};
+  }),
+} satisfies Fields;
 
 /** The keys a mapping of the table knows, in order (for unknown-key messages and hints). */
-export function knownKeys(table: Record<string, unknown>): string[] {
+export function knownKeys(table: Fields): string[] {
   return Object.keys(table);
 }
 
-/** The default value of a section (or the top level): every setting's default, lists copied. */
-export function defaultsOf(fields: Record<string, Setting | Section | External>): Record<string, unknown> {
+/** The entry of `key`, if the mapping declares it (never an inherited property such as toString). */
+export function entryOf<E extends Entry>(fields: { readonly [key: string]: E }, key: string): E | undefined {
+  return Object.hasOwn(fields, key) ? fields[key] : undefined;
+}
+
+/** The default value of a section (or the top level): every entry's default, lists copied. */
+export function defaultsOf<F extends Fields>(fields: F, rules: readonly Rule[]): ValuesOf<F> {
   const defaults: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(fields)) {
     if (entry.kind === "setting")
       defaults[key] = Array.isArray(entry.default) ? [...entry.default] : entry.default;
-    else if (entry.kind === "section") defaults[key] = defaultsOf(entry.fields);
+    else if (entry.kind === "section") defaults[key] = defaultsOf(entry.fields, rules);
+    else defaults[key] = entry.default(rules);
   }
-  return defaults;
+  // Built key by key from the same table the type is mapped from.
+  return defaults as ValuesOf<F>;
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {
@@ -278,7 +311,7 @@ export function applyEntry(
   const into = target[key] as Record<string, unknown>;
   const known = knownKeys(entry.fields);
   for (const [field, fieldValue] of Object.entries(value)) {
-    const child = entry.fields[field];
+    const child = entryOf(entry.fields, field);
     if (child === undefined) problems.push(`${where}.${field}: ${entry.unknown(field, known)}`);
     else applyEntry(into, field, child, fieldValue, `${where}.${field}`, problems);
   }
@@ -288,16 +321,13 @@ function described(schema: JsonSchema, doc: string, defaultValue?: unknown): Jso
   return { description: doc, ...(defaultValue !== undefined ? { default: defaultValue } : {}), ...schema };
 }
 
-function entrySchema(entry: Setting | Section | External, rules: readonly Rule[]): JsonSchema {
+function entrySchema(entry: Entry, rules: readonly Rule[]): JsonSchema {
   if (entry.kind === "setting") return described(entry.schema, entry.doc, entry.default);
   if (entry.kind === "external") return described(entry.schema(rules), entry.doc);
   return described(objectSchema(entry.fields, rules), entry.doc);
 }
 
-function objectSchema(
-  fields: Record<string, Setting | Section | External>,
-  rules: readonly Rule[],
-): JsonSchema {
+function objectSchema(fields: Fields, rules: readonly Rule[]): JsonSchema {
   return {
     type: "object",
     properties: Object.fromEntries(Object.entries(fields).map(([key, e]) => [key, entrySchema(e, rules)])),

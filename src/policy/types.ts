@@ -1,58 +1,24 @@
-import type { PolicyException } from "../engine/exceptions.js";
-import type { ReviewLimits, ReviewSettings, RuleSettings } from "../engine/settings.js";
-import type { FailOn, Severity } from "../engine/types.js";
-import type { CustomRuleSpec } from "../rules/custom/rule.js";
+// The effective policy's types, derived from the configuration table (schema.ts) so that a setting
+// is declared once: its type is what its entry reads to.
 
-/** The engine's limits, and how many unchanged manifests the App reads around a change. */
-export interface Limits extends ReviewLimits {
-  /**
-   * Unchanged manifests the GitHub App reads as context for repository-wide rules (NetworkPolicy
-   * coverage); over it, those rules see the changed files only and the check says so.
-   */
-  maxContextFiles: number;
-}
+import type { ReviewSettings } from "../engine/settings.js";
+import type { CONFIG, ValuesOf } from "./schema.js";
 
-export type { RuleSettings };
+export type { RuleSettings } from "../engine/settings.js";
+export { PERMISSIONS, type Permission } from "./schema.js";
 
-/** Repository roles, weakest first, as GitHub's collaborator-permission endpoint names them. */
-export const PERMISSIONS = ["none", "read", "triage", "write", "maintain", "admin"] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-/** Who may accept a risk with /approve-risk, and how many must. */
-export interface ApprovalSettings {
-  /** A collaborator with at least this role may approve; "none": the role alone never suffices. */
-  minPermission: Permission;
-  /** "org/team-slug": active members may approve. */
-  teams: string[];
-  /** Logins that may approve. */
-  users: string[];
-  /** Whether the pull request's author may approve its own risks. */
-  allowAuthor: boolean;
-  /** Findings at or above `severity` need `approvers` distinct approvers (others need one). */
-  quorum: { severity: Severity; approvers: number };
-  /** Whether any new commit voids the approvals given before it. */
-  resetOnPush: boolean;
-}
+/** `T`, which must be the engine's settings: a compile-time check that review() takes a Policy. */
+type EngineSettings<T extends ReviewSettings> = T;
 
 /**
- * The effective policy: the default pack with the repository's config applied. Validated. It is
- * the engine's ReviewSettings (src/engine/settings.ts), and what only the shells read besides.
+ * The effective policy: the built-in defaults, the pack and the repository's config applied in
+ * turn, validated. It is the engine's ReviewSettings (src/engine/settings.ts), and what only the
+ * shells read besides (approvals, custom rule specs, the App's context limit).
  */
-export interface Policy extends ReviewSettings {
-  /** Findings at or above this severity fail the review; "none" reports only. */
-  failOn: FailOn;
-  /** Report pre-existing risk too, not only what the change introduces. */
-  fullState: boolean;
-  /**
-   * minimatch globs, relative to the repository root, that select manifest files; and whether the
-   * test fixtures of kuttl and chainsaw among them are left out (engine/test-fixtures.ts).
-   */
-  manifests: { include: string[]; exclude: string[]; skipTestFixtures: boolean };
-  limits: Limits;
-  rules: Record<string, RuleSettings>;
-  /** Rules declared in the policy itself (`customRules:`); each also has its entry in `rules`. */
-  customRules: CustomRuleSpec[];
-  approvals: ApprovalSettings;
-  /** Accepted risks with an expiry (see engine/exceptions.ts); a layer's list replaces the earlier one. */
-  exceptions: PolicyException[];
-}
+export type Policy = EngineSettings<ValuesOf<typeof CONFIG>>;
+
+/** The engine's limits, and how many unchanged manifests the App reads around a change. */
+export type Limits = Policy["limits"];
+
+/** Who may accept a risk with /approve-risk, and how many must. */
+export type ApprovalSettings = Policy["approvals"];
