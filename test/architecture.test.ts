@@ -7,6 +7,8 @@
 //              other folder
 //   k8s        the Kubernetes model, on the engine alone
 //   rules      one file per rule, the registry and the catalog; custom rules and their patterns
+//   render     Kustomize and Helm: render targets, their input files, running the tools, mapping
+//              rendered resources back to source lines
 //   policy     the configuration: validates layers against the rules' metadata, yields a Policy
 //   approvals  /approve-risk commands and approval state, pure; takes only the engine
 //   report     markdown, check run, review comments, SARIF, JSON, text; approvals rendered
@@ -124,6 +126,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ["engine"],
   ["k8s"],
   ["rules"],
+  ["render"],
   ["policy"],
   ["approvals"],
   ["report"],

@@ -10,7 +10,7 @@ import { readContent, type SideFiles } from "./read-dir.js";
 
 const MAX_BUFFER = 2 ** 30;
 
-function git(repo: string, args: string[], input?: Buffer): Buffer {
+export function git(repo: string, args: string[], input?: Buffer): Buffer {
   try {
     return execFileSync("git", ["-C", repo, ...args], {
       input,
@@ -84,7 +84,7 @@ export function resolveBase(repo: string, base: string | undefined, head: string
  * Reads blobs in one `git cat-file --batch`. An object the repository does not have (a shallow or
  * partial clone) is answered `<sha> missing`: that file is unreadable, which fails the review.
  */
-function catBlobs(repo: string, shas: readonly string[]): FileContent[] {
+export function catBlobs(repo: string, shas: readonly string[]): FileContent[] {
   if (shas.length === 0) return [];
   const out = git(repo, ["cat-file", "--batch"], Buffer.from(`${shas.join("\n")}\n`));
   const contents: FileContent[] = [];

@@ -2,6 +2,7 @@
 
 import { containerOf } from "./container.js";
 import { fingerprint } from "./fingerprint.js";
+import type { GeneratedFiles } from "./inputs.js";
 import type { ResourceChange, Rule, RuleContext } from "./rule.js";
 import type { ReviewSettings } from "./settings.js";
 import { compareStrings } from "./text.js";
@@ -22,6 +23,7 @@ export function findingsOf(
   change: ResourceChange,
   context: RuleContext,
   policy: Pick<ReviewSettings, "rules">,
+  generated?: GeneratedFiles,
 ): Finding[] {
   const settings = policy.rules[rule.id];
   const findings: Finding[] = [];
@@ -31,7 +33,7 @@ export function findingsOf(
     if (!resource) continue;
     const { apiVersion, kind, namespace, name } = resource.identity;
     const container = containerOf(resource, hit.path);
-    findings.push({
+    const finding: Finding = {
       rule: rule.id,
       severity: gradedSeverity(rule, hit.severity, settings.severity),
       file: resource.file,
@@ -41,7 +43,8 @@ export function findingsOf(
       ...(container !== undefined ? { container } : {}),
       message: hit.message,
       fingerprint: fingerprint(rule.id, resource.key, hit.key),
-    });
+    };
+    findings.push(generated?.paths.has(resource.file) ? generated.place(finding, hit.path) : finding);
   }
   return findings;
 }

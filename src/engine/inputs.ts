@@ -9,7 +9,7 @@ import type { ParseCache } from "./parse-cache.js";
 import { withStop } from "./reading.js";
 import { resourcesOf } from "./resources.js";
 import type { ReviewSettings } from "./settings.js";
-import type { InputError, Resource, ReviewStats, Side, Skipped } from "./types.js";
+import type { Finding, InputError, Path, Resource, ReviewStats, Side, Skipped } from "./types.js";
 import type { ParsedDocument, ParseOutcome } from "./yaml/types.js";
 
 /** Path (relative to the side's root, forward slashes) → file content. */
@@ -29,6 +29,28 @@ export interface ReadInput {
    * them, the Chart.yaml files among the side's own files are taken.
    */
   chartRoots?: { base: ReadonlySet<string>; head: ReadonlySet<string> };
+  /** Manifests made by a tool (rendered Kustomize and Helm output): see GeneratedFiles. */
+  generated?: GeneratedFiles;
+}
+
+/**
+ * Files of either side that a tool generated from sources (src/render/): they are read as
+ * manifests whatever the globs say, and a finding on one is moved by `place` to the source line
+ * that causes it, since nobody edits the generated text itself.
+ */
+export interface GeneratedFiles {
+  paths: ReadonlySet<string>;
+  /** The finding as it should read: placed in a source file, its message naming what generated it. */
+  place(finding: Finding, field: Path): Finding;
+}
+
+/** Whether a path of the input is read as a manifest. */
+export function isManifestInput(path: string, input: ReadInput): boolean {
+  return (
+    input.allFilesAreManifests === true ||
+    input.generated?.paths.has(path) === true ||
+    isManifestPath(path, input.policy)
+  );
 }
 
 export interface ParsedFile {
@@ -107,14 +129,16 @@ export function parseSide(
   const parsed: ParsedFile[] = [];
   const read = new Map<string, ReadFile>();
   for (const [path, content] of files) {
-    if (!input.allFilesAreManifests && !isManifestPath(path, input.policy)) continue;
+    if (!isManifestInput(path, input)) continue;
     // A file the change does not touch is not the change's to fix: its problems cannot hide
     // anything the change does, so they are not reported (the check must not stay red forever).
     const untouched = unchanged.has(path);
     // A file present on both sides is reported once, from the head; base problems of a file the
     // head deletes are reported too, since they hide what the deletion removes.
     const reportIt = !untouched && (side === "head" || !input.head.has(path));
-    const chart = chartOfTemplate(path, chartRoots);
+    // Generated text is never a chart template or a test fixture, whatever its name says.
+    const generated = input.generated?.paths.has(path) === true;
+    const chart = generated ? undefined : chartOfTemplate(path, chartRoots);
     if (chart !== undefined) {
       if (reportIt) {
         const reason = `Helm chart template (of ${chart}): rendered by Helm, never read as manifests`;
@@ -122,7 +146,7 @@ export function parseSide(
       }
       continue;
     }
-    const fixture = fixtureOf(path);
+    const fixture = generated ? undefined : fixtureOf(path);
     if (fixture !== undefined) {
       if (reportIt) report.skipped.push({ file: path, reason: fixture });
       continue;
@@ -196,7 +220,7 @@ export function collectResources(
 export function changedManifestCount(input: ReadInput, identical: ReadonlySet<string>): number {
   let count = 0;
   for (const path of new Set([...input.base.keys(), ...input.head.keys()])) {
-    if (identical.has(path) || (!input.allFilesAreManifests && !isManifestPath(path, input.policy))) continue;
+    if (identical.has(path) || !isManifestInput(path, input)) continue;
     count++;
   }
   return count;

@@ -32,7 +32,7 @@ import type {
   Skipped,
 } from "./types.js";
 
-export { type FileSet, isManifestPath } from "./inputs.js";
+export { type FileSet, type GeneratedFiles, isManifestPath } from "./inputs.js";
 
 export interface ReviewInput extends ReadInput {
   /** Reused across reviews by long-lived callers; a fresh one per review otherwise. */
@@ -191,7 +191,7 @@ export function review(input: ReviewInput): ReviewResult {
         partialContext: partial,
       };
       try {
-        findings.push(...findingsOf(rule, change, context, policy));
+        findings.push(...findingsOf(rule, change, context, policy, input.generated));
       } catch (error) {
         // A rule that breaks must fail the review, not pass it.
         const resource = (change.after ?? change.before) as Resource;

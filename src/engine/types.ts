@@ -88,6 +88,11 @@ export interface Finding {
   container?: string;
   message: string;
   fingerprint: string;
+  /**
+   * The resource was rendered (by Kustomize or Helm, src/render/): the target that rendered it
+   * (its directory) and the tool. `file` and `line` are then the source line that causes it.
+   */
+  rendered?: { target: string; tool: string };
 }
 
 export interface InputError {

@@ -1,0 +1,198 @@
+// Rendering a change: every render target the change touches, rendered at both revisions with the
+// real tools (through the cache), its output handed to the engine as generated manifests, and the
+// findings on them placed back on source lines. The files rendering reads are never reviewed as
+// plain manifests: a base's Deployment is judged as the overlays deploy it, a patch is not an object.
+
+import { availableParallelism } from "node:os";
+import { isUnreadable } from "../engine/files.js";
+import type { GeneratedFiles } from "../engine/inputs.js";
+import { compareStrings } from "../engine/text.js";
+import type { InputError, Side } from "../engine/types.js";
+import { withBuildMetadata } from "./build-metadata.js";
+import { type GeneratedManifest, generatedManifest, generatedPath } from "./generated.js";
+import { type RenderOutput, readHelmOutput, readKustomizeOutput } from "./output.js";
+import { placeFinding, type RenderedTarget } from "./place.js";
+import type { RenderCache } from "./render-cache.js";
+import { isSymlink, type Revision, type TreeContent } from "./revision.js";
+import type { HelmOptions, InputFile, RenderRequest } from "./run.js";
+import { SourceFiles, type SourceLimits } from "./sources.js";
+
+/** A render target the change touches, with its input files at each revision it exists in. */
+export interface PlannedTarget {
+  tool: "kustomize" | "helm";
+  dir: string;
+  /** The kustomization file or Chart.yaml, repository-relative. */
+  definition: string;
+  description: string;
+  helm?: HelmOptions;
+  /** Input files at each revision; absent where the target does not exist. */
+  closure: { base?: readonly string[]; head?: readonly string[] };
+}
+
+export interface RenderChangeInput {
+  base: Revision;
+  head: Revision;
+  targets: readonly PlannedTarget[];
+  cache: RenderCache;
+  limits: SourceLimits & { maxInputBytes: number };
+}
+
+export interface RenderedChange {
+  /** The generated manifests of each side, by their (never a repository) path. */
+  generated: { base: Map<string, string>; head: Map<string, string> };
+  /** What the engine needs to read them and place their findings. */
+  hook: GeneratedFiles;
+  /** Targets that could not be rendered, on their definition file: they fail the review. */
+  errors: InputError[];
+  rendered: RenderedTarget[];
+}
+
+const SIDES: readonly Side[] = ["base", "head"];
+
+function inputFile(path: string, content: TreeContent): InputFile | string {
+  if (isSymlink(content)) return content;
+  if (isUnreadable(content)) return `${path} could not be read: ${content.unreadable}`;
+  return typeof content === "string" ? Buffer.from(content, "utf8") : content;
+}
+
+/** The request for one target at one revision, or why it cannot be made. */
+function requestOf(
+  target: PlannedTarget,
+  files: ReadonlyMap<string, TreeContent>,
+  limits: RenderChangeInput["limits"],
+): { request: RenderRequest; own: { origin: boolean; transformations: boolean } } | { problem: string } {
+  const inputs = new Map<string, InputFile>();
+  let bytes = 0;
+  for (const [path, content] of files) {
+    const file = inputFile(path, content);
+    if (typeof file === "string") return { problem: file };
+    bytes += file instanceof Uint8Array ? file.byteLength : 0;
+    inputs.set(path, file);
+  }
+  if (bytes > limits.maxInputBytes)
+    return {
+      problem: `its input files are ${bytes} bytes, over render.limits.maxInputBytes (${limits.maxInputBytes}): not rendered`,
+    };
+  if (target.tool === "helm" && target.helm)
+    return { request: { tool: "helm", files: inputs, target: target.dir, helm: target.helm }, own: NOT_OWN };
+  const definition = files.get(target.definition);
+  if (definition === undefined || isSymlink(definition))
+    return { problem: `${target.definition} is not a file` };
+  const rewritten = withBuildMetadata(target.definition, definition, limits);
+  if (!rewritten.ok) return { problem: rewritten.message };
+  inputs.set(target.definition, Buffer.from(rewritten.content, "utf8"));
+  return { request: { tool: "kustomize", files: inputs, target: target.dir }, own: rewritten.own };
+}
+
+const NOT_OWN = { origin: false, transformations: false };
+
+function readOutput(
+  target: PlannedTarget,
+  output: string,
+  own: typeof NOT_OWN,
+  limits: SourceLimits,
+): RenderOutput {
+  return target.tool === "helm"
+    ? readHelmOutput(output, target.dir, limits)
+    : readKustomizeOutput(output, target.dir, limits, own);
+}
+
+export async function renderChange(input: RenderChangeInput): Promise<RenderedChange> {
+  const { cache, limits } = input;
+  const read = {
+    base: await input.base.read(unique(input.targets.flatMap((t) => t.closure.base ?? []))),
+    head: await input.head.read(unique(input.targets.flatMap((t) => t.closure.head ?? []))),
+  };
+  const errors: InputError[] = [];
+  const generated = { base: new Map<string, string>(), head: new Map<string, string>() };
+  const rendered: RenderedTarget[] = [];
+  const byPath = new Map<string, RenderedTarget>();
+  const slot = limiter(Math.max(1, availableParallelism()));
+  await Promise.all(
+    input.targets.map((target) =>
+      slot(async () => {
+        const output: RenderedTarget["output"] = {};
+        for (const side of SIDES) {
+          const closure = target.closure[side];
+          if (!closure) continue;
+          const files = new Map(closure.map((path) => [path, read[side].get(path) as TreeContent]));
+          const made = requestOf(target, files, limits);
+          const where = `${target.description} at the ${side}`;
+          if ("problem" in made) {
+            errors.push({ file: target.definition, message: `${where}: ${made.problem}` });
+            continue;
+          }
+          const result = await cache.render(made.request);
+          if (!result.ok) {
+            errors.push({ file: target.definition, message: `${where} failed: ${result.message}` });
+            continue;
+          }
+          const parsed = readOutput(target, result.output, made.own, limits);
+          for (const problem of parsed.errors)
+            errors.push({
+              file: target.definition,
+              message: `${where}: its output cannot be read: ${problem}`,
+            });
+          const manifest = generatedManifest(generatedPath(target.tool, target.dir), parsed.documents);
+          output[side] = manifest;
+          generated[side].set(manifest.path, manifest.text);
+        }
+        const done: RenderedTarget = {
+          tool: target.tool,
+          dir: target.dir,
+          description: target.description,
+          definition: target.definition,
+          valuesFiles: target.helm?.valuesFiles ?? [],
+          output,
+        };
+        rendered.push(done);
+        byPath.set(generatedPath(target.tool, target.dir), done);
+      }),
+    ),
+  );
+  errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
+  rendered.sort((a, b) => compareStrings(a.dir, b.dir));
+  const sources = new SourceFiles({ base: contentsOnly(read.base), head: contentsOnly(read.head) }, limits);
+  const hook: GeneratedFiles = {
+    paths: new Set(byPath.keys()),
+    place: (finding, field) => {
+      const target = byPath.get(finding.file);
+      return target ? placeFinding(finding, field, target, sources, limits) : finding;
+    },
+  };
+  return { generated, hook, errors, rendered };
+}
+
+/** Runs at most `size` of the functions it is given at once (each render is a process). */
+function limiter(size: number): <T>(run: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (run) => {
+    if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await run();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+function unique(paths: readonly string[]): string[] {
+  return [...new Set(paths)];
+}
+
+function contentsOnly(files: ReadonlyMap<string, TreeContent>) {
+  const contents = new Map<string, Exclude<TreeContent, { symlink: string }>>();
+  for (const [path, content] of files) if (!isSymlink(content)) contents.set(path, content);
+  return contents;
+}
+
+/** Generated manifests of a side (output of renderChange) → the file the engine reports errors on. */
+export function definitionOf(change: RenderedChange, path: string): string | undefined {
+  const target = change.rendered.find((t) => generatedPath(t.tool, t.dir) === path);
+  return target?.definition;
+}
+
+export type { GeneratedManifest };
