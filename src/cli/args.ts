@@ -24,6 +24,10 @@ export interface CommonOptions {
   /** undefined: colour when writing to a terminal. */
   color?: boolean;
   output?: string;
+  /** Render Kustomize and Helm targets (review, and diff of directories); --no-render: false. */
+  render: boolean;
+  /** --render-target DIR (repeatable): render only the targets in these folders. */
+  renderTargets?: string[];
 }
 
 export type Command =
@@ -55,6 +59,10 @@ Options:
   --fail-on SEVERITY                     info|low|medium|high|critical, or none to report
                                          only (default: policy's)
   --full-state                           report pre-existing risk too, not only the change
+  --no-render                            do not render Kustomize and Helm targets (review,
+                                         and diff of two directories render the targets
+                                         the change touches by default)
+  --render-target DIR                    render only the target in DIR (repeatable)
   --output FILE                          write the report to FILE instead of stdout
   --color / --no-color                   force colour on or off in text output
   -h, --help                             this help
@@ -80,8 +88,19 @@ const VALUE_OPTIONS = new Set([
   "--base",
   "--head",
   "--repo",
+  "--render-target",
 ]);
-const FLAG_OPTIONS = new Set(["--full-state", "--color", "--no-color", "--help", "-h", "--version"]);
+/** Value options that may be given more than once; their values are joined with NUL. */
+const REPEATABLE = new Set(["--render-target"]);
+const FLAG_OPTIONS = new Set([
+  "--full-state",
+  "--color",
+  "--no-color",
+  "--no-render",
+  "--help",
+  "-h",
+  "--version",
+]);
 
 /** Splits argv into positionals and options; `--name=value` and `--name value` both work. */
 function tokenize(argv: readonly string[]): {
@@ -110,8 +129,9 @@ function tokenize(argv: readonly string[]): {
     } else if (VALUE_OPTIONS.has(name)) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === "") throw new UsageError(`${name} needs a value`);
-      if (values.has(name)) throw new UsageError(`${name} given twice`);
-      values.set(name, value);
+      const before = values.get(name);
+      if (before !== undefined && !REPEATABLE.has(name)) throw new UsageError(`${name} given twice`);
+      values.set(name, before === undefined ? value : `${before}\0${value}`);
     } else {
       throw new UsageError(`unknown option ${name}\n\n${USAGE}`);
     }
@@ -138,7 +158,13 @@ export function parseArgs(argv: readonly string[]): Command {
     fullState: flags.has("--full-state"),
     color: flags.has("--color") ? true : flags.has("--no-color") ? false : undefined,
     output: values.get("--output"),
+    render: !flags.has("--no-render"),
+    ...(values.has("--render-target") ? { renderTargets: renderTargets(values.get("--render-target")) } : {}),
   };
+  if (flags.has("--no-render") && options.renderTargets)
+    throw new UsageError("--no-render and --render-target contradict");
+  if (command === "rules" && (flags.has("--no-render") || options.renderTargets))
+    throw new UsageError(`--no-render and --render-target do not apply to \`kubedelta ${command}\``);
   switch (command) {
     case "diff":
       if (rest.length !== 2) throw new UsageError(`diff needs exactly two paths, BASE and HEAD\n\n${USAGE}`);
@@ -162,9 +188,27 @@ export function parseArgs(argv: readonly string[]): Command {
   }
 }
 
+/** --render-target folders as repository paths: "overlays/prod/" and "./overlays/prod" are "overlays/prod". */
+function renderTargets(joined: string | undefined): string[] {
+  return (joined ?? "").split("\0").map((dir) => {
+    const normal = dir.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    if (normal.startsWith("/") || normal.split("/").includes(".."))
+      throw new UsageError(`--render-target ${dir}: a folder of the repository, relative to its root`);
+    return normal === "." ? "" : normal;
+  });
+}
+
 /** `kubedelta read`: only --format and --output; the rest judge a review, and reading judges nothing. */
 function parseRead(paths: string[], values: Map<string, string>, flags: Set<string>): Command {
-  const judging = ["--config", "--fail-on", "--full-state", "--color", "--no-color"];
+  const judging = [
+    "--config",
+    "--fail-on",
+    "--full-state",
+    "--color",
+    "--no-color",
+    "--no-render",
+    "--render-target",
+  ];
   const given = judging.filter((name) => values.has(name) || flags.has(name));
   if (given.length > 0) {
     throw new UsageError(

@@ -4,18 +4,32 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { utcDay } from "../engine/exceptions.js";
 import { isUnreadable } from "../engine/files.js";
-import { isManifestPath, review } from "../engine/review.js";
+import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
+import { sharedRenderCache } from "../render/render-cache.js";
+import { reviewWithRendering } from "../render/review-change.js";
+import type { Revision } from "../render/revision.js";
 import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
 import { readingsToJson, readingsToText, readingsToYaml } from "../report/readings.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
 import { readPaths } from "./read-command.js";
-import { readContent, readDiffInputs, type SideFiles } from "./read-dir.js";
+import { kindOf, readContent, readDiffInputs, type SideFiles } from "./read-dir.js";
 import { readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
+import {
+  changedBetween,
+  changedBetweenDirectories,
+  changedInWorkingTree,
+  directoryRevision,
+  gitRevision,
+  workingTreeRevision,
+} from "./revisions.js";
+
+/** The side of a diff given as /dev/null: a tree without files. */
+const EMPTY_REVISION: Revision = { paths: [], read: async () => new Map() };
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -54,7 +68,7 @@ function overrides(options: CommonOptions): PolicyLayer[] {
   return layers;
 }
 
-function render(result: ReviewResult, policy: Policy, options: CommonOptions, io: CliIo): string {
+function formatted(result: ReviewResult, policy: Policy, options: CommonOptions, io: CliIo): string {
   const format: OutputFormat = options.format;
   const catalog = ruleCatalog(policy);
   switch (format) {
@@ -76,16 +90,24 @@ function emit(text: string, options: { output?: string }, io: CliIo) {
   else io.stdout(text);
 }
 
-function runReview(
+/** The whole trees of both sides and what differs between them, for rendering. */
+interface Trees {
+  base: Revision;
+  head: Revision;
+  changed: () => Promise<ReadonlySet<string>>;
+}
+
+async function runReview(
   sides: { base: SideFiles; head: SideFiles },
   policy: Policy,
   options: CommonOptions,
   io: CliIo,
+  trees?: Trees,
   explicitFiles = false,
-): number {
+): Promise<number> {
   // Today in UTC decides which exceptions have expired (the engine itself has no clock).
   const today = utcDay(new Date());
-  const result = review({
+  const input: ReviewInput = {
     base: sides.base.files,
     head: sides.head.files,
     chartRoots: { base: sides.base.chartRoots, head: sides.head.chartRoots },
@@ -93,19 +115,39 @@ function runReview(
     rules: rulesOf(policy),
     allFilesAreManifests: explicitFiles,
     today,
-  });
-  emit(render(result, policy, options, io), options, io);
+  };
+  const result =
+    trees && options.render
+      ? (
+          await reviewWithRendering({
+            review: input,
+            base: trees.base,
+            head: trees.head,
+            changed: await trees.changed(),
+            settings: policy.render,
+            cache: sharedRenderCache(),
+            only: options.renderTargets,
+          })
+        ).result
+      : review(input);
+  emit(formatted(result, policy, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;
 }
 
-function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): number {
+async function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): Promise<number> {
   const { options } = command;
   const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
   const { base, head, singleFiles } = readDiffInputs(command.base, command.head, (path) =>
     isManifestPath(path, policy),
   );
-  // Files named on the command line are manifests whatever their name.
-  return runReview({ base, head }, policy, options, io, singleFiles);
+  // Files named on the command line are manifests whatever their name, and render nothing.
+  if (singleFiles) return runReview({ base, head }, policy, options, io, undefined, true);
+  const tree = (path: string) => (kindOf(path) === "directory" ? directoryRevision(path) : EMPTY_REVISION);
+  const trees = { base: tree(command.base), head: tree(command.head) };
+  return runReview({ base, head }, policy, options, io, {
+    ...trees,
+    changed: () => changedBetweenDirectories(trees.base, trees.head),
+  });
 }
 
 /** Config comes from the base revision, like the app: a change cannot relax its own checks. */
@@ -123,7 +165,7 @@ function gitConfig(
   return { source, text: Buffer.from(content).toString("utf8") };
 }
 
-function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): number {
+async function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): Promise<number> {
   const { options } = command;
   const root = repoRoot(command.repo);
   const baseRef = resolveBase(root, command.base, command.head);
@@ -131,7 +173,19 @@ function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): nu
   const wanted = (path: string) => isManifestPath(path, policy);
   const base = readRevision(root, baseRef, wanted);
   const head = command.head ? readRevision(root, command.head, wanted) : readWorkingTree(join(root), wanted);
-  return runReview({ base, head }, policy, options, io);
+  if (!options.render) return runReview({ base, head }, policy, options, io);
+  const baseTree = gitRevision(root, baseRef);
+  const trees: Trees = command.head
+    ? (() => {
+        const headTree = gitRevision(root, command.head);
+        return { base: baseTree, head: headTree, changed: async () => changedBetween(baseTree, headTree) };
+      })()
+    : {
+        base: baseTree,
+        head: workingTreeRevision(root),
+        changed: async () => changedInWorkingTree(root, baseRef),
+      };
+  return runReview({ base, head }, policy, options, io, trees);
 }
 
 function read(command: Extract<Command, { name: "read" }>, io: CliIo): number {
@@ -173,9 +227,9 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
       case "rules":
         return listRules(command.options, io);
       case "diff":
-        return diff(command, io);
+        return await diff(command, io);
       case "review":
-        return gitReview(command, io);
+        return await gitReview(command, io);
       case "read":
         return read(command, io);
     }

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
 import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
 import { isObject, SEVERITIES } from "../engine/types.js";
+import { readRenderSettings } from "../render/settings.js";
 import { customRulesOf } from "../rules/custom/rule.js";
 import { RULES } from "../rules/index.js";
 import { applyCustomRules } from "./custom-rules.js";
@@ -142,6 +143,11 @@ function applyLayer(policy: Policy, layer: PolicyLayer, rules: readonly Rule[], 
       );
     else if (field === "exceptions")
       policy.exceptions = parseExceptions(value, where, source, problems) ?? policy.exceptions;
+    else if (field === "render") {
+      const read = readRenderSettings(value, where, { suggest, base: policy.render });
+      if ("problems" in read) problems.push(...read.problems);
+      else policy.render = read.value;
+    }
   }
 }
 

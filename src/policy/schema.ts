@@ -13,6 +13,7 @@ import { LOGIN } from "../engine/ids.js";
 import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
 import type { RuleSettings } from "../engine/settings.js";
 import { type FailOn, SEVERITIES, type Severity } from "../engine/types.js";
+import { DEFAULT_RENDER_SETTINGS, RENDER_SCHEMA, type RenderSettings } from "../render/settings.js";
 import type { CustomRuleSpec } from "../rules/custom/rule.js";
 import { CUSTOM_RULES_SCHEMA } from "./custom-rules.js";
 import { EXCEPTIONS_SCHEMA } from "./exceptions.js";
@@ -260,7 +261,17 @@ export const CONFIG = {
     default: () => [],
     schema: () => EXCEPTIONS_SCHEMA,
   }),
+  render: external<RenderSettings>({
+    doc: String(RENDER_SCHEMA.description),
+    default: () => structuredClone(DEFAULT_RENDER_SETTINGS) as RenderSettings,
+    schema: () => withoutDescription(RENDER_SCHEMA),
+  }),
 } satisfies Fields;
+
+/** A schema whose description the table's `doc` gives instead. */
+function withoutDescription({ description: _, ...schema }: JsonSchema): JsonSchema {
+  return schema;
+}
 
 /** The keys a mapping of the table knows, in order (for unknown-key messages and hints). */
 export function knownKeys(table: Fields): string[] {

@@ -14,7 +14,7 @@ import { type RenderOutput, readHelmOutput, readKustomizeOutput } from "./output
 import { placeFinding, type RenderedTarget } from "./place.js";
 import type { RenderCache } from "./render-cache.js";
 import { isSymlink, type Revision, type TreeContent } from "./revision.js";
-import type { HelmOptions, InputFile, RenderRequest } from "./run.js";
+import type { HelmOptions, InputFile, RenderLimits, RenderRequest } from "./run.js";
 import { SourceFiles, type SourceLimits } from "./sources.js";
 
 /** A render target the change touches, with its input files at each revision it exists in. */
@@ -35,6 +35,7 @@ export interface RenderChangeInput {
   targets: readonly PlannedTarget[];
   cache: RenderCache;
   limits: SourceLimits & { maxInputBytes: number };
+  renderLimits?: RenderLimits;
 }
 
 export interface RenderedChange {
@@ -122,7 +123,7 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
             errors.push({ file: target.definition, message: `${where}: ${made.problem}` });
             continue;
           }
-          const result = await cache.render(made.request);
+          const result = await cache.render(made.request, input.renderLimits);
           if (!result.ok) {
             errors.push({ file: target.definition, message: `${where} failed: ${result.message}` });
             continue;

@@ -391,7 +391,7 @@ export const RENDER_SCHEMA: Readonly<Record<string, unknown>> = {
             description: "Helm: values set on the command line (--set key=value).",
             default: {},
             type: "object",
-            additionalProperties: { type: ["string", "number", "boolean"] },
+            additionalProperties: { anyOf: [{ type: "string" }, { type: "number" }, { type: "boolean" }] },
           },
         },
       },

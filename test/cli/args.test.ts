@@ -15,8 +15,25 @@ describe("parseArgs", () => {
         fullState: false,
         color: false,
         output: undefined,
+        render: true,
       },
     });
+  });
+
+  it("parses --no-render and repeated --render-target, refusing them together and where nothing renders", () => {
+    expect(parseArgs(["review", "--no-render"])).toMatchObject({ options: { render: false } });
+    expect(
+      parseArgs(["review", "--render-target", "./overlays/prod/", "--render-target=charts/web"]),
+    ).toMatchObject({ options: { render: true, renderTargets: ["overlays/prod", "charts/web"] } });
+    expect(parseArgs(["diff", "a", "b", "--render-target", "."])).toMatchObject({
+      options: { renderTargets: [""] },
+    });
+    expect(() => parseArgs(["review", "--no-render", "--render-target", "x"])).toThrow(/contradict/);
+    expect(() => parseArgs(["review", "--render-target", "../x"])).toThrow(/a folder of the repository/);
+    expect(() => parseArgs(["rules", "--no-render"])).toThrow(/do not apply to `kubedelta rules`/);
+    expect(() => parseArgs(["read", "x", "--render-target", "y"])).toThrow(
+      /do not apply to `kubedelta read`/,
+    );
   });
 
   it("parses review with git options and defaults", () => {

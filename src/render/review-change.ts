@@ -1,0 +1,198 @@
+// A review that sees what deploys: the render targets (Kustomize roots, Helm charts) a change
+// touches are rendered at both revisions, their output reviewed with the plain manifests, and
+// their input files left out of the plain manifests (they are judged through the renders).
+// Rendering is fail-closed: a target that cannot be rendered is an error on the review.
+
+import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
+import type { InputError, ReviewResult } from "../engine/types.js";
+import {
+  affectedTargets,
+  pairRevisions,
+  renderInputs,
+  resolveTargets,
+  type TargetRevisions,
+} from "./affected.js";
+import { type PlannedTarget, renderChange } from "./change.js";
+import { inputBytesOf } from "./closure.js";
+import { generatedPath } from "./generated.js";
+import { KUSTOMIZATION_NAMES } from "./kustomize-lines.js";
+import type { RenderCache } from "./render-cache.js";
+import type { ReadFile } from "./repository.js";
+import { isSymlink, type Revision, type TreeContent } from "./revision.js";
+import type { RenderSettings } from "./settings.js";
+import { filesReadUpFront, type RenderTarget } from "./targets.js";
+
+export interface RenderReviewInput {
+  /** The engine's input with the plain manifest files of each side (render inputs are taken out). */
+  review: Omit<ReviewInput, "generated">;
+  /** The whole trees, which rendering reads from. */
+  base: Revision;
+  head: Revision;
+  /** Paths whose content differs between the revisions (either name of a renamed file). */
+  changed: ReadonlySet<string>;
+  settings: RenderSettings;
+  cache: RenderCache;
+  /** Render only the targets in these folders (the CLI's --render-target); all affected ones when absent. */
+  only?: readonly string[];
+}
+
+export interface RenderSummary {
+  /** Targets of the repository (at either revision). */
+  targets: number;
+  /** Of them, those the change touches. */
+  affected: string[];
+  /** Renders run, and renders answered by the cache, during this review. */
+  renders: number;
+  cacheHits: number;
+}
+
+/** Reads the files target detection needs, following on-demand reads for a few rounds. */
+async function detectionReader(
+  revision: Revision,
+): Promise<{ read: ReadFile; more: () => Promise<boolean> }> {
+  const files = new Map<string, TreeContent>(await revision.read(filesReadUpFront(revision.paths)));
+  const known = new Set(revision.paths);
+  const missed = new Set<string>();
+  const read: ReadFile = (path) => {
+    const content = files.get(path);
+    if (content === undefined) {
+      if (known.has(path)) missed.add(path);
+      return undefined;
+    }
+    if (isSymlink(content) || (typeof content === "object" && "unreadable" in content)) return undefined;
+    return content;
+  };
+  const more = async () => {
+    if (missed.size === 0) return false;
+    const wanted = [...missed];
+    missed.clear();
+    for (const [path, content] of await revision.read(wanted)) files.set(path, content);
+    return true;
+  };
+  return { read, more };
+}
+
+/** One revision's targets and closures, reading what detection asks for (at most a few rounds). */
+async function targetsOf(revision: Revision, settings: RenderSettings) {
+  const { read, more } = await detectionReader(revision);
+  let resolved = resolveTargets(revision.paths, read, settings);
+  for (let round = 0; round < 4 && (await more()); round++)
+    resolved = resolveTargets(revision.paths, read, settings);
+  return resolved;
+}
+
+/** The file that makes the target: its kustomization or Chart.yaml (errors and unplaceable findings go there). */
+function definitionFile(target: RenderTarget, pair: TargetRevisions): string {
+  const prefix = target.dir === "" ? "" : `${target.dir}/`;
+  const names = target.tool === "helm" ? ["Chart.yaml"] : KUSTOMIZATION_NAMES;
+  const files = [...(pair.head?.closure.files ?? []), ...(pair.base?.closure.files ?? [])];
+  return (
+    names.map((name) => `${prefix}${name}`).find((path) => files.includes(path)) ?? `${prefix}${names[0]}`
+  );
+}
+
+/** "kustomize build of overlays/prod", "helm template of charts/web with values.yaml": what messages call it. */
+function describe(target: RenderTarget): string {
+  return target.name.replace(/^(kustomize|helm) /, (_, tool) =>
+    tool === "kustomize" ? "kustomize build of " : "helm template of ",
+  );
+}
+
+function planOf(
+  pair: TargetRevisions,
+  input: RenderReviewInput,
+  errors: InputError[],
+): PlannedTarget | undefined {
+  const target = (pair.head ?? pair.base)?.target;
+  if (!target) return undefined;
+  const definition = definitionFile(target, pair);
+  const closure: PlannedTarget["closure"] = {};
+  for (const side of ["base", "head"] as const) {
+    const resolved = pair[side];
+    if (!resolved) continue;
+    const where = `${target.name} at the ${side}`;
+    if (resolved.closure.errors.length > 0) {
+      for (const problem of resolved.closure.errors)
+        errors.push({ file: definition, message: `${where}: ${problem}` });
+      continue;
+    }
+    const revision = input[side];
+    const size = revision.size?.bind(revision) ?? (() => undefined);
+    const bytes = inputBytesOf(resolved.closure.files, size);
+    const limit = input.settings.limits.maxInputBytes;
+    if (bytes > limit) {
+      errors.push({
+        file: definition,
+        message: `${where}: its input files are ${bytes} bytes, over render.limits.maxInputBytes (${limit}): not rendered`,
+      });
+      continue;
+    }
+    closure[side] = resolved.closure.files;
+  }
+  return {
+    tool: target.tool,
+    dir: target.dir,
+    definition,
+    description: describe(target),
+    ...(target.tool === "helm" ? { helm: target.options } : {}),
+    closure,
+  };
+}
+
+export async function reviewWithRendering(
+  input: RenderReviewInput,
+): Promise<{ result: ReviewResult; rendering?: RenderSummary }> {
+  if (!input.settings.enabled) return { result: review(input.review) };
+  const { settings, cache } = input;
+  const [base, head] = await Promise.all([targetsOf(input.base, settings), targetsOf(input.head, settings)]);
+  const paired = pairRevisions(base, head, settings);
+  const errors: InputError[] = paired.errors.map((message) => ({ file: "", message: `render: ${message}` }));
+  // A target whose definition the policy leaves out (testdata/, say) is not deployed from here.
+  const deployed = paired.targets.filter((pair) => {
+    const target = (pair.head ?? pair.base)?.target;
+    return target !== undefined && isManifestPath(definitionFile(target, pair), input.review.policy);
+  });
+  const wanted = input.only
+    ? deployed.filter((pair) => input.only?.includes((pair.head ?? pair.base)?.target.dir ?? ""))
+    : deployed;
+  const affected = affectedTargets([...input.changed], wanted);
+  const planned = affected.flatMap((pair) => planOf(pair, input, errors) ?? []);
+  const before = { renders: cache.renders, hits: cache.hits };
+  const change = await renderChange({
+    base: input.base,
+    head: input.head,
+    targets: planned,
+    cache,
+    limits: { ...input.review.policy.limits, maxInputBytes: settings.limits.maxInputBytes },
+    renderLimits: {
+      timeMs: settings.limits.timeoutSeconds * 1000,
+      outputBytes: settings.limits.maxOutputBytes,
+      memoryBytes: settings.limits.maxMemoryBytes,
+    },
+  });
+  // Render inputs are judged through their targets, whether or not this change renders them.
+  const inputs = renderInputs(deployed);
+  const plain = (files: ReviewInput["base"], generated: Map<string, string>) =>
+    new Map([...[...files].filter(([path]) => !inputs.has(path)), ...generated]);
+  const result = review({
+    ...input.review,
+    base: plain(input.review.base, change.generated.base),
+    head: plain(input.review.head, change.generated.head),
+    generated: change.hook,
+  });
+  const definitions = new Map(change.rendered.map((t) => [generatedPath(t.tool, t.dir), t.definition]));
+  result.errors = [
+    ...errors,
+    ...change.errors,
+    ...result.errors.map((e) => ({ ...e, file: definitions.get(e.file) ?? e.file })),
+  ];
+  return {
+    result,
+    rendering: {
+      targets: deployed.length,
+      affected: planned.map((t) => t.description),
+      renders: cache.renders - before.renders,
+      cacheHits: cache.hits - before.hits,
+    },
+  };
+}
