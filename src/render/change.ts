@@ -24,7 +24,8 @@ export interface PlannedTarget {
   /** The kustomization file or Chart.yaml, repository-relative. */
   definition: string;
   description: string;
-  helm?: HelmOptions;
+  /** Helm's options at each revision (the values files the base has may be fewer). */
+  helm: { base?: HelmOptions; head?: HelmOptions };
   /** Input files at each revision; absent where the target does not exist. */
   closure: { base?: readonly string[]; head?: readonly string[] };
 }
@@ -33,6 +34,8 @@ export interface RenderChangeInput {
   base: Revision;
   head: Revision;
   targets: readonly PlannedTarget[];
+  /** Paths whose content differs between the revisions. */
+  changed: ReadonlySet<string>;
   cache: RenderCache;
   limits: SourceLimits & { maxInputBytes: number };
   renderLimits?: RenderLimits;
@@ -59,6 +62,7 @@ function inputFile(path: string, content: TreeContent): InputFile | string {
 /** The request for one target at one revision, or why it cannot be made. */
 function requestOf(
   target: PlannedTarget,
+  side: Side,
   files: ReadonlyMap<string, TreeContent>,
   limits: RenderChangeInput["limits"],
 ): { request: RenderRequest; own: { origin: boolean; transformations: boolean } } | { problem: string } {
@@ -74,8 +78,9 @@ function requestOf(
     return {
       problem: `its input files are ${bytes} bytes, over render.limits.maxInputBytes (${limits.maxInputBytes}): not rendered`,
     };
-  if (target.tool === "helm" && target.helm)
-    return { request: { tool: "helm", files: inputs, target: target.dir, helm: target.helm }, own: NOT_OWN };
+  const helm = target.helm[side];
+  if (target.tool === "helm" && helm)
+    return { request: { tool: "helm", files: inputs, target: target.dir, helm }, own: NOT_OWN };
   const definition = files.get(target.definition);
   if (definition === undefined || isSymlink(definition))
     return { problem: `${target.definition} is not a file` };
@@ -89,20 +94,29 @@ const NOT_OWN = { origin: false, transformations: false };
 
 function readOutput(
   target: PlannedTarget,
+  side: Side,
   output: string,
   own: typeof NOT_OWN,
   limits: SourceLimits,
 ): RenderOutput {
   return target.tool === "helm"
-    ? readHelmOutput(output, target.dir, limits)
+    ? readHelmOutput(output, target.dir, target.helm[side]?.namespace ?? "default", limits)
     : readKustomizeOutput(output, target.dir, limits, own);
 }
 
 export async function renderChange(input: RenderChangeInput): Promise<RenderedChange> {
   const { cache, limits } = input;
+  // Each side's closure files, and the other side's version of the changed ones (their diff
+  // tells which source lines the change touched).
+  const all = unique(input.targets.flatMap((t) => [...(t.closure.base ?? []), ...(t.closure.head ?? [])]));
+  const wanted = (side: Side, revision: Revision) => {
+    const present = new Set(revision.paths);
+    const own = new Set(input.targets.flatMap((t) => t.closure[side] ?? []));
+    return all.filter((path) => own.has(path) || (input.changed.has(path) && present.has(path)));
+  };
   const read = {
-    base: await input.base.read(unique(input.targets.flatMap((t) => t.closure.base ?? []))),
-    head: await input.head.read(unique(input.targets.flatMap((t) => t.closure.head ?? []))),
+    base: await input.base.read(wanted("base", input.base)),
+    head: await input.head.read(wanted("head", input.head)),
   };
   const errors: InputError[] = [];
   const generated = { base: new Map<string, string>(), head: new Map<string, string>() };
@@ -117,7 +131,7 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
           const closure = target.closure[side];
           if (!closure) continue;
           const files = new Map(closure.map((path) => [path, read[side].get(path) as TreeContent]));
-          const made = requestOf(target, files, limits);
+          const made = requestOf(target, side, files, limits);
           const where = `${target.description} at the ${side}`;
           if ("problem" in made) {
             errors.push({ file: target.definition, message: `${where}: ${made.problem}` });
@@ -128,7 +142,7 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
             errors.push({ file: target.definition, message: `${where} failed: ${result.message}` });
             continue;
           }
-          const parsed = readOutput(target, result.output, made.own, limits);
+          const parsed = readOutput(target, side, result.output, made.own, limits);
           for (const problem of parsed.errors)
             errors.push({
               file: target.definition,
@@ -143,7 +157,10 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
           dir: target.dir,
           description: target.description,
           definition: target.definition,
-          valuesFiles: target.helm?.valuesFiles ?? [],
+          valuesFiles: {
+            base: target.helm.base?.valuesFiles ?? [],
+            head: target.helm.head?.valuesFiles ?? [],
+          },
           output,
         };
         rendered.push(done);
@@ -153,7 +170,11 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
   );
   errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
   rendered.sort((a, b) => compareStrings(a.dir, b.dir));
-  const sources = new SourceFiles({ base: contentsOnly(read.base), head: contentsOnly(read.head) }, limits);
+  const sources = new SourceFiles(
+    { base: contentsOnly(read.base), head: contentsOnly(read.head) },
+    input.changed,
+    limits,
+  );
   const hook: GeneratedFiles = {
     paths: new Set(byPath.keys()),
     place: (finding, field) => {

@@ -32,10 +32,19 @@ function templateLines(text: string): TemplateLine[] {
   });
 }
 
-/** The lines after `at` that belong to the key at `at`: up to the next key at its indent or less. */
+/** How far a line is indented: its key's column, else its leading blanks; blank lines never end a block. */
+function depthOf(line: TemplateLine): number {
+  if (line.indent >= 0) return line.indent;
+  return line.text.trim() === "" ? Number.POSITIVE_INFINITY : line.text.length - line.text.trimStart().length;
+}
+
+/**
+ * The lines after `at` that belong to the key at `at`: up to the next line (a key, or a template
+ * action such as `{{- with … }}`) indented no more than `indent`.
+ */
 function blockEnd(lines: readonly TemplateLine[], at: number, indent: number): number {
   let end = at + 1;
-  while (end < lines.length && !(lines[end].indent >= 0 && lines[end].indent <= indent)) end++;
+  while (end < lines.length && depthOf(lines[end]) > indent) end++;
   return end;
 }
 
@@ -89,31 +98,42 @@ function findKey(lines: readonly TemplateLine[], rendered: Json, path: Path): Te
 }
 
 const VALUES_REFERENCE = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
-const WITH_VALUES =
-  /\{\{-?\s*(?:with|range)\s+(?:\$[A-Za-z0-9_]+\s*:?=\s*)?\$?\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/;
-const OPENS = /\{\{-?\s*(?:if|with|range|define|block)\b/g;
-const ENDS = /\{\{-?\s*end\b/g;
 const DOT = /(?:toYaml|toJson|tpl)\s+\.\s|\{\{-?\s*\.\s*-?\}\}/;
 
-/** The `.Values` paths a template line (and the lines of its block) reads, innermost `with` included. */
-function valuesRead(lines: readonly TemplateLine[], at: number): string[][] {
-  // The `with`/`range` blocks open at the key: a stack of their values paths (undefined: other blocks).
-  const stack: (string[] | undefined)[] = [];
+/** A values path a template line reads; `field`: the rendered field is the value there (or inside it). */
+interface ValuesRead {
+  path: string[];
+  field: boolean;
+}
+
+const ACTION = /\{\{-?\s*(if|with|range|define|block|end)\b([^}]*)\}\}/g;
+const valuesPaths = (text: string) =>
+  [...text.matchAll(VALUES_REFERENCE)].map((m) => m[1].slice(1).split("."));
+
+/**
+ * The `.Values` paths that decide the key at `at`: those its line and block read (and `.` inside
+ * `with`/`range` over a values path), then the values that the enclosing `if` and `with` blocks
+ * test, innermost first: a field written literally under `{{ if .Values.x }}` is there because of x.
+ */
+function valuesRead(lines: readonly TemplateLine[], at: number): ValuesRead[] {
+  const stack: { kind: string; values: string[][] }[] = [];
   for (let i = 0; i < at; i++) {
-    const text = lines[i].text;
-    const opened = [...text.matchAll(OPENS)].length;
-    const ended = [...text.matchAll(ENDS)].length;
-    const withValues = WITH_VALUES.exec(text);
-    for (let n = 0; n < opened; n++)
-      stack.push(n === 0 && withValues ? withValues[1].slice(1).split(".") : undefined);
-    for (let n = 0; n < ended; n++) stack.pop();
+    for (const [, kind, rest] of lines[i].text.matchAll(ACTION)) {
+      if (kind === "end") stack.pop();
+      else stack.push({ kind, values: valuesPaths(rest) });
+    }
   }
-  const context = [...stack].reverse().find((entry) => entry !== undefined);
+  const context = [...stack].reverse().find((block) => block.kind === "with" || block.kind === "range");
   const end = blockEnd(lines, at, lines[at].indent);
-  const read: string[][] = [];
+  const read: ValuesRead[] = [];
   for (let i = at; i < end; i++) {
-    for (const match of lines[i].text.matchAll(VALUES_REFERENCE)) read.push(match[1].slice(1).split("."));
-    if (context && DOT.test(`${lines[i].text} `)) read.push(context);
+    for (const path of valuesPaths(lines[i].text)) read.push({ path, field: true });
+    if (context?.values[0] && DOT.test(`${lines[i].text} `))
+      read.push({ path: context.values[0], field: true });
+  }
+  for (const block of [...stack].reverse()) {
+    if (block.kind === "if" || block.kind === "with")
+      for (const path of block.values) read.push({ path, field: false });
   }
   return read;
 }
@@ -165,15 +185,15 @@ export function helmCandidates(
   const found: Candidate[] = [];
   const rest = path.slice(match.depth);
   const files = valuesFilesOf(template, chart.dir, chart.valuesFiles).reverse();
+  const written = valueAt(resource, path.slice(0, match.depth));
   for (const read of valuesRead(lines, match.at)) {
-    const written = valueAt(resource, path.slice(0, match.depth));
     // The last values file that sets the path wins, as Helm merges them.
     for (const { file, prefix } of files) {
       const document = lookup.sources.documents(lookup.side, file)[0];
-      const base = [...prefix, ...read];
+      const base = [...prefix, ...read.path];
       if (!document || !keyExists(document.value, base)) continue;
-      const at = fieldLine(written, document, rest, base);
-      found.push({ file, line: at.line, exact: at.exact });
+      const at = read.field ? fieldLine(written, document, rest, base) : fieldLine(null, document, [], base);
+      found.push({ file, line: at.line, exact: read.field ? at.exact : true });
       break;
     }
   }

@@ -3,6 +3,7 @@
 // and which are removed here, since the cluster never sees them; Helm in a `# Source:` comment.
 
 import { posix } from "node:path";
+import { apiGroupOf, canonicalGroup, isClusterScoped } from "../engine/identity.js";
 import { isObject, type JsonObject } from "../engine/types.js";
 import { parseYamlStream } from "../engine/yaml/index.js";
 import type { ParseLimits } from "../engine/yaml/types.js";
@@ -113,6 +114,17 @@ export function readKustomizeOutput(
   return { documents: rendered, errors: errors.map((e) => `line ${e.line ?? "?"}: ${e.message}`) };
 }
 
+/**
+ * Helm installs what a template leaves without a namespace into the release's namespace (for the
+ * kinds that have one): the object the cluster gets is in that namespace.
+ */
+function inNamespace(value: JsonObject, namespace: string) {
+  const { apiVersion, kind, metadata } = value;
+  if (typeof apiVersion !== "string" || typeof kind !== "string" || !isObject(metadata)) return;
+  if (isClusterScoped(canonicalGroup(apiGroupOf(apiVersion), kind), kind)) return;
+  if (typeof metadata.namespace !== "string" || metadata.namespace === "") metadata.namespace = namespace;
+}
+
 const SOURCE_COMMENT = /^# Source: (.+)$/;
 
 /**
@@ -120,7 +132,12 @@ const SOURCE_COMMENT = /^# Source: (.+)$/;
  * each document, CHART being the chart's name (charts/SUB/… for subcharts); `chartDir` is where
  * that chart sits in the repository.
  */
-export function readHelmOutput(output: string, chartDir: string, limits: ParseLimits): RenderOutput {
+export function readHelmOutput(
+  output: string,
+  chartDir: string,
+  namespace: string,
+  limits: ParseLimits,
+): RenderOutput {
   const { documents, errors } = parseYamlStream(output, limits);
   const lines = output.split("\n");
   const rendered: RenderedDocument[] = [];
@@ -136,6 +153,7 @@ export function readHelmOutput(output: string, chartDir: string, limits: ParseLi
         break;
       }
     }
+    inNamespace(document.value, namespace);
     rendered.push({ value: document.value, origin: { tool: "helm", ...(template ? { template } : {}) } });
   }
   return { documents: rendered, errors: errors.map((e) => `line ${e.line ?? "?"}: ${e.message}`) };

@@ -1,7 +1,7 @@
 // Moving a finding on rendered output to the source line that causes it, preferring a line the
 // change touched: the reviewer is shown the line of the pull request that made the risk.
 
-import type { Finding, Path } from "../engine/types.js";
+import type { Finding, Path, Side } from "../engine/types.js";
 import type { Candidate } from "./candidates.js";
 import { documentAt, type GeneratedManifest } from "./generated.js";
 import { helmCandidates } from "./helm-lines.js";
@@ -17,8 +17,8 @@ export interface RenderedTarget {
   description: string;
   /** The file that defines the target (kustomization.yaml, Chart.yaml): where unplaceable findings go. */
   definition: string;
-  /** Helm values files given with -f, repository-relative, in order. */
-  valuesFiles: readonly string[];
+  /** Helm values files given with -f at each revision, repository-relative, in order. */
+  valuesFiles: Record<Side, readonly string[]>;
   output: { base?: GeneratedManifest; head?: GeneratedManifest };
 }
 
@@ -48,7 +48,7 @@ export function placeFinding(
     candidates = helmCandidates(
       lookup,
       document.origin.template,
-      { dir: target.dir, valuesFiles: target.valuesFiles },
+      { dir: target.dir, valuesFiles: target.valuesFiles[side] },
       document.value,
       field,
     );

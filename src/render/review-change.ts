@@ -17,7 +17,7 @@ import { inputBytesOf } from "./closure.js";
 import { generatedPath } from "./generated.js";
 import { KUSTOMIZATION_NAMES } from "./kustomize-lines.js";
 import type { RenderCache } from "./render-cache.js";
-import type { ReadFile } from "./repository.js";
+import { type ReadFile, resolvePath } from "./repository.js";
 import { isSymlink, type Revision, type TreeContent } from "./revision.js";
 import type { RenderSettings } from "./settings.js";
 import { filesReadUpFront, type RenderTarget } from "./targets.js";
@@ -72,6 +72,21 @@ async function detectionReader(
   return { read, more };
 }
 
+/**
+ * The settings for the base: a values file that the change adds is left out there (the base was
+ * deployed without it), where at the head a missing values file is an error.
+ */
+function withBaseValues(settings: RenderSettings, paths: readonly string[]): RenderSettings {
+  const present = new Set(paths);
+  return {
+    ...settings,
+    targets: settings.targets.map((spec) => ({
+      ...spec,
+      valuesFiles: spec.valuesFiles.filter((file) => present.has(resolvePath(spec.path, file) ?? "")),
+    })),
+  };
+}
+
 /** One revision's targets and closures, reading what detection asks for (at most a few rounds). */
 async function targetsOf(revision: Revision, settings: RenderSettings) {
   const { read, more } = await detectionReader(revision);
@@ -107,10 +122,11 @@ function planOf(
   if (!target) return undefined;
   const definition = definitionFile(target, pair);
   const closure: PlannedTarget["closure"] = {};
+  const helm: PlannedTarget["helm"] = {};
   for (const side of ["base", "head"] as const) {
     const resolved = pair[side];
     if (!resolved) continue;
-    const where = `${target.name} at the ${side}`;
+    const where = `${describe(target)} at the ${side}`;
     if (resolved.closure.errors.length > 0) {
       for (const problem of resolved.closure.errors)
         errors.push({ file: definition, message: `${where}: ${problem}` });
@@ -128,13 +144,14 @@ function planOf(
       continue;
     }
     closure[side] = resolved.closure.files;
+    if (resolved.target.tool === "helm") helm[side] = resolved.target.options;
   }
   return {
     tool: target.tool,
     dir: target.dir,
     definition,
     description: describe(target),
-    ...(target.tool === "helm" ? { helm: target.options } : {}),
+    helm,
     closure,
   };
 }
@@ -144,7 +161,10 @@ export async function reviewWithRendering(
 ): Promise<{ result: ReviewResult; rendering?: RenderSummary }> {
   if (!input.settings.enabled) return { result: review(input.review) };
   const { settings, cache } = input;
-  const [base, head] = await Promise.all([targetsOf(input.base, settings), targetsOf(input.head, settings)]);
+  const [base, head] = await Promise.all([
+    targetsOf(input.base, withBaseValues(settings, input.base.paths)),
+    targetsOf(input.head, settings),
+  ]);
   const paired = pairRevisions(base, head, settings);
   const errors: InputError[] = paired.errors.map((message) => ({ file: "", message: `render: ${message}` }));
   // A target whose definition the policy leaves out (testdata/, say) is not deployed from here.
@@ -162,6 +182,7 @@ export async function reviewWithRendering(
     base: input.base,
     head: input.head,
     targets: planned,
+    changed: input.changed,
     cache,
     limits: { ...input.review.policy.limits, maxInputBytes: settings.limits.maxInputBytes },
     renderLimits: {

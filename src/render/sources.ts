@@ -14,13 +14,18 @@ export interface SourceLimits extends ParseLimits {
 export class SourceFiles {
   private readonly texts = new Map<string, string | undefined>();
   private readonly parsed = new Map<string, readonly ParsedDocument[]>();
-  private readonly changed = new Map<string, ReadonlySet<number>>();
+  private readonly touched = new Map<string, ReadonlySet<number>>();
 
+  /**
+   * `files`: the files read at each revision; of the `changed` paths, both revisions' versions
+   * (where they exist) must be among them. A path not in `changed` has no changed line.
+   */
   constructor(
     private readonly files: {
       base: ReadonlyMap<string, FileContent>;
       head: ReadonlyMap<string, FileContent>;
     },
+    private readonly changed: ReadonlySet<string>,
     private readonly limits: SourceLimits,
   ) {}
 
@@ -53,10 +58,12 @@ export class SourceFiles {
    */
   changedLines(side: Side, path: string): ReadonlySet<number> {
     const key = `${side}:${path}`;
-    let lines = this.changed.get(key);
+    let lines = this.touched.get(key);
     if (!lines) {
-      lines = diffLines(this.text("base", path), this.text("head", path), side);
-      this.changed.set(key, lines);
+      lines = !this.changed.has(path)
+        ? new Set()
+        : diffLines(this.text("base", path), this.text("head", path), side);
+      this.touched.set(key, lines);
     }
     return lines;
   }
