@@ -5,7 +5,7 @@
 import { loadPolicy } from "../src/policy/load.js";
 import { RenderCache } from "../src/render/render-cache.js";
 import { reviewWithRendering } from "../src/render/review-change.js";
-import type { Revision } from "../src/render/revision.js";
+import { revisionOf } from "../src/render/revision.js";
 import { rulesOf } from "../src/rules/catalog.js";
 
 type Files = Record<string, string>;
@@ -57,14 +57,6 @@ function repository(): Files {
   return files;
 }
 
-function revision(files: Files): Revision {
-  return {
-    paths: Object.keys(files).sort(),
-    size: (path) => Buffer.byteLength(files[path] ?? ""),
-    read: async (paths) => new Map(paths.map((path) => [path, Buffer.from(files[path])])),
-  };
-}
-
 async function main() {
   const base = repository();
   const head = {
@@ -86,8 +78,8 @@ async function main() {
         policy,
         rules: rulesOf(policy),
       },
-      base: revision(base),
-      head: revision(head),
+      base: revisionOf(new Map(Object.entries(base))),
+      head: revisionOf(new Map(Object.entries(head))),
       changed,
       settings: policy.render,
       cache,

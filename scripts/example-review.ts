@@ -4,8 +4,10 @@
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { review } from "../src/engine/review.js";
 import { loadPolicy } from "../src/policy/load.js";
+import { RenderCache } from "../src/render/render-cache.js";
+import { reviewWithRendering } from "../src/render/review-change.js";
+import { changedPaths, revisionOf } from "../src/render/revision.js";
 import { checkRunOutput } from "../src/report/check-run.js";
 import { planReview } from "../src/report/review-comments.js";
 import { rulesOf } from "../src/rules/catalog.js";
@@ -33,11 +35,18 @@ function wholeFilePatch(base = "", head = ""): string {
   return [header, ...before.map((l) => `-${l}`), ...after.map((l) => `+${l}`)].join("\n");
 }
 
-export function renderExampleReview(): string {
+export async function renderExampleReview(): Promise<string> {
   const base = readTree(join(ROOT, "base"));
   const head = readTree(join(ROOT, "head"));
   const policy = loadPolicy();
-  const result = review({ base, head, policy, rules: rulesOf(policy) });
+  const { result } = await reviewWithRendering({
+    review: { base, head, policy, rules: rulesOf(policy) },
+    base: revisionOf(base),
+    head: revisionOf(head),
+    changed: changedPaths(base, head),
+    settings: policy.render,
+    cache: new RenderCache(),
+  });
   const files = [...new Set([...base.keys(), ...head.keys()])]
     .filter((path) => base.get(path) !== head.get(path))
     .map((filename) => ({
@@ -73,4 +82,4 @@ export function renderExampleReview(): string {
   ].join("\n");
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(renderExampleReview());
+if (import.meta.url === `file://${process.argv[1]}`) process.stdout.write(await renderExampleReview());

@@ -57,6 +57,8 @@ function findingJson(f: Finding) {
     container: f.container,
     message: f.message,
     fingerprint: f.fingerprint,
+    // A rendered resource: the Kustomize or Helm target that rendered it, and the tool.
+    rendered: f.rendered ? { target: f.rendered.target, tool: f.rendered.tool } : undefined,
   };
 }
 

@@ -4,37 +4,12 @@ import { loadPolicy, type PolicyLayer } from "../../../src/policy/load.js";
 import type { Policy } from "../../../src/policy/types.js";
 import { RenderCache } from "../../../src/render/render-cache.js";
 import { reviewWithRendering } from "../../../src/render/review-change.js";
-import type { Revision } from "../../../src/render/revision.js";
+import { changedPaths, revisionOf } from "../../../src/render/revision.js";
 import type { FoundTools } from "../../../src/render/tools.js";
 import { rulesOf } from "../../../src/rules/catalog.js";
 import { realTools } from "./tools.js";
 
 export type Files = Record<string, string>;
-
-/** A tree whose files are `files`; reading a path it does not hold throws, as a real reader would. */
-export function memoryRevision(files: Files): Revision & { reads: string[] } {
-  const reads: string[] = [];
-  return {
-    paths: Object.keys(files).sort(),
-    reads,
-    size: (path) => (path in files ? Buffer.byteLength(files[path]) : undefined),
-    async read(paths) {
-      reads.push(...paths);
-      return new Map(
-        paths.map((path) => {
-          if (!(path in files)) throw new Error(`no file ${path}`);
-          return [path, Buffer.from(files[path])];
-        }),
-      );
-    },
-  };
-}
-
-/** Paths added, removed or changed between two trees. */
-export function changedPaths(base: Files, head: Files): Set<string> {
-  const paths = new Set([...Object.keys(base), ...Object.keys(head)]);
-  return new Set([...paths].filter((path) => base[path] !== head[path]));
-}
 
 export interface ChangeOptions {
   config?: unknown;
@@ -52,9 +27,9 @@ export async function reviewChange(base: Files, head: Files, options: ChangeOpti
   const asFiles = (files: Files) => new Map(Object.entries(files));
   const { result, rendering } = await reviewWithRendering({
     review: { base: asFiles(base), head: asFiles(head), policy, rules: rulesOf(policy) },
-    base: memoryRevision(base),
-    head: memoryRevision(head),
-    changed: changedPaths(base, head),
+    base: revisionOf(asFiles(base)),
+    head: revisionOf(asFiles(head)),
+    changed: changedPaths(asFiles(base), asFiles(head)),
     settings: policy.render,
     cache,
     only: options.only,
