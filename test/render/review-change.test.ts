@@ -371,3 +371,63 @@ describe("plain manifests next to rendered targets", () => {
     expect(result.skipped.map((s) => s.file)).toEqual(["charts/web/values.yaml"]);
   });
 });
+
+describe("placing findings from less common sources", () => {
+  const overlay = (patches: string) =>
+    with_(OVERLAYS, {
+      "overlays/prod/kustomization.yaml": `namespace: prod\nnamePrefix: prod-\nresources:\n  - ../../base\n${patches}`,
+    });
+
+  it("a JSON 6902 patch file: the operation's value line", async () => {
+    const head = {
+      ...overlay("patches:\n  - path: json.yaml\n    target:\n      kind: Deployment\n      name: web\n"),
+      "overlays/prod/json.yaml":
+        "- op: add\n  path: /spec/template/spec/containers/0/securityContext\n  value:\n    privileged: true\n",
+    };
+    const { result } = await reviewChange(OVERLAYS, head);
+    expect(placed(result)).toEqual(["overlays/prod/json.yaml:4 privileged-container"]);
+  });
+
+  it("an inline strategic-merge patch: its line inside the kustomization", async () => {
+    const head = overlay(
+      "patches:\n  - patch: |-\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata:\n        name: web\n      spec:\n        template:\n          spec:\n            hostIPC: true\n",
+    );
+    const { result } = await reviewChange(OVERLAYS, head);
+    const line = lineOf(head, "overlays/prod/kustomization.yaml", "hostIPC: true");
+    expect(placed(result)).toEqual([`overlays/prod/kustomization.yaml:${line} host-namespace`]);
+  });
+
+  it("a patch on the second of two containers, matched by name", async () => {
+    const two = DEPLOYMENT.replace(
+      "      containers:\n",
+      "      containers:\n        - name: sidecar\n          image: nginx:1.25\n          resources:\n            requests: {cpu: 10m, memory: 16Mi}\n            limits: {cpu: 20m, memory: 32Mi}\n",
+    );
+    const base = { ...OVERLAYS, "base/deployment.yaml": two };
+    const head = {
+      ...base,
+      "overlays/prod/kustomization.yaml":
+        "namespace: prod\nnamePrefix: prod-\nresources:\n  - ../../base\npatches:\n  - path: web.yaml\n",
+      "overlays/prod/web.yaml":
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          securityContext:\n            privileged: true\n",
+    };
+    const { result } = await reviewChange(base, head);
+    const line = lineOf(head, "overlays/prod/web.yaml", "privileged: true");
+    expect(placed(result)).toEqual([`overlays/prod/web.yaml:${line} privileged-container`]);
+    expect(result.findings[0].container).toBe("web");
+  });
+
+  it("a subchart's value set by the parent chart: the parent's values line", async () => {
+    const chart: Files = {
+      "charts/shop/Chart.yaml":
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: agent\n    version: 0.1.0\n",
+      "charts/shop/values.yaml": "agent:\n  hostPID: false\n",
+      "charts/shop/charts/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+      "charts/shop/charts/agent/values.yaml": "hostPID: false\n",
+      "charts/shop/charts/agent/templates/daemonset.yaml":
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      hostPID: {{ .Values.hostPID }}\n      containers:\n        - name: agent\n          image: nginx:1.25\n",
+    };
+    const head = { ...chart, "charts/shop/values.yaml": "agent:\n  hostPID: true\n" };
+    const { result } = await reviewChange(chart, head);
+    expect(placed(result)).toEqual(["charts/shop/values.yaml:2 host-namespace"]);
+  });
+});
