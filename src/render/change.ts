@@ -7,7 +7,7 @@ import { availableParallelism } from "node:os";
 import { isUnreadable } from "../engine/files.js";
 import type { GeneratedFiles } from "../engine/inputs.js";
 import { compareStrings } from "../engine/text.js";
-import type { InputError, Side } from "../engine/types.js";
+import type { InputError, Side, Skipped } from "../engine/types.js";
 import { withBuildMetadata } from "./build-metadata.js";
 import { type GeneratedManifest, generatedManifest, generatedPath } from "./generated.js";
 import { type RenderOutput, readHelmOutput, readKustomizeOutput } from "./output.js";
@@ -46,8 +46,10 @@ export interface RenderedChange {
   generated: { base: Map<string, string>; head: Map<string, string> };
   /** What the engine needs to read them and place their findings. */
   hook: GeneratedFiles;
-  /** Targets that could not be rendered, on their definition file: they fail the review. */
+  /** Targets that could not be rendered at the head, on their definition file: they fail the review. */
   errors: InputError[];
+  /** Targets that could not be rendered at the base: their head is judged as if new. */
+  notes: Skipped[];
   rendered: RenderedTarget[];
 }
 
@@ -119,56 +121,63 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
     head: await input.head.read(wanted("head", input.head)),
   };
   const errors: InputError[] = [];
+  const notes: Skipped[] = [];
   const generated = { base: new Map<string, string>(), head: new Map<string, string>() };
   const rendered: RenderedTarget[] = [];
   const byPath = new Map<string, RenderedTarget>();
   const slot = limiter(Math.max(1, availableParallelism()));
+  /** One side's render, read; or the problem, already reported. */
+  const renderSide = async (target: PlannedTarget, side: Side): Promise<GeneratedManifest | undefined> => {
+    const closure = target.closure[side] ?? [];
+    const files = new Map(closure.map((path) => [path, read[side].get(path) as TreeContent]));
+    const made = requestOf(target, side, files, limits);
+    const where = `${target.description} at the ${side}`;
+    const fail = (message: string) => {
+      if (side === "head") errors.push({ file: target.definition, message: `${where}${message}` });
+      else
+        notes.push({ file: target.definition, reason: `${where}${message}; the head is judged as if new` });
+      return undefined;
+    };
+    if ("problem" in made) return fail(`: ${made.problem}`);
+    const result = await slot(() => cache.render(made.request, input.renderLimits));
+    if (!result.ok) return fail(` failed: ${result.message}`);
+    const parsed = readOutput(target, side, result.output, made.own, limits);
+    if (parsed.errors.length > 0) return fail(`: its output cannot be read: ${parsed.errors.join("; ")}`);
+    return generatedManifest(generatedPath(target.tool, target.dir), parsed.documents);
+  };
   await Promise.all(
-    input.targets.map((target) =>
-      slot(async () => {
-        const output: RenderedTarget["output"] = {};
-        for (const side of SIDES) {
-          const closure = target.closure[side];
-          if (!closure) continue;
-          const files = new Map(closure.map((path) => [path, read[side].get(path) as TreeContent]));
-          const made = requestOf(target, side, files, limits);
-          const where = `${target.description} at the ${side}`;
-          if ("problem" in made) {
-            errors.push({ file: target.definition, message: `${where}: ${made.problem}` });
-            continue;
-          }
-          const result = await cache.render(made.request, input.renderLimits);
-          if (!result.ok) {
-            errors.push({ file: target.definition, message: `${where} failed: ${result.message}` });
-            continue;
-          }
-          const parsed = readOutput(target, side, result.output, made.own, limits);
-          for (const problem of parsed.errors)
-            errors.push({
-              file: target.definition,
-              message: `${where}: its output cannot be read: ${problem}`,
-            });
-          const manifest = generatedManifest(generatedPath(target.tool, target.dir), parsed.documents);
-          output[side] = manifest;
-          generated[side].set(manifest.path, manifest.text);
-        }
-        const done: RenderedTarget = {
-          tool: target.tool,
-          dir: target.dir,
-          description: target.description,
-          definition: target.definition,
-          valuesFiles: {
-            base: target.helm.base?.valuesFiles ?? [],
-            head: target.helm.head?.valuesFiles ?? [],
-          },
-          output,
-        };
-        rendered.push(done);
-        byPath.set(generatedPath(target.tool, target.dir), done);
-      }),
-    ),
+    input.targets.map(async (target) => {
+      const sides = SIDES.filter((side) => target.closure[side] !== undefined);
+      const manifests = await Promise.all(sides.map((side) => renderSide(target, side)));
+      // What deploys could not be seen: the error fails the review, and the base alone would read
+      // as all removed. (A base that failed leaves the head to be judged whole.)
+      const head = sides.indexOf("head");
+      if (head >= 0 && manifests[head] === undefined) return;
+      const output: RenderedTarget["output"] = {};
+      sides.forEach((side, i) => {
+        const manifest = manifests[i];
+        if (!manifest) return;
+        output[side] = manifest;
+        generated[side].set(manifest.path, manifest.text);
+      });
+      const done: RenderedTarget = {
+        tool: target.tool,
+        dir: target.dir,
+        description: target.description,
+        definition: target.definition,
+        valuesFiles: {
+          base: target.helm.base?.valuesFiles ?? [],
+          head: target.helm.head?.valuesFiles ?? [],
+        },
+        files: { base: target.closure.base ?? [], head: target.closure.head ?? [] },
+        output,
+      };
+      rendered.push(done);
+      byPath.set(generatedPath(target.tool, target.dir), done);
+    }),
   );
   errors.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.message, b.message));
+  notes.sort((a, b) => compareStrings(a.file, b.file) || compareStrings(a.reason, b.reason));
   rendered.sort((a, b) => compareStrings(a.dir, b.dir));
   const sources = new SourceFiles(
     { base: contentsOnly(read.base), head: contentsOnly(read.head) },
@@ -182,7 +191,7 @@ export async function renderChange(input: RenderChangeInput): Promise<RenderedCh
       return target ? placeFinding(finding, field, target, sources, limits) : finding;
     },
   };
-  return { generated, hook, errors, rendered };
+  return { generated, hook, errors, notes, rendered };
 }
 
 /** Runs at most `size` of the functions it is given at once (each render is a process). */

@@ -32,21 +32,24 @@ function templateLines(text: string): TemplateLine[] {
   });
 }
 
-/** How far a line is indented: its key's column, else its leading blanks; blank lines never end a block. */
-function depthOf(line: TemplateLine): number {
-  if (line.indent >= 0) return line.indent;
-  return line.text.trim() === "" ? Number.POSITIVE_INFINITY : line.text.length - line.text.trimStart().length;
-}
-
 /**
- * The lines after `at` that belong to the key at `at`: up to the next line (a key, or a template
- * action such as `{{- with … }}`) indented no more than `indent`.
+ * The lines after `at` that belong to the key at `at`: up to the next key indented no more than
+ * `indent`. Template actions (`{{- if … }}`, `{{- end }}`) are written at any indent and never
+ * end a block; blank lines neither.
  */
 function blockEnd(lines: readonly TemplateLine[], at: number, indent: number): number {
   let end = at + 1;
-  while (end < lines.length && depthOf(lines[end]) > indent) end++;
+  while (end < lines.length && !(lines[end].indent >= 0 && lines[end].indent <= indent)) end++;
   return end;
 }
+
+/** Leading blanks of a line. */
+const leading = (text: string) => text.length - text.trimStart().length;
+
+const SCALAR_ITEM = /^\s*-\s+([^\s#{][^#]*?)\s*(?:#.*)?$/;
+
+const isScalar = (value: Json | undefined): value is string | number | boolean =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 
 interface TemplateMatch {
   /** Index in the template's lines of the deepest key found. */
@@ -81,6 +84,14 @@ function findKey(lines: readonly TemplateLine[], rendered: Json, path: Path): Te
         to = blockEnd(lines, item, lines[item].indent - 1);
         parentIndent = lines[item].indent - 1;
         best = { at: item, depth: depth + 1 };
+      } else if (depth === path.length - 1 && isScalar(value)) {
+        // A scalar item written as it renders (`- patch` in a list of verbs): its own line.
+        const written = String(value);
+        const scalar = lines.findIndex(
+          (l, i) =>
+            i >= from && i < to && SCALAR_ITEM.exec(l.text)?.[1]?.replace(/^["']|["']$/g, "") === written,
+        );
+        if (scalar >= 0) return { at: scalar, depth: path.length };
       }
       continue;
     }
@@ -110,12 +121,61 @@ const ACTION = /\{\{-?\s*(if|with|range|define|block|end)\b([^}]*)\}\}/g;
 const valuesPaths = (text: string) =>
   [...text.matchAll(VALUES_REFERENCE)].map((m) => m[1].slice(1).split("."));
 
+const INCLUDE = /\b(?:include|template)\s+"([^"]+)"/g;
+
+/** The lines of `{{ define "name" }}` … its `{{ end }}` in the chart's templates, by name. */
+function definitions(texts: readonly string[]): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const text of texts) {
+    let name: string | undefined;
+    let depth = 0;
+    let body: string[] = [];
+    for (const line of text.split("\n")) {
+      for (const [, kind, rest] of line.matchAll(ACTION)) {
+        if (kind === "define" && depth === 0) {
+          name = /"([^"]+)"/.exec(rest)?.[1];
+          body = [];
+        }
+        if (kind === "end") depth--;
+        else depth++;
+        if (depth === 0 && name !== undefined) {
+          found.set(name, [...body, line]);
+          name = undefined;
+        }
+      }
+      if (name !== undefined) body.push(line);
+    }
+  }
+  return found;
+}
+
+/** The `.Values` paths a text reads, following `include "…"` into the chart's definitions. */
+function valuesThrough(
+  text: string,
+  defined: ReadonlyMap<string, string[]>,
+  seen = new Set<string>(),
+): string[][] {
+  const paths = valuesPaths(text);
+  for (const [, name] of text.matchAll(INCLUDE)) {
+    const body = defined.get(name);
+    if (!body || seen.has(name)) continue;
+    seen.add(name);
+    paths.push(...valuesThrough(body.join("\n"), defined, seen));
+  }
+  return paths;
+}
+
 /**
- * The `.Values` paths that decide the key at `at`: those its line and block read (and `.` inside
- * `with`/`range` over a values path), then the values that the enclosing `if` and `with` blocks
- * test, innermost first: a field written literally under `{{ if .Values.x }}` is there because of x.
+ * The `.Values` paths that decide the key at `at`: those its line and the deeper lines of its
+ * block read (through `include` of the chart's definitions too, and `.` inside `with`/`range`
+ * over a values path), then the values the enclosing `if` and `with` blocks test, innermost
+ * first: a field written literally under `{{ if .Values.x }}` is there because of x.
  */
-function valuesRead(lines: readonly TemplateLine[], at: number): ValuesRead[] {
+function valuesRead(
+  lines: readonly TemplateLine[],
+  at: number,
+  defined: ReadonlyMap<string, string[]>,
+): ValuesRead[] {
   const stack: { kind: string; values: string[][] }[] = [];
   for (let i = 0; i < at; i++) {
     for (const [, kind, rest] of lines[i].text.matchAll(ACTION)) {
@@ -124,12 +184,15 @@ function valuesRead(lines: readonly TemplateLine[], at: number): ValuesRead[] {
     }
   }
   const context = [...stack].reverse().find((block) => block.kind === "with" || block.kind === "range");
-  const end = blockEnd(lines, at, lines[at].indent);
+  const key = lines[at];
+  const end = blockEnd(lines, at, key.indent);
   const read: ValuesRead[] = [];
   for (let i = at; i < end; i++) {
-    for (const path of valuesPaths(lines[i].text)) read.push({ path, field: true });
-    if (context?.values[0] && DOT.test(`${lines[i].text} `))
-      read.push({ path: context.values[0], field: true });
+    const text = lines[i].text;
+    // The key's own line, and what is written deeper than the key: not a sibling's `{{ if }}`.
+    if (i > at && leading(text) <= key.indent) continue;
+    for (const path of valuesThrough(text, defined)) read.push({ path, field: true });
+    if (context?.values[0] && DOT.test(`${text} `)) read.push({ path: context.values[0], field: true });
   }
   for (const block of [...stack].reverse()) {
     if (block.kind === "if" || block.kind === "with")
@@ -167,6 +230,8 @@ export interface HelmChart {
   dir: string;
   /** Repository-relative values files given with -f, in order. */
   valuesFiles: readonly string[];
+  /** The chart's template files (helpers included), where `define`s are looked up. */
+  templates: readonly string[];
 }
 
 /** Where a field of a resource rendered from `template` of `chart` is written. */
@@ -184,20 +249,26 @@ export function helmCandidates(
   if (!match) return [{ file: template, line: 1, exact: false }];
   const found: Candidate[] = [];
   const rest = path.slice(match.depth);
+  const complete = match.depth === path.length;
   const files = valuesFilesOf(template, chart.dir, chart.valuesFiles).reverse();
   const written = valueAt(resource, path.slice(0, match.depth));
-  for (const read of valuesRead(lines, match.at)) {
+  const helpers = chart.templates.flatMap((file) => lookup.sources.text(lookup.side, file) ?? []);
+  for (const read of valuesRead(lines, match.at, definitions(helpers))) {
+    // A condition decides a field the template writes itself; a value must hold the whole rest
+    // of the path (else it is some other value of the block: the image beside a securityContext).
+    if (!read.field && !complete) continue;
     // The last values file that sets the path wins, as Helm merges them.
     for (const { file, prefix } of files) {
       const document = lookup.sources.documents(lookup.side, file)[0];
       const base = [...prefix, ...read.path];
       if (!document || !keyExists(document.value, base)) continue;
       const at = read.field ? fieldLine(written, document, rest, base) : fieldLine(null, document, [], base);
-      found.push({ file, line: at.line, exact: read.field ? at.exact : true });
+      if (read.field && !at.exact) break;
+      found.push({ file, line: at.line, exact: true });
       break;
     }
   }
-  found.push({ file: template, line: lines[match.at].number, exact: match.depth === path.length });
+  found.push({ file: template, line: lines[match.at].number, exact: complete });
   return found;
 }
 

@@ -19,6 +19,8 @@ export interface RenderedTarget {
   definition: string;
   /** Helm values files given with -f at each revision, repository-relative, in order. */
   valuesFiles: Record<Side, readonly string[]>;
+  /** The target's input files at each revision. */
+  files: Record<Side, readonly string[]>;
   output: { base?: GeneratedManifest; head?: GeneratedManifest };
 }
 
@@ -48,7 +50,13 @@ export function placeFinding(
     candidates = helmCandidates(
       lookup,
       document.origin.template,
-      { dir: target.dir, valuesFiles: target.valuesFiles[side] },
+      {
+        dir: target.dir,
+        valuesFiles: target.valuesFiles[side],
+        templates: target.files[side].filter(
+          (file) => file.includes("/templates/") || file.startsWith("templates/"),
+        ),
+      },
       document.value,
       field,
     );

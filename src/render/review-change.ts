@@ -4,14 +4,8 @@
 // Rendering is fail-closed: a target that cannot be rendered is an error on the review.
 
 import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
-import type { InputError, ReviewResult } from "../engine/types.js";
-import {
-  affectedTargets,
-  pairRevisions,
-  renderInputs,
-  resolveTargets,
-  type TargetRevisions,
-} from "./affected.js";
+import type { InputError, ReviewResult, Side, Skipped } from "../engine/types.js";
+import { affectedTargets, pairRevisions, resolveTargets, type TargetRevisions } from "./affected.js";
 import { type PlannedTarget, renderChange } from "./change.js";
 import { inputBytesOf } from "./closure.js";
 import { generatedPath } from "./generated.js";
@@ -72,6 +66,41 @@ async function detectionReader(
   return { read, more };
 }
 
+/** The files the targets read at one revision. */
+function inputsAt(targets: readonly TargetRevisions[], side: Side): Set<string> {
+  return new Set(targets.flatMap((pair) => pair[side]?.closure.files ?? []));
+}
+
+// A values file beside a chart's values.yaml: values-prod.yaml, prod-values.yaml, values.prod.yml.
+const VALUES_FILE = /(^|[-_.])values([-_.].*)?\.ya?ml$/i;
+
+/**
+ * Changed values files of a rendered chart that its render does not use (values-prod.yaml when
+ * only values.yaml is rendered): what they deploy is not reviewed, and the review says so.
+ */
+function unusedValuesFiles(affected: readonly TargetRevisions[], changed: ReadonlySet<string>): Skipped[] {
+  const charts = affected.flatMap((pair) => {
+    const target = (pair.head ?? pair.base)?.target;
+    return target?.tool === "helm" ? [target] : [];
+  });
+  const used = new Set(charts.flatMap((target) => target.options.valuesFiles));
+  const skipped: Skipped[] = [];
+  for (const dir of new Set(charts.map((target) => target.dir))) {
+    const prefix = dir === "" ? "" : `${dir}/`;
+    for (const path of [...changed].sort()) {
+      const name = path.slice(prefix.length);
+      if (!path.startsWith(prefix) || name.includes("/") || name === "values.yaml" || used.has(path))
+        continue;
+      if (!VALUES_FILE.test(name)) continue;
+      skipped.push({
+        file: path,
+        reason: `Helm values file that no render of ${dir || "."} uses: declare it in render.targets (valuesFiles) to review what it deploys`,
+      });
+    }
+  }
+  return skipped;
+}
+
 /**
  * The settings for the base: a values file that the change adds is left out there (the base was
  * deployed without it), where at the head a missing values file is an error.
@@ -90,9 +119,10 @@ function withBaseValues(settings: RenderSettings, paths: readonly string[]): Ren
 /** One revision's targets and closures, reading what detection asks for (at most a few rounds). */
 async function targetsOf(revision: Revision, settings: RenderSettings) {
   const { read, more } = await detectionReader(revision);
-  let resolved = resolveTargets(revision.paths, read, settings);
+  // A fresh reader each round: detection caches what it read (and what it could not) per reader.
+  let resolved = resolveTargets(revision.paths, (path) => read(path), settings);
   for (let round = 0; round < 4 && (await more()); round++)
-    resolved = resolveTargets(revision.paths, read, settings);
+    resolved = resolveTargets(revision.paths, (path) => read(path), settings);
   return resolved;
 }
 
@@ -113,10 +143,21 @@ function describe(target: RenderTarget): string {
   );
 }
 
+/**
+ * A problem at one side of a target. At the head it is an error: what deploys cannot be seen, so
+ * the review fails closed. At the base it is a note and the head is judged whole, as if new: a
+ * change that repairs a broken chart is reviewed, not blocked, and nothing it deploys goes unseen.
+ */
+function sideProblem(side: Side, file: string, message: string, errors: InputError[], notes: Skipped[]) {
+  if (side === "head") errors.push({ file, message });
+  else notes.push({ file, reason: `${message}; the head is judged as if new` });
+}
+
 function planOf(
   pair: TargetRevisions,
   input: RenderReviewInput,
   errors: InputError[],
+  notes: Skipped[],
 ): PlannedTarget | undefined {
   const target = (pair.head ?? pair.base)?.target;
   if (!target) return undefined;
@@ -127,20 +168,17 @@ function planOf(
     const resolved = pair[side];
     if (!resolved) continue;
     const where = `${describe(target)} at the ${side}`;
-    if (resolved.closure.errors.length > 0) {
-      for (const problem of resolved.closure.errors)
-        errors.push({ file: definition, message: `${where}: ${problem}` });
-      continue;
-    }
     const revision = input[side];
     const size = revision.size?.bind(revision) ?? (() => undefined);
     const bytes = inputBytesOf(resolved.closure.files, size);
     const limit = input.settings.limits.maxInputBytes;
-    if (bytes > limit) {
-      errors.push({
-        file: definition,
-        message: `${where}: its input files are ${bytes} bytes, over render.limits.maxInputBytes (${limit}): not rendered`,
-      });
+    const problems =
+      bytes > limit
+        ? [`its input files are ${bytes} bytes, over render.limits.maxInputBytes (${limit}): not rendered`]
+        : resolved.closure.errors;
+    if (problems.length > 0) {
+      for (const problem of problems) sideProblem(side, definition, `${where}: ${problem}`, errors, notes);
+      if (side === "head") return undefined;
       continue;
     }
     closure[side] = resolved.closure.files;
@@ -176,7 +214,8 @@ export async function reviewWithRendering(
     ? deployed.filter((pair) => input.only?.includes((pair.head ?? pair.base)?.target.dir ?? ""))
     : deployed;
   const affected = affectedTargets([...input.changed], wanted);
-  const planned = affected.flatMap((pair) => planOf(pair, input, errors) ?? []);
+  const notes: Skipped[] = [];
+  const planned = affected.flatMap((pair) => planOf(pair, input, errors, notes) ?? []);
   const before = { renders: cache.renders, hits: cache.hits };
   const change = await renderChange({
     base: input.base,
@@ -191,16 +230,19 @@ export async function reviewWithRendering(
       memoryBytes: settings.limits.maxMemoryBytes,
     },
   });
-  // Render inputs are judged through their targets, whether or not this change renders them.
-  const inputs = renderInputs(deployed);
-  const plain = (files: ReviewInput["base"], generated: Map<string, string>) =>
-    new Map([...[...files].filter(([path]) => !inputs.has(path)), ...generated]);
+  // Each side's render inputs are judged through its targets, whether or not this change renders
+  // them; the targets --render-target leaves out are read as before, as plain manifests.
+  const plain = (side: Side, files: ReviewInput["base"], generated: Map<string, string>) => {
+    const inputs = inputsAt(wanted, side);
+    return new Map([...[...files].filter(([path]) => !inputs.has(path)), ...generated]);
+  };
   const result = review({
     ...input.review,
-    base: plain(input.review.base, change.generated.base),
-    head: plain(input.review.head, change.generated.head),
+    base: plain("base", input.review.base, change.generated.base),
+    head: plain("head", input.review.head, change.generated.head),
     generated: change.hook,
   });
+  result.skipped.push(...notes, ...change.notes, ...unusedValuesFiles(affected, input.changed));
   const definitions = new Map(change.rendered.map((t) => [generatedPath(t.tool, t.dir), t.definition]));
   result.errors = [
     ...errors,

@@ -223,7 +223,7 @@ describe("Kustomize overlays, rendered at both revisions", () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors[0].file).toBe("overlays/prod/kustomization.yaml");
     expect(result.errors[0].message).toMatch(/kustomize build of overlays\/prod at the head: .*remote/i);
-    expect(rendering?.renders).toBe(1); // the base side only
+    expect(rendering?.renders).toBe(0); // one side alone would make every resource look new
   });
 
   it("fails closed when the render fails, with kustomize's own message", async () => {
@@ -245,8 +245,9 @@ describe("Kustomize overlays, rendered at both revisions", () => {
     const { result } = await reviewChange(OVERLAYS, head, { tools });
     expect(reviewPassed(result)).toBe(false);
     expect(result.errors.map((e) => e.message)).toEqual([
-      expect.stringContaining("no kustomize or kubectl on PATH"),
-      expect.stringContaining("no kustomize or kubectl on PATH"),
+      expect.stringMatching(
+        /^kustomize build of overlays\/prod at the head failed: .*no kustomize or kubectl on PATH/,
+      ),
     ]);
     const readme = await reviewChange(OVERLAYS, with_(OVERLAYS, { "README.md": "docs\n" }), { tools });
     expect(readme.result.errors).toEqual([]);
@@ -429,5 +430,119 @@ describe("placing findings from less common sources", () => {
     const head = { ...chart, "charts/shop/values.yaml": "agent:\n  hostPID: true\n" };
     const { result } = await reviewChange(chart, head);
     expect(placed(result)).toEqual(["charts/shop/values.yaml:2 host-namespace"]);
+  });
+});
+
+describe("what trying it on real repositories taught", () => {
+  it("--render-target leaves the other targets' files to the plain review: a risky base change still fails", async () => {
+    const head = with_(OVERLAYS, {
+      "base/deployment.yaml": DEPLOYMENT.replace(
+        "      containers:\n",
+        "      hostPID: true\n      containers:\n",
+      ),
+    });
+    const { result } = await reviewChange(
+      { ...OVERLAYS, ...CHART },
+      { ...head, ...CHART },
+      { only: ["charts/web"] },
+    );
+    expect(placed(result)).toEqual([
+      `base/deployment.yaml:${lineOf(head, "base/deployment.yaml", "hostPID")} host-namespace`,
+    ]);
+    expect(reviewPassed(result)).toBe(false);
+  });
+
+  it("says so when a changed values file is used by no render (a values-production.yaml of Argo CD)", async () => {
+    const head = with_(CHART, { "charts/web/values-production.yaml": "hostNetwork: true\n" });
+    const { result } = await reviewChange(CHART, head);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        file: "charts/web/values-production.yaml",
+        reason: expect.stringContaining("Helm values file that no render of charts/web uses"),
+      },
+    ]);
+  });
+
+  it("pairs a plain folder that becomes a kustomization with its plain version: only the patch is new", async () => {
+    const base = { "app/deployment.yaml": DEPLOYMENT };
+    const head = {
+      ...base,
+      "app/kustomization.yaml":
+        "resources:\n- deployment.yaml\npatches:\n- patch: |-\n    - op: add\n      path: /spec/template/spec/hostPID\n      value: true\n  target:\n    kind: Deployment\n",
+    };
+    const { result } = await reviewChange(base, head);
+    expect(placed(result)).toEqual([
+      `app/kustomization.yaml:${lineOf(head, "app/kustomization.yaml", "value: true")} host-namespace`,
+    ]);
+  });
+
+  it("judges the head whole when the base cannot render, with a note, and fails when the head cannot", async () => {
+    const broken = with_(CHART, {
+      "charts/web/templates/deployment.yaml": CHART["charts/web/templates/deployment.yaml"].replace(
+        "  labels: {app: web}\nspec:",
+        "  labels: {team: {{ .Values.team.name }}}\nspec:",
+      ),
+    });
+    const fixed = with_(broken, {
+      "charts/web/values.yaml": `${CHART["charts/web/values.yaml"]}team:\n  name: shop\n`,
+    });
+    const repaired = await reviewChange(broken, fixed);
+    expect(repaired.result.errors).toEqual([]);
+    expect(repaired.result.skipped).toEqual([
+      {
+        file: "charts/web/Chart.yaml",
+        reason: expect.stringMatching(/at the base failed: .*nil pointer.*judged as if new$/s),
+      },
+    ]);
+    expect(repaired.result.findings.length).toBeGreaterThan(0); // the whole head, as new
+    const breaking = await reviewChange(fixed, broken);
+    expect(breaking.result.findings).toEqual([]);
+    expect(breaking.result.errors).toEqual([
+      {
+        file: "charts/web/Chart.yaml",
+        message: expect.stringMatching(/^helm template of charts\/web with values.yaml at the head failed: /),
+      },
+    ]);
+  });
+
+  const HELM_CASES: Files = {
+    "charts/svc/Chart.yaml": "apiVersion: v2\nname: svc\nversion: 0.1.0\n",
+    "charts/svc/values.yaml":
+      'service:\n  enabled: true\n  type: ClusterIP\n  externalTrafficPolicy: ""\nimage:\n  registry: quay.io\n  repository: prometheus/node-exporter\n  tag: v1.8.0\nverbs: [get]\n',
+    "charts/svc/templates/_helpers.tpl":
+      '{{- define "svc.image" -}}\n{{ .Values.image.registry }}/{{ .Values.image.repository }}:{{ .Values.image.tag }}\n{{- end }}\n',
+    "charts/svc/templates/service.yaml":
+      "{{- if .Values.service.enabled }}\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n{{- if .Values.service.externalTrafficPolicy }}\n  externalTrafficPolicy: {{ .Values.service.externalTrafficPolicy }}\n{{- end }}\n  type: {{ .Values.service.type }}\n  ports:\n  - port: 80\n{{- end }}\n",
+    "charts/svc/templates/daemonset.yaml":
+      'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: exporter\nspec:\n  selector:\n    matchLabels: {app: exporter}\n  template:\n    metadata:\n      labels: {app: exporter}\n    spec:\n      containers:\n      - name: exporter\n        image: {{ include "svc.image" . }}\n',
+    "charts/svc/templates/role.yaml":
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n- apiGroups: [""]\n  resources: [pods]\n  verbs:\n  - get\n',
+  };
+
+  it("finds the values line past template actions at column 0, and through an include of _helpers.tpl", async () => {
+    const values = HELM_CASES["charts/svc/values.yaml"];
+    const head = with_(HELM_CASES, {
+      "charts/svc/values.yaml": values
+        .replace("ClusterIP", "LoadBalancer")
+        .replace("registry: quay.io", "registry: docker.io"),
+    });
+    const { result } = await reviewChange(HELM_CASES, head);
+    const at = (text: string) => lineOf(head, "charts/svc/values.yaml", text);
+    expect(placed(result).sort()).toEqual(
+      [
+        `charts/svc/values.yaml:${at("LoadBalancer")} service-load-balancer`,
+        `charts/svc/values.yaml:${at("registry: docker.io")} image-registry`,
+      ].sort(),
+    );
+  });
+
+  it("puts a verb added to a template's list on its own line", async () => {
+    const role = HELM_CASES["charts/svc/templates/role.yaml"];
+    const head = with_(HELM_CASES, { "charts/svc/templates/role.yaml": `${role}  - delete\n` });
+    const { result } = await reviewChange(HELM_CASES, head);
+    expect(placed(result)).toEqual([
+      `charts/svc/templates/role.yaml:${lineOf(head, "charts/svc/templates/role.yaml", "- delete")} rbac-escalation`,
+    ]);
   });
 });
