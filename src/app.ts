@@ -10,6 +10,8 @@ import { BlobCache } from "./github/contents.js";
 import { type AppState, reviewPullRequest } from "./github/review-pull-request.js";
 import { withRequestTimeout } from "./github/timeouts.js";
 import type { Octokit, PullRequestRef } from "./github/types.js";
+import { RenderCache } from "./render/render-cache.js";
+import { type FoundTools, findTools } from "./render/tools.js";
 import { APPROVE_ACTION, CHECK_NAME } from "./report/check-run.js";
 import { markedFingerprints } from "./report/review-comments.js";
 
@@ -61,11 +63,30 @@ function pullNumberOf(
   return Number.isInteger(number) && number > 0 ? number : undefined;
 }
 
+/**
+ * kustomize and helm, looked for on the first render of the process and then known; a lookup that
+ * misses a tool is made again on the next render (Helm's on-demand extraction may have failed once).
+ */
+function toolsFoundOnce(): () => Promise<FoundTools> {
+  let found: Promise<FoundTools> | undefined;
+  return () => {
+    if (found === undefined) {
+      const lookup = findTools();
+      found = lookup;
+      lookup.then((tools) => {
+        if ((!tools.kustomize || !tools.helm) && found === lookup) found = undefined;
+      });
+    }
+    return found;
+  };
+}
+
 export function createState(app: Probot): AppState {
   let login: Promise<string> | undefined;
   return {
     blobs: new BlobCache(),
     parses: new ParseCache(),
+    renders: new RenderCache({ tools: toolsFoundOnce() }),
     botLogin: () => {
       login ??= app
         .auth()

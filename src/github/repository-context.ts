@@ -1,12 +1,13 @@
 // The manifests a pull request does not touch, for rules that look across the repository
-// (NetworkPolicy coverage, RBAC chains): listed from the head tree with their blob shas, so that after the first
-// review of a repository they come from the blob cache and cost one tree listing.
+// (NetworkPolicy coverage, RBAC chains): taken from the listing of the head tree with their blob
+// shas, so that after the first review of a repository they come from the blob cache and cost
+// nothing beyond the one tree listing.
 
 import { chartRootsIn } from "../engine/charts.js";
 import { isManifestPath } from "../engine/review.js";
 import { testDefinitionsAround } from "../engine/test-fixtures.js";
 import type { Policy } from "../policy/types.js";
-import type { Octokit, PullRequestRef } from "./types.js";
+import type { HeadTree } from "./revisions.js";
 
 /**
  * Unchanged manifest paths of the head tree → blob sha, or why they cannot all be read. When they
@@ -34,29 +35,20 @@ function definitionsAround(
   return new Map(paths.map((path) => [path, unchanged.get(path) as string]));
 }
 
-export async function repositoryContext(
-  octokit: Octokit,
-  pr: PullRequestRef,
+export function repositoryContext(
+  tree: HeadTree,
   changedPaths: ReadonlySet<string>,
   policy: Policy,
-): Promise<RepositoryContext> {
-  const { data } = await octokit.rest.git.getTree({
-    owner: pr.owner,
-    repo: pr.repo,
-    tree_sha: pr.headSha,
-    recursive: "1",
-  });
-  const chartRoots = chartRootsIn(
-    data.tree.flatMap((entry) => (entry.type === "blob" && entry.path ? [entry.path] : [])),
-  );
+): RepositoryContext {
+  const chartRoots = chartRootsIn(tree.files.keys());
   const blobs = new Map<string, string>();
-  for (const entry of data.tree) {
-    if (entry.type !== "blob" || !entry.path || !entry.sha || changedPaths.has(entry.path)) continue;
-    // Regular files only: symbolic links and submodules hold no manifest text.
-    if (entry.mode !== "100644" && entry.mode !== "100755") continue;
-    if (isManifestPath(entry.path, policy)) blobs.set(entry.path, entry.sha);
+  for (const [path, file] of tree.files) {
+    if (changedPaths.has(path)) continue;
+    // Regular files only: symbolic links hold no manifest text (the listing has no submodules).
+    if (file.mode !== "100644" && file.mode !== "100755") continue;
+    if (isManifestPath(path, policy)) blobs.set(path, file.sha);
   }
-  if (data.truncated)
+  if (tree.truncated)
     return {
       kind: "partial",
       reason: "the repository tree is too large for GitHub to list whole",

@@ -5,35 +5,32 @@
 import type { Context } from "probot";
 import { utcDay } from "../engine/exceptions.js";
 import type { ParseCache } from "../engine/parse-cache.js";
-import { isManifestPath, review } from "../engine/review.js";
+import { type ReviewInput, review } from "../engine/review.js";
 import type { ReviewResult } from "../engine/types.js";
 import { PolicyError } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
+import type { RenderCache } from "../render/render-cache.js";
+import { type RenderSummary, reviewWithRendering } from "../render/review-change.js";
 import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } from "../report/check-run.js";
 import { planReview } from "../report/review-comments.js";
 import { type RuleCatalog, ruleCatalog } from "../rules/catalog.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
-import { pullChartRoots } from "./chart-roots.js";
 import { completeCheckRun, startCheckRun } from "./checks.js";
-import {
-  type BlobCache,
-  type BlobLookup,
-  BlobMismatchError,
-  fetchBlobs,
-  lookupKey,
-  MissingFileError,
-} from "./contents.js";
+import { type BlobCache, BlobMismatchError, MissingFileError } from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
-import { repositoryContext } from "./repository-context.js";
+import { renderProblemTitle } from "./render-title.js";
+import { type Inputs, isManifestFile, readInputs } from "./review-inputs.js";
 import { postedFindings, postReview, resolveFixedThreads } from "./reviews.js";
 import { RequestTimeoutError, withRequestTimeout } from "./timeouts.js";
-import type { Octokit, PullRequestRef } from "./types.js";
+import type { PullRequestRef } from "./types.js";
 
-/** What outlives one event: caches (blobs by sha, parses by content) and the bot's identity. */
+/** What outlives one event: caches (blobs by sha, parses by content, renders) and the bot's identity. */
 export interface AppState {
   blobs: BlobCache;
   parses: ParseCache;
+  /** One per process: a render is never run twice for the same inputs, and the tools are found once. */
+  renders: RenderCache;
   /** The login KubeDelta comments as (`<app-slug>[bot]`). */
   botLogin: () => Promise<string>;
 }
@@ -48,87 +45,6 @@ function partialContextNote(result: ReviewResult, why: string): string {
 
 /** A problem the check run should name in its title. */
 class ReviewStopped extends Error {}
-
-function isManifestFile(file: PullFile, policy: Policy): boolean {
-  return (
-    isManifestPath(file.filename, policy) ||
-    (!!file.previousFilename && isManifestPath(file.previousFilename, policy))
-  );
-}
-
-/** Where the base versions live: the merge base, as GitHub's own diff of the PR uses. */
-async function mergeBase(octokit: Octokit, pr: PullRequestRef): Promise<string> {
-  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
-    owner: pr.owner,
-    repo: pr.repo,
-    basehead: `${pr.baseSha}...${pr.headSha}`,
-    per_page: 1,
-  });
-  return data.merge_base_commit.sha;
-}
-
-/** The files one review reads: changed manifests on both sides, and the repository around them. */
-interface Inputs {
-  base: Map<string, Uint8Array | string>;
-  head: Map<string, Uint8Array | string>;
-  /** Each side's chart roots, whose templates are not manifests. */
-  chartRoots: { base: Set<string>; head: Set<string> };
-  /** Why the repository around the changed files could not be read, when it could not. */
-  partialContext?: string;
-}
-
-/**
- * Base versions at the merge base (renamed files: from the old path), head versions at the head,
- * and the unchanged manifests of the head tree as context, all read in shared batches. `files`
- * are the changed manifests, `allFiles` every file the pull request changes.
- */
-async function readInputs(
-  octokit: Octokit,
-  pr: PullRequestRef,
-  files: PullFile[],
-  allFiles: PullFile[],
-  policy: Policy,
-  blobs: BlobCache,
-): Promise<Inputs> {
-  const changed = new Set(files.flatMap((f) => [f.filename, f.previousFilename ?? f.filename]));
-  const [baseSha, context] = await Promise.all([
-    mergeBase(octokit, pr),
-    repositoryContext(octokit, pr, changed, policy),
-  ]);
-  const baseLookups: BlobLookup[] = files
-    .filter((f) => f.status !== "added" && f.status !== "copied")
-    .map((f) => ({ sha: baseSha, path: f.previousFilename ?? f.filename }));
-  const headLookups: BlobLookup[] = files
-    .filter((f) => f.status !== "removed")
-    .map((f) => ({ sha: pr.headSha, path: f.filename, oid: f.sha }));
-  const contextLookups: BlobLookup[] = [...context.blobs].map(([path, oid]) => ({
-    sha: pr.headSha,
-    path,
-    oid,
-  }));
-  const contents = await fetchBlobs(octokit, pr, [...baseLookups, ...headLookups, ...contextLookups], blobs);
-  const read = (lookups: BlobLookup[]) =>
-    new Map(
-      lookups.map((l) => {
-        const content = contents.get(lookupKey(l.sha, l.path));
-        // fetchBlobs answers every lookup or throws; a gap must never read as an empty file.
-        if (content === undefined) throw new MissingFileError(l.path, l.sha);
-        return [l.path, content];
-      }),
-    );
-  const inputs: Inputs = {
-    base: read(baseLookups),
-    head: read(headLookups),
-    chartRoots: pullChartRoots(context.chartRoots, allFiles),
-  };
-  // Unchanged files are the same on both sides: the engine reads them as context only.
-  for (const [path, content] of read(contextLookups)) {
-    inputs.base.set(path, content);
-    inputs.head.set(path, content);
-  }
-  if (context.kind === "partial") inputs.partialContext = context.reason;
-  return inputs;
-}
 
 async function publishReview(
   context: Context,
@@ -173,6 +89,40 @@ export interface ReviewOptions {
   publish?: boolean;
 }
 
+/** The engine's verdict on the inputs, rendering the targets the change touches when it renders. */
+async function judge(
+  inputs: Inputs,
+  policy: Policy,
+  catalog: RuleCatalog,
+  state: AppState,
+): Promise<{ result: ReviewResult; rendering?: RenderSummary }> {
+  const input: ReviewInput = {
+    base: inputs.base,
+    head: inputs.head,
+    chartRoots: inputs.chartRoots,
+    policy,
+    rules: catalog.rules,
+    cache: state.parses,
+    // Today in UTC decides which exceptions have expired (the engine itself has no clock).
+    today: utcDay(new Date()),
+    // With partial context the engine does not run the rules that need the whole repository.
+    partialContext: inputs.partialContext !== undefined,
+  };
+  if (!inputs.render) return { result: review(input) };
+  return reviewWithRendering({
+    review: input,
+    ...inputs.render,
+    settings: policy.render,
+    cache: state.renders,
+  });
+}
+
+/** The check's title names the first target that could not be rendered, and why. */
+function withRenderProblem(output: CheckRunOutput, result: ReviewResult, rendered: boolean): CheckRunOutput {
+  const title = rendered ? renderProblemTitle(output.title, result.errors) : undefined;
+  return title === undefined ? output : { ...output, title };
+}
+
 async function evaluate(
   context: Context,
   pr: PullRequestRef,
@@ -197,36 +147,25 @@ async function evaluate(
     );
   }
   const manifests = files.filter((file) => isManifestFile(file, policy));
-  if (manifests.length === 0) return noManifestOutput();
   if (manifests.length > policy.limits.maxFiles) {
     throw new ReviewStopped(
       `${manifests.length} changed manifest files, over limits.maxFiles (${policy.limits.maxFiles})`,
     );
   }
 
-  const { base, head, chartRoots, partialContext } = await readInputs(
-    octokit,
-    pr,
-    manifests,
-    files,
-    policy,
-    state.blobs,
-  );
+  const inputs = await readInputs(octokit, pr, manifests, files, policy, state.blobs);
+  if (inputs.kind === "nothing") return noManifestOutput();
+  if (inputs.kind === "stopped") throw new ReviewStopped(inputs.reason);
   const catalog = ruleCatalog(policy);
-  // Today in UTC decides which exceptions have expired (the engine itself has no clock).
-  const today = utcDay(new Date());
-  // With partial context the engine does not run the rules that need the whole repository.
-  const result = review({
-    base,
-    head,
-    chartRoots,
-    policy,
-    rules: catalog.rules,
-    cache: state.parses,
-    today,
-    partialContext: partialContext !== undefined,
-  });
-  let note = partialContext === undefined ? undefined : partialContextNote(result, partialContext);
+  const { result, rendering } = await judge(inputs, policy, catalog, state);
+  // Rendering found that no target reads what changed, and no manifest changed either. (A target
+  // that reads it but cannot be rendered is an error: never a pass.)
+  if (manifests.length === 0 && rendering?.affected.length === 0 && result.errors.length === 0)
+    return noManifestOutput();
+  const { partialContext } = inputs;
+  let note = [inputs.note, partialContext && partialContextNote(result, partialContext)]
+    .filter(Boolean)
+    .join(" ");
   // Approvals live in the conversation; reading them is part of the verdict, so failing to read
   // them fails the check (closed) like any other read.
   const known = await acknowledgements(octokit, pr, await state.botLogin());
@@ -237,12 +176,15 @@ async function evaluate(
   const output = {
     rules: catalog.byId,
     docsUrl: catalog.docsUrl,
-    headFiles: new Set(head.keys()),
+    headFiles: new Set([...inputs.head.keys(), ...inputs.headPaths]),
     approvals,
   };
-  if (options.publish === false) return checkRunOutput(result, { ...output, note });
+  const outcome = () =>
+    withRenderProblem(checkRunOutput(result, { ...output, note }), result, rendering !== undefined);
+  if (options.publish === false) return outcome();
   try {
-    await publishReview(context, pr, manifests, result, state, catalog);
+    // Findings on rendered resources sit on any changed file: templates, values, patches.
+    await publishReview(context, pr, files, result, state, catalog);
   } catch (error) {
     // The verdict stands on its own; the summary says the inline comments are missing.
     context.log.warn({ err: error }, "posting the review failed");
@@ -251,7 +193,7 @@ async function evaluate(
       .filter(Boolean)
       .join(" ");
   }
-  return checkRunOutput(result, { ...output, note });
+  return outcome();
 }
 
 function describe(error: unknown): string {

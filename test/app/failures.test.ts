@@ -187,7 +187,7 @@ describe("inputs at the edges", () => {
     expect(done.output.title).toMatch(/GitHub answered 502/);
   });
 
-  it("skips a chart's template, which Helm renders, when the chart's Chart.yaml is elsewhere in the tree", async () => {
+  it("with rendering off, skips a chart's template, which Helm renders, when the chart's Chart.yaml is elsewhere in the tree", async () => {
     const template =
       "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  type: {{ .Values.type }}\n";
     const recorded = serveRepository({
@@ -195,6 +195,7 @@ describe("inputs at the edges", () => {
         { filename: "charts/web/templates/svc.yaml", status: "modified", base: "# old\n", head: template },
       ],
       unchanged: { "charts/web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n" },
+      config: "render:\n  enabled: false\n",
     });
     await newProbot().receive(pullRequestEvent() as never);
     const [done] = completions(recorded);

@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import kubedelta from "../../src/app.js";
-import { fullPatch } from "../fake-github/patch.js";
+import { fullPatch, unifiedPatch } from "../fake-github/patch.js";
 
 const require = createRequire(import.meta.url);
 type Example = Record<string, unknown>;
@@ -75,6 +75,8 @@ export interface FakeRepo {
   files: FakeFile[];
   /** Unchanged files of the head tree (context for repository-wide rules). */
   unchanged?: Record<string, string>;
+  /** Unchanged symbolic links of the head tree: path → the path they point to. */
+  links?: Record<string, string>;
   config?: string;
   existingComments?: { user: string; body: string }[];
   existingReviews?: { user: string; body: string }[];
@@ -101,6 +103,28 @@ function blobSha(bytes: Uint8Array): string {
 
 const textOf = (content?: string | Uint8Array) =>
   content === undefined || typeof content === "string" ? content : new TextDecoder().decode(content);
+
+/**
+ * A pull request from the files of `base` to those of `head` (path → text): the changed files with
+ * real unified diffs (only the lines near a change are commentable, as on GitHub), and the rest as
+ * the unchanged files of the head tree.
+ */
+export function pullRequestChange(
+  base: Record<string, string>,
+  head: Record<string, string>,
+): Pick<FakeRepo, "files" | "unchanged"> {
+  const files: FakeFile[] = [];
+  const unchanged: Record<string, string> = {};
+  for (const path of [...new Set([...Object.keys(base), ...Object.keys(head)])].sort()) {
+    const [before, after] = [base[path], head[path]];
+    if (before === after) unchanged[path] = after;
+    else {
+      const status = before === undefined ? "added" : after === undefined ? "removed" : "modified";
+      files.push({ filename: path, status, base: before, head: after, patch: unifiedPatch(before, after) });
+    }
+  }
+  return { files, unchanged };
+}
 
 /** Serves the fake repository; returns the list every request is recorded into. */
 export function serveRepository(fake: FakeRepo): Recorded[] {
@@ -129,13 +153,19 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
   for (const f of fake.files)
     if (f.head !== undefined) headShas.set(f.filename, addBlob(HEAD_SHA, f.filename, f.head));
   const cutOids = new Set([...cutRaw].map((path) => headShas.get(path)));
-  const tree = Object.entries(fake.unchanged ?? {}).map(([path, text]) => ({
+  const entry = (path: string, mode: string, oid: string) => ({
     path,
-    mode: "100644",
+    mode,
     type: "blob",
-    sha: addBlob(HEAD_SHA, path, text),
-  }));
-  for (const [path, oid] of headShas) tree.push({ path, mode: "100644", type: "blob", sha: oid });
+    sha: oid,
+    size: blobs.get(oid)?.byteLength,
+  });
+  const tree = Object.entries(fake.unchanged ?? {}).map(([path, text]) =>
+    entry(path, "100644", addBlob(HEAD_SHA, path, text)),
+  );
+  for (const [path, target] of Object.entries(fake.links ?? {}))
+    tree.push(entry(path, "120000", addBlob(HEAD_SHA, path, target)));
+  for (const [path, oid] of headShas) tree.push(entry(path, "100644", oid));
 
   const api = nock(API);
   api
