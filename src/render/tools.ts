@@ -8,7 +8,7 @@
 import { execFile } from "node:child_process";
 import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { bundledHelm, HELM_PACKAGE } from "./bundled-helm.js";
+import { bundledBinary, bundledHelm, HELM_PACKAGE } from "./bundled-helm.js";
 import { isExecutableFile } from "./executable.js";
 import { sandboxEnv } from "./sandbox-env.js";
 
@@ -34,7 +34,7 @@ export interface FoundTools {
 }
 
 export interface FindToolsOptions {
-  /** Fall back to the Helm of the npm devDependency (default true). */
+  /** Fall back to the Helm and kubectl of the npm devDependency (default true). */
   bundledHelm?: boolean;
 }
 
@@ -114,10 +114,10 @@ const binary =
 const kustomizeBinary = binary("build", ["version"]);
 const helmBinary = binary("template", ["version", "--short"]);
 
-const kubectlKustomize = (command: string): Candidate => ({
+const kubectlKustomize = (command: string, via = "kubectl on PATH"): Candidate => ({
   command,
   prefix: ["kustomize"],
-  via: "kubectl on PATH",
+  via,
   versionArgs: ["version", "--client", "-o", "json"],
   parseVersion: (stdout) => {
     try {
@@ -141,16 +141,26 @@ interface Lookup {
   notFound: string;
 }
 
-const KUSTOMIZE: Lookup = {
+const kustomizeLookup = (options: FindToolsOptions): Lookup => ({
   name: "kustomize",
   variable: "KUBEDELTA_KUSTOMIZE",
   named: kustomizeBinary("KUBEDELTA_KUSTOMIZE"),
   onPath: [
     { binary: "kustomize", candidate: kustomizeBinary("kustomize on PATH") },
-    { binary: "kubectl", candidate: kubectlKustomize },
+    { binary: "kubectl", candidate: (path) => kubectlKustomize(path) },
   ],
+  // A development clone on a machine without kubectl: the kubectl of the devDependency.
+  fallback:
+    options.bundledHelm === false
+      ? undefined
+      : async () => {
+          const bundled = await bundledBinary("kubectl/kubectl");
+          return bundled.ok
+            ? kubectlKustomize(bundled.path, `kubectl of npm package ${HELM_PACKAGE}`)
+            : bundled;
+        },
   notFound: "kustomize was not found: set KUBEDELTA_KUSTOMIZE, or put kustomize or kubectl on PATH",
-};
+});
 
 const helmLookup = (options: FindToolsOptions): Lookup => ({
   name: "helm",
@@ -190,7 +200,10 @@ export async function findTools(
   env: NodeJS.ProcessEnv = process.env,
   options: FindToolsOptions = {},
 ): Promise<FoundTools> {
-  const [kustomize, helm] = await Promise.all([lookUp(KUSTOMIZE, env), lookUp(helmLookup(options), env)]);
+  const [kustomize, helm] = await Promise.all([
+    lookUp(kustomizeLookup(options), env),
+    lookUp(helmLookup(options), env),
+  ]);
   const found: FoundTools = { missing: {} };
   if ("reason" in kustomize) found.missing.kustomize = kustomize.reason;
   else found.kustomize = kustomize;

@@ -89,6 +89,19 @@ describe("findTools explains a missing tool", () => {
   });
 });
 
+describe("the kubectl of the npm devDependency", () => {
+  it("renders kustomizations when neither kustomize nor kubectl is on PATH (a machine without them)", async () => {
+    const empty = await mkdtemp(join(scratch, "no-kubectl-"));
+    const tools = await findTools({ PATH: empty });
+    expect(tools.kustomize).toMatchObject({
+      prefix: ["kustomize"],
+      via: expect.stringContaining("kubectl of npm package"),
+    });
+    expect(tools.kustomize?.command).toMatch(/node_modules\/\.cache\/kubedelta-helm\/[\d.]+\/kubectl$/);
+    expect(tools.kustomize?.version).toMatch(/^v5\./);
+  });
+});
+
 describe("the Helm of the npm devDependency", () => {
   it("is extracted into node_modules/.cache and runs", async () => {
     const helm = await bundledHelm();
