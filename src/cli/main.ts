@@ -116,20 +116,23 @@ async function runReview(
     allFilesAreManifests: explicitFiles,
     today,
   };
-  const result =
-    trees && options.render
-      ? (
-          await reviewWithRendering({
-            review: input,
-            base: trees.base,
-            head: trees.head,
-            changed: await trees.changed(),
-            settings: policy.render,
-            cache: sharedRenderCache(),
-            only: options.renderTargets,
-          })
-        ).result
-      : review(input);
+  let result: ReviewResult;
+  if (trees && options.render) {
+    const reviewed = await reviewWithRendering({
+      review: input,
+      base: trees.base,
+      head: trees.head,
+      changed: await trees.changed(),
+      settings: policy.render,
+      cache: sharedRenderCache(),
+      only: options.renderTargets,
+    });
+    result = reviewed.result;
+    // What was rendered, for the person at the terminal (the report formats stay as they are).
+    const affected = reviewed.rendering?.affected ?? [];
+    if (options.format === "text" && affected.length > 0)
+      io.stderr(`kubedelta: rendered ${affected.join(", ")} at both revisions\n`);
+  } else result = review(input);
   emit(formatted(result, policy, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;
 }

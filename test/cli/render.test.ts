@@ -126,5 +126,10 @@ describe("kubedelta diff of two directories renders", () => {
     write(join(root, "head"), { ...CHART, "charts/web/values.yaml": "hostNetwork: true\n" });
     const run = await cli(["diff", join(root, "base"), join(root, "head"), "--format", "json"]);
     expect(placed(run.stdout)).toEqual(["charts/web/values.yaml:1 host-namespace"]);
+    expect(run.stderr).toBe("");
+    const text = await cli(["diff", join(root, "base"), join(root, "head")]);
+    expect(text.stderr).toBe(
+      "kubedelta: rendered helm template of charts/web with values.yaml at both revisions\n",
+    );
   });
 });
