@@ -107,8 +107,12 @@ describe("kubedelta review renders", () => {
   it("only the targets --render-target names, and none with --no-render (the old reading)", async () => {
     const dir = repository();
     const base = ["review", "--repo", dir, "--base", "main", "--head", "feature", "--format", "json"];
+    // The overlay is not rendered: its files are read as plain manifests, never dropped.
     const one = await cli([...base, "--render-target", "charts/web/"]);
-    expect(placed(one.stdout)).toEqual(["charts/web/values.yaml:1 host-namespace"]);
+    expect(placed(one.stdout)).toEqual([
+      "charts/web/values.yaml:1 host-namespace",
+      "deploy/base/pod.yaml:10 privileged-container",
+    ]);
     // Unrendered, the base's Pod is judged as the file says (namespace default), the chart not at all.
     const none = await cli([...base, "--no-render"]);
     expect(placed(none.stdout)).toEqual(["deploy/base/pod.yaml:10 privileged-container"]);
