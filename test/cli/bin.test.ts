@@ -23,7 +23,11 @@ describe("bin/kubedelta.js", () => {
         env: { ...process.env, NO_COLOR: "1" },
       },
     );
-    expect(run.stderr).toBe("");
+    // What was rendered is said on stderr, as the README shows.
+    expect(run.stderr).toBe(
+      "kubedelta: rendered helm template of charts/cache with values.yaml, kustomize build of deploy/search/overlays/prod at both revisions\n",
+    );
+    expect(readFileSync("README.md", "utf8")).toContain(run.stderr.trim());
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/apps\/web\.yaml\n +7 HIGH +service-load-balancer/);
     expect(run.stdout).toMatch(/\nFAILED\n$/);
