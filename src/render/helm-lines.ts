@@ -123,28 +123,38 @@ const valuesPaths = (text: string) =>
 
 const INCLUDE = /\b(?:include|template)\s+"([^"]+)"/g;
 
-/** The lines of `{{ define "name" }}` … its `{{ end }}` in the chart's templates, by name. */
-function definitions(texts: readonly string[]): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  for (const text of texts) {
+/** A `{{ define "name" }}` of the chart: where its body is, and the body. */
+interface Definition {
+  file: string;
+  /** 1-based line of the body's first line in `file`. */
+  first: number;
+  lines: TemplateLine[];
+}
+
+/** The chart's definitions by name: the lines between `{{ define "name" }}` and its `{{ end }}`. */
+function definitions(files: readonly { file: string; text: string }[]): Map<string, Definition> {
+  const found = new Map<string, Definition>();
+  for (const { file, text } of files) {
     let name: string | undefined;
     let depth = 0;
+    let first = 0;
     let body: string[] = [];
-    for (const line of text.split("\n")) {
+    text.split("\n").forEach((line, i) => {
       for (const [, kind, rest] of line.matchAll(ACTION)) {
         if (kind === "define" && depth === 0) {
           name = /"([^"]+)"/.exec(rest)?.[1];
           body = [];
+          first = i + 2;
         }
         if (kind === "end") depth--;
         else depth++;
         if (depth === 0 && name !== undefined) {
-          found.set(name, [...body, line]);
+          found.set(name, { file, first, lines: templateLines(body.join("\n")) });
           name = undefined;
         }
       }
-      if (name !== undefined) body.push(line);
-    }
+      if (name !== undefined && i + 1 >= first) body.push(line);
+    });
   }
   return found;
 }
@@ -152,15 +162,15 @@ function definitions(texts: readonly string[]): Map<string, string[]> {
 /** The `.Values` paths a text reads, following `include "…"` into the chart's definitions. */
 function valuesThrough(
   text: string,
-  defined: ReadonlyMap<string, string[]>,
+  defined: ReadonlyMap<string, Definition>,
   seen = new Set<string>(),
 ): string[][] {
   const paths = valuesPaths(text);
   for (const [, name] of text.matchAll(INCLUDE)) {
-    const body = defined.get(name);
-    if (!body || seen.has(name)) continue;
+    const definition = defined.get(name);
+    if (!definition || seen.has(name)) continue;
     seen.add(name);
-    paths.push(...valuesThrough(body.join("\n"), defined, seen));
+    paths.push(...valuesThrough(definition.lines.map((l) => l.text).join("\n"), defined, seen));
   }
   return paths;
 }
@@ -174,7 +184,7 @@ function valuesThrough(
 function valuesRead(
   lines: readonly TemplateLine[],
   at: number,
-  defined: ReadonlyMap<string, string[]>,
+  defined: ReadonlyMap<string, Definition>,
 ): ValuesRead[] {
   const stack: { kind: string; values: string[][] }[] = [];
   for (let i = 0; i < at; i++) {
@@ -235,6 +245,45 @@ export interface HelmChart {
 }
 
 /** Where a field of a resource rendered from `template` of `chart` is written. */
+/** Lines of one file of the chart, `first` being the 1-based number of the first of them. */
+interface Source {
+  file: string;
+  first: number;
+  lines: readonly TemplateLine[];
+}
+
+/**
+ * The deepest key of `path` written in the template, following `include "name"` into the
+ * chart's definition when the template stops short of it (a pod spec built in _helpers.tpl).
+ */
+function deepestKey(
+  template: Source,
+  defined: ReadonlyMap<string, Definition>,
+  resource: JsonObject,
+  path: Path,
+): { source: Source; at: number; depth: number } | undefined {
+  const match = findKey(template.lines, resource, path);
+  if (!match) return undefined;
+  let found = { source: template, at: match.at, depth: match.depth };
+  for (let hop = 0; hop < 4 && found.depth < path.length; hop++) {
+    const { lines } = found.source;
+    const block = lines.slice(found.at, blockEnd(lines, found.at, lines[found.at].indent));
+    const name = block.map((line) => INCLUDE_ONE.exec(line.text)?.[1]).find((n) => n !== undefined);
+    const definition = name ? defined.get(name) : undefined;
+    if (!definition) break;
+    const inner = findKey(
+      definition.lines,
+      valueAt(resource, path.slice(0, found.depth)),
+      path.slice(found.depth),
+    );
+    if (!inner) break;
+    found = { source: definition, at: inner.at, depth: found.depth + inner.depth };
+  }
+  return found;
+}
+
+const INCLUDE_ONE = /\b(?:include|template)\s+"([^"]+)"/;
+
 export function helmCandidates(
   lookup: { sources: SourceFiles; side: Side },
   template: string,
@@ -244,16 +293,21 @@ export function helmCandidates(
 ): Candidate[] {
   const text = lookup.sources.text(lookup.side, template);
   if (text === undefined) return [];
-  const lines = templateLines(text);
-  const match = findKey(lines, resource, path);
+  const defined = definitions(
+    chart.templates.flatMap((file) => {
+      const helper = lookup.sources.text(lookup.side, file);
+      return helper === undefined ? [] : [{ file, text: helper }];
+    }),
+  );
+  const match = deepestKey({ file: template, first: 1, lines: templateLines(text) }, defined, resource, path);
   if (!match) return [{ file: template, line: 1, exact: false }];
+  const { source, at } = match;
   const found: Candidate[] = [];
   const rest = path.slice(match.depth);
   const complete = match.depth === path.length;
   const files = valuesFilesOf(template, chart.dir, chart.valuesFiles).reverse();
   const written = valueAt(resource, path.slice(0, match.depth));
-  const helpers = chart.templates.flatMap((file) => lookup.sources.text(lookup.side, file) ?? []);
-  for (const read of valuesRead(lines, match.at, definitions(helpers))) {
+  for (const read of valuesRead(source.lines, at, defined)) {
     // A condition decides a field the template writes itself; a value must hold the whole rest
     // of the path (else it is some other value of the block: the image beside a securityContext).
     if (!read.field && !complete) continue;
@@ -268,7 +322,7 @@ export function helmCandidates(
       break;
     }
   }
-  found.push({ file: template, line: lines[match.at].number, exact: complete });
+  found.push({ file: source.file, line: source.first + source.lines[at].number - 1, exact: complete });
   return found;
 }
 

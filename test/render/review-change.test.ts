@@ -537,6 +537,30 @@ describe("what trying it on real repositories taught", () => {
     );
   });
 
+  it("follows a pod spec built in _helpers.tpl to the line of the definition, or the values line it reads", async () => {
+    const chart: Files = {
+      "charts/agent/Chart.yaml": "apiVersion: v2\nname: agent\nversion: 0.1.0\n",
+      "charts/agent/values.yaml": "securityContext: {}\n",
+      "charts/agent/templates/_pod.tpl":
+        '{{- define "agent.pod" -}}\ncontainers:\n  - name: agent\n    image: nginx:1.25\n    securityContext:\n      {{- toYaml .Values.securityContext | nindent 6 }}\n{{- end }}\n',
+      "charts/agent/templates/daemonset.yaml":
+        'apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\nspec:\n  selector:\n    matchLabels: {app: agent}\n  template:\n    metadata:\n      labels: {app: agent}\n    spec:\n      {{- include "agent.pod" . | nindent 6 }}\n',
+    };
+    const values = with_(chart, { "charts/agent/values.yaml": "securityContext:\n  privileged: true\n" });
+    expect(placed((await reviewChange(chart, values)).result)).toEqual([
+      "charts/agent/values.yaml:2 privileged-container",
+    ]);
+    const helper = with_(chart, {
+      "charts/agent/templates/_pod.tpl": chart["charts/agent/templates/_pod.tpl"].replace(
+        "containers:\n",
+        "hostPID: true\ncontainers:\n",
+      ),
+    });
+    expect(placed((await reviewChange(chart, helper)).result)).toEqual([
+      `charts/agent/templates/_pod.tpl:${lineOf(helper, "charts/agent/templates/_pod.tpl", "hostPID")} host-namespace`,
+    ]);
+  });
+
   it("puts a verb added to a template's list on its own line", async () => {
     const role = HELM_CASES["charts/svc/templates/role.yaml"];
     const head = with_(HELM_CASES, { "charts/svc/templates/role.yaml": `${role}  - delete\n` });
