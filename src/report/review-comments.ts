@@ -98,17 +98,15 @@ export function planReview(result: ReviewResult, options: ReviewOptions): Review
   if (candidates.length === 0) return undefined;
 
   const maxInline = Math.max(0, Math.floor(options.maxInline ?? DEFAULT_MAX_INLINE));
-  const inline: Placed[] = [];
-  const elsewhere: Finding[] = [];
-  let overLimit = 0;
-  for (const candidate of candidates) {
-    if (candidate.at && inline.length < maxInline) {
-      inline.push({ finding: candidate.finding, at: candidate.at });
-    } else {
-      elsewhere.push(candidate.finding);
-      if (candidate.at) overLimit++;
-    }
-  }
+  // One comment per line and rule: a base shared by twenty overlays is one risk on one line.
+  const placed = candidates.flatMap((c) => (c.at ? [{ finding: c.finding, at: c.at }] : []));
+  const groups = sameLine(placed);
+  const inline = groups.slice(0, maxInline);
+  const overLimit = groups.slice(maxInline).flat();
+  const elsewhere = [
+    ...candidates.filter((c) => !c.at).map((c) => c.finding),
+    ...overLimit.map((p) => p.finding),
+  ].sort(bySeverity);
 
   const ctx: RenderContext = {
     rules: options.rules,
@@ -117,13 +115,16 @@ export function planReview(result: ReviewResult, options: ReviewOptions): Review
     failOn: result.failOn,
     blockingRules: result.blockingRules,
   };
-  const comments = inline.map(({ finding, at }) => ({
-    ...at,
-    body: commentBody(finding, ctx),
-    fingerprint: finding.fingerprint,
+  const comments = inline.map((group) => ({
+    ...group[0].at,
+    body: commentBody(
+      group.map((item) => item.finding),
+      ctx,
+    ),
+    fingerprint: group[0].finding.fingerprint,
   }));
   const heading = `### KubeDelta found ${plural(candidates.length, "new risky change")}`;
-  const intro = bodyIntro(comments.length, elsewhere.length, overLimit, maxInline);
+  const intro = bodyIntro(inline.flat().length, elsewhere.length, overLimit.length, maxInline);
   const fallbackIntro =
     "GitHub did not accept inline comments on this pull request, so every new finding is listed here:";
   return {
@@ -254,20 +255,43 @@ interface RenderContext extends RuleDocs {
   blockingRules: ReviewResult["blockingRules"];
 }
 
-function commentBody(finding: Finding, ctx: RenderContext): string {
+/** Placed findings grouped by line, side and rule, in the order of their first finding. */
+function sameLine(placed: readonly Placed[]): Placed[][] {
+  const groups = new Map<string, Placed[]>();
+  for (const item of placed) {
+    const key = `${item.at.path}\u0000${item.at.line}\u0000${item.at.side}\u0000${item.finding.rule}`;
+    groups.set(key, [...(groups.get(key) ?? []), item]);
+  }
+  return [...groups.values()];
+}
+
+/** The comment on one line for the findings of one rule there (most severe first). */
+function commentBody(findings: readonly Finding[], ctx: RenderContext): string {
+  const [finding, ...others] = findings;
   const parts = [
     [severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding)].join(" · "),
     escapeMarkdown(clip(finding.message, CLIP.comment)),
   ];
+  if (others.length > 0) {
+    const listed = others.slice(0, LIST_CAP).map((other) => `${severityLabel(other)} ${resource(other)}`);
+    const more = others.length > LIST_CAP ? [`and ${others.length - LIST_CAP} more`] : [];
+    parts.push(
+      `The same line does the same to ${plural(others.length, "other resource")}: ${[...listed, ...more].join(", ")}.`,
+    );
+  }
   const remediation = ctx.rules(finding.rule)?.remediation;
   if (remediation) parts.push(`**How to fix:** ${escapeMarkdown(remediation)}`);
+  const blocking = findings.filter((f) => isBlocking(f, ctx));
+  // One command accepts at most 100 ids (src/approvals): past that, the command for every risk.
   parts.push(
-    isBlocking(finding, ctx)
-      ? `To accept this risk, an authorized reviewer can comment ${approveCommand(finding)}, ` +
+    blocking.length > 100
+      ? "To accept these risks, an authorized reviewer can comment `/approve-risk` (every blocking risk of this pull request)."
+      : blocking.length > 0
+        ? `To accept ${blocking.length === 1 ? "this risk" : "these risks"}, an authorized reviewer can comment ${approveCommand(blocking)}, ` +
           "or `/approve-risk` to accept every blocking risk of this pull request."
-      : `This does not block merging (${blockingReason(ctx, finding)}).`,
+        : `This does not block merging (${blockingReason(ctx, finding)}).`,
   );
-  parts.push(fingerprintMarker(finding.fingerprint));
+  parts.push(findings.map((f) => fingerprintMarker(f.fingerprint)).join(""));
   return parts.join("\n\n");
 }
 
@@ -336,6 +360,7 @@ function isBlocking(finding: Finding, ctx: RenderContext): boolean {
   return findingBlocks(ctx, finding);
 }
 
-function approveCommand(finding: Finding): string {
-  return inlineCode(`/approve-risk ${shortId(finding.fingerprint)}`, { table: false });
+function approveCommand(findings: readonly Finding[]): string {
+  const ids = findings.map((finding) => shortId(finding.fingerprint));
+  return inlineCode(`/approve-risk ${ids.join(" ")}`, { table: false });
 }

@@ -339,13 +339,17 @@ describe("Kustomize overlays", () => {
     expect(renders).toHaveBeenCalledTimes(4);
     const line = lineOf(worker, "privileged: true");
     const [review] = reviews(recorded);
+    // One comment on the line, naming both deployed copies, with both ids to approve.
     expect(review.comments?.map((c) => [c.path, c.line, c.side])).toEqual([
       ["deploy/base/worker.yaml", line, "RIGHT"],
-      ["deploy/base/worker.yaml", line, "RIGHT"],
     ]);
-    const bodies = (review.comments ?? []).map((c) => c.body).join("\n");
-    expect(bodies).toContain("rendered by kustomize build of deploy/prod");
-    expect(bodies).toContain("rendered by kustomize build of deploy/staging");
+    const body = review.comments?.[0].body ?? "";
+    expect(body).toMatch(/rendered by kustomize build of deploy\/(prod|staging)/);
+    expect(body).toMatch(
+      /The same line does the same to 1 other resource: \*\*CRITICAL\*\* Deployment staging\/staging-worker\./,
+    );
+    expect(body).toMatch(/` ?\/approve-risk [0-9a-f]{8} [0-9a-f]{8} ?`/);
+    expect(body.match(/<!-- kubedelta:fp=[0-9a-f]{16} -->/g)).toHaveLength(2);
     expect(completion(recorded).conclusion).toBe("failure");
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { shortId } from "../../src/engine/ids.js";
 import { compareStrings } from "../../src/engine/text.js";
 import type { Finding, Severity } from "../../src/engine/types.js";
 import {
@@ -366,5 +367,35 @@ describe("review bodies", () => {
   it("keeps every inline comment under GitHub's limit", () => {
     const [comment] = planned([finding({ message: "<".repeat(100_000) })]).comments;
     expect(comment.body.length).toBeLessThan(20_000);
+  });
+});
+
+describe("findings of one rule on one line (a base that many overlays deploy)", () => {
+  const copy = (namespace: string) =>
+    finding({ resource: { apiVersion: "v1", kind: "Service", namespace, name: "web" } });
+
+  it("are one comment naming every resource, with every id and every marker", () => {
+    const findings = [copy("prod"), copy("staging"), copy("dev")];
+    const review = planned(findings);
+    expect(review.comments).toHaveLength(1);
+    const body = review.comments[0].body;
+    expect(body).toContain(
+      "The same line does the same to 2 other resources: **HIGH** Service staging/web, **HIGH** Service dev/web.",
+    );
+    expect(markedFingerprints(body)).toEqual(findings.map((f) => f.fingerprint));
+    expect(body).toContain(`/approve-risk ${findings.map((f) => shortId(f.fingerprint)).join(" ")}`);
+  });
+
+  it("stay separate comments for different rules on the same line", () => {
+    const review = planned([copy("prod"), finding({ rule: "service-node-port" })]);
+    expect(review.comments).toHaveLength(2);
+  });
+
+  it("offer the command for every risk when more ids than one command takes are blocking", () => {
+    const findings = Array.from({ length: 101 }, (_, i) => copy(`ns-${i}`));
+    const body = planned(findings).comments[0].body;
+    expect(body).toContain("comment `/approve-risk` (every blocking risk of this pull request)");
+    expect(body).toContain("and 50 more");
+    expect(markedFingerprints(body)).toHaveLength(101);
   });
 });
