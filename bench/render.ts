@@ -97,6 +97,8 @@ async function main() {
       JSON.stringify(affected) === JSON.stringify(expected),
     ],
     ["each side rendered once", first.rendering?.renders === 2 * expected.length],
+    // Every other overlay and chart deploys to a namespace of its own: none is needed as context.
+    ["no context rendered for targets in other namespaces", first.rendering?.context.length === 0],
     ["a cached re-review renders nothing", again.rendering?.renders === 0],
     [
       "the change is found in every overlay over the base",
@@ -107,13 +109,13 @@ async function main() {
   console.log(
     `\nRendering: ${OVERLAYS} overlays over ${BASES} bases and ${CHARTS} charts (${first.rendering?.targets} targets); one-file change to a base`,
   );
-  console.log("  review        targets rendered  renders  cache hits  findings  seconds");
+  console.log("  review        targets rendered  as context  renders  cache hits  findings  seconds");
   for (const [name, run] of [
     ["first", first],
     ["re-review", again],
   ] as const) {
     console.log(
-      `  ${name.padEnd(12)}  ${String(run.rendering?.affected.length).padStart(16)}  ${String(run.rendering?.renders).padStart(7)}  ${String(run.rendering?.cacheHits).padStart(10)}  ${String(run.result.findings.length).padStart(8)}  ${run.seconds.toFixed(2).padStart(7)}`,
+      `  ${name.padEnd(12)}  ${String(run.rendering?.affected.length).padStart(16)}  ${String(run.rendering?.context.length).padStart(10)}  ${String(run.rendering?.renders).padStart(7)}  ${String(run.rendering?.cacheHits).padStart(10)}  ${String(run.result.findings.length).padStart(8)}  ${run.seconds.toFixed(2).padStart(7)}`,
     );
   }
   for (const [name, ok] of checks) console.log(`  ${ok ? "PASS" : "FAIL"}  ${name}`);

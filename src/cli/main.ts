@@ -130,8 +130,11 @@ async function runReview(
     result = reviewed.result;
     // What was rendered, for the person at the terminal (the report formats stay as they are).
     const affected = reviewed.rendering?.affected ?? [];
-    if (options.format === "text" && affected.length > 0)
-      io.stderr(`kubedelta: rendered ${affected.join(", ")} at both revisions\n`);
+    const context = reviewed.rendering?.context ?? [];
+    if (options.format === "text" && affected.length > 0) {
+      const also = context.length > 0 ? `; ${context.join(", ")} as context` : "";
+      io.stderr(`kubedelta: rendered ${affected.join(", ")} at both revisions${also}\n`);
+    }
   } else result = review(input);
   emit(formatted(result, policy, options, io), options, io);
   return reviewPassed(result) ? 0 : 1;

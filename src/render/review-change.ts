@@ -3,11 +3,12 @@
 // their input files left out of the plain manifests (they are judged through the renders).
 // Rendering is fail-closed: a target that cannot be rendered is an error on the review.
 
-import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
+import { type GeneratedFiles, isManifestPath, type ReviewInput, review } from "../engine/review.js";
 import type { InputError, ReviewResult, Side, Skipped } from "../engine/types.js";
 import { affectedTargets, pairRevisions, resolveTargets, type TargetRevisions } from "./affected.js";
-import { type PlannedTarget, renderChange } from "./change.js";
+import { type PlannedTarget, type RenderChangeInput, type RenderedChange, renderChange } from "./change.js";
 import { inputBytesOf } from "./closure.js";
+import { contextTargets, namespacesOfChange } from "./context.js";
 import { generatedPath } from "./generated.js";
 import { KUSTOMIZATION_NAMES } from "./kustomize-lines.js";
 import type { RenderCache } from "./render-cache.js";
@@ -35,6 +36,8 @@ export interface RenderSummary {
   targets: number;
   /** Of them, those the change touches. */
   affected: string[];
+  /** Of the others, those rendered (at the head) as context for the repository-wide rules. */
+  context: string[];
   /** Renders run, and renders answered by the cache, during this review. */
   renders: number;
   cacheHits: number;
@@ -123,7 +126,7 @@ async function targetsOf(revision: Revision, settings: RenderSettings) {
   let resolved = resolveTargets(revision.paths, (path) => read(path), settings);
   for (let round = 0; round < 4 && (await more()); round++)
     resolved = resolveTargets(revision.paths, (path) => read(path), settings);
-  return resolved;
+  return { ...resolved, read };
 }
 
 /** The file that makes the target: its kustomization or Chart.yaml (errors and unplaceable findings go there). */
@@ -194,6 +197,60 @@ function planOf(
   };
 }
 
+function renderLimitsOf(settings: RenderSettings) {
+  return {
+    timeMs: settings.limits.timeoutSeconds * 1000,
+    outputBytes: settings.limits.maxOutputBytes,
+    memoryBytes: settings.limits.maxMemoryBytes,
+  };
+}
+
+/**
+ * The untouched targets that may share a namespace with the change, rendered at the head as
+ * context (context.ts): their generated manifests, the same on both sides, and notes on those
+ * that could not be rendered (repository-wide rules then did not see them; nothing fails).
+ */
+async function renderContext(
+  input: RenderReviewInput,
+  wanted: readonly TargetRevisions[],
+  affected: readonly TargetRevisions[],
+  change: RenderedChange,
+  readHead: ReadFile,
+  isPlain: (entry: [string, unknown]) => boolean,
+  limits: RenderChangeInput["limits"],
+): Promise<{ generated: Map<string, string>; notes: Skipped[]; targets: string[]; hook?: GeneratedFiles }> {
+  const untouched = wanted.filter((pair) => !affected.includes(pair));
+  if (untouched.length === 0) return { generated: new Map(), notes: [], targets: [] };
+  const plainChanged = [...input.review.head, ...input.review.base].filter(
+    (entry) => input.changed.has(entry[0]) && isPlain(entry),
+  );
+  const namespaces = namespacesOfChange(change.rendered, plainChanged, limits);
+  if (namespaces.size === 0) return { generated: new Map(), notes: [], targets: [] };
+  const dropped: InputError[] = [];
+  const planned = contextTargets(untouched, namespaces, readHead, limits, (pair) =>
+    planOf(pair, input, dropped, []),
+  );
+  const rendered = await renderChange({
+    base: input.head,
+    head: input.head,
+    targets: planned,
+    changed: new Set(),
+    cache: input.cache,
+    limits,
+    renderLimits: renderLimitsOf(input.settings),
+  });
+  const notes = [...dropped, ...rendered.errors].map((error) => ({
+    file: error.file,
+    reason: `${error.message.replace(/ at the head/, "")} (as context: the rules that look across the repository did not see it)`,
+  }));
+  return {
+    generated: rendered.generated.head,
+    notes,
+    targets: rendered.rendered.map((target) => target.description),
+    hook: rendered.hook,
+  };
+}
+
 export async function reviewWithRendering(
   input: RenderReviewInput,
 ): Promise<{ result: ReviewResult; rendering?: RenderSummary }> {
@@ -217,32 +274,44 @@ export async function reviewWithRendering(
   const notes: Skipped[] = [];
   const planned = affected.flatMap((pair) => planOf(pair, input, errors, notes) ?? []);
   const before = { renders: cache.renders, hits: cache.hits };
+  const limits = { ...input.review.policy.limits, maxInputBytes: settings.limits.maxInputBytes };
   const change = await renderChange({
     base: input.base,
     head: input.head,
     targets: planned,
     changed: input.changed,
     cache,
-    limits: { ...input.review.policy.limits, maxInputBytes: settings.limits.maxInputBytes },
-    renderLimits: {
-      timeMs: settings.limits.timeoutSeconds * 1000,
-      outputBytes: settings.limits.maxOutputBytes,
-      memoryBytes: settings.limits.maxMemoryBytes,
-    },
+    limits,
+    renderLimits: renderLimitsOf(settings),
   });
   // Each side's render inputs are judged through its targets, whether or not this change renders
   // them; the targets --render-target leaves out are read as before, as plain manifests.
-  const plain = (side: Side, files: ReviewInput["base"], generated: Map<string, string>) => {
+  const isPlain = (side: Side) => {
     const inputs = inputsAt(wanted, side);
-    return new Map([...[...files].filter(([path]) => !inputs.has(path)), ...generated]);
+    return ([path]: [string, unknown]) => !inputs.has(path);
   };
+  const context = await renderContext(input, wanted, affected, change, head.read, isPlain("head"), limits);
+  const plain = (side: Side, files: ReviewInput["base"], generated: Map<string, string>) =>
+    new Map([...[...files].filter(isPlain(side)), ...generated, ...context.generated]);
   const result = review({
     ...input.review,
     base: plain("base", input.review.base, change.generated.base),
     head: plain("head", input.review.head, change.generated.head),
-    generated: change.hook,
+    // Context is judged only in a full-state review, and placed like the rest.
+    generated: {
+      paths: new Set([...change.hook.paths, ...context.generated.keys()]),
+      place: (finding, field) =>
+        change.hook.paths.has(finding.file) || !context.hook
+          ? change.hook.place(finding, field)
+          : context.hook.place(finding, field),
+    },
   });
-  result.skipped.push(...notes, ...change.notes, ...unusedValuesFiles(affected, input.changed));
+  result.skipped.push(
+    ...notes,
+    ...change.notes,
+    ...context.notes,
+    ...unusedValuesFiles(affected, input.changed),
+  );
   const definitions = new Map(change.rendered.map((t) => [generatedPath(t.tool, t.dir), t.definition]));
   result.errors = [
     ...errors,
@@ -254,6 +323,7 @@ export async function reviewWithRendering(
     rendering: {
       targets: deployed.length,
       affected: planned.map((t) => t.description),
+      context: context.targets,
       renders: cache.renders - before.renders,
       cacheHits: cache.hits - before.hits,
     },

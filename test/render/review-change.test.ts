@@ -570,3 +570,43 @@ describe("what trying it on real repositories taught", () => {
     ]);
   });
 });
+
+describe("the targets a change does not touch, as context", () => {
+  const policy = (namespace: string) =>
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: apps\n  namespace: ${namespace}\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n`;
+  const REPO: Files = {
+    ...OVERLAYS,
+    "policies/prod/kustomization.yaml": "namespace: prod\nresources:\n  - policy.yaml\n",
+    "policies/prod/policy.yaml": policy("prod"),
+    "policies/dev/kustomization.yaml": "namespace: dev\nresources:\n  - policy.yaml\n",
+    "policies/dev/policy.yaml": policy("dev"),
+  };
+  const worker = DEPLOYMENT.replaceAll("web", "worker");
+
+  it("lets a NetworkPolicy of another overlay in the same namespace cover a new workload", async () => {
+    const head = with_(REPO, {
+      "base/worker.yaml": worker,
+      "base/kustomization.yaml": "resources:\n  - deployment.yaml\n  - worker.yaml\n",
+    });
+    const { result, rendering } = await reviewChange(REPO, head);
+    expect(
+      result.findings.filter((f) => f.rule === "network-policy-missing").map((f) => f.resource.namespace),
+    ).toEqual(["staging"]);
+    // Rendered as context: the policies of namespaces the change deploys to, at the head only.
+    expect(rendering?.context).toEqual(["kustomize build of policies/prod"]);
+    expect(rendering?.renders).toBe(2 * 2 + 1);
+    expect(result.errors).toEqual([]);
+  });
+
+  it("judges nothing in the context: a risk already there stays silent", async () => {
+    const risky = with_(REPO, {
+      "policies/prod/extra.yaml":
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: open\nspec:\n  type: LoadBalancer\n",
+      "policies/prod/kustomization.yaml": "namespace: prod\nresources:\n  - policy.yaml\n  - extra.yaml\n",
+    });
+    const head = with_(risky, { "base/deployment.yaml": DEPLOYMENT.replace("nginx:1.25", "nginx:1.26") });
+    const { result, rendering } = await reviewChange(risky, head);
+    expect(rendering?.context).toContain("kustomize build of policies/prod");
+    expect(result.findings).toEqual([]);
+  });
+});
