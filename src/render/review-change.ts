@@ -1,21 +1,21 @@
 // A review that sees what deploys: the render targets (Kustomize roots, Helm charts) a change
 // touches are rendered at both revisions, their output reviewed with the plain manifests, and
-// their input files left out of the plain manifests (they are judged through the renders).
-// Rendering is fail-closed: a target that cannot be rendered is an error on the review.
+// their input files left out of the plain manifests (they are judged through the renders); the
+// untouched targets that may share a namespace with the change are rendered as context.
+// Rendering is fail-closed: a target that cannot be rendered at the head is an error on the review.
 
 import { type GeneratedFiles, isManifestPath, type ReviewInput, review } from "../engine/review.js";
 import type { InputError, ReviewResult, Side, Skipped } from "../engine/types.js";
-import { affectedTargets, pairRevisions, resolveTargets, type TargetRevisions } from "./affected.js";
-import { type PlannedTarget, type RenderChangeInput, type RenderedChange, renderChange } from "./change.js";
-import { inputBytesOf } from "./closure.js";
+import { affectedTargets, pairRevisions, type TargetRevisions } from "./affected.js";
+import { type RenderChangeInput, type RenderedChange, renderChange } from "./change.js";
 import { contextTargets, namespacesOfChange } from "./context.js";
+import { targetsOf, withBaseValues } from "./detect.js";
 import { generatedPath } from "./generated.js";
-import { KUSTOMIZATION_NAMES } from "./kustomize-lines.js";
+import { definitionFile, planOf } from "./plan.js";
 import type { RenderCache } from "./render-cache.js";
-import { type ReadFile, resolvePath } from "./repository.js";
-import { isSymlink, type Revision, type TreeContent } from "./revision.js";
+import type { ReadFile } from "./repository.js";
+import type { Revision } from "./revision.js";
 import type { RenderSettings } from "./settings.js";
-import { filesReadUpFront, type RenderTarget } from "./targets.js";
 
 export interface RenderReviewInput {
   /** The engine's input with the plain manifest files of each side (render inputs are taken out). */
@@ -41,32 +41,6 @@ export interface RenderSummary {
   /** Renders run, and renders answered by the cache, during this review. */
   renders: number;
   cacheHits: number;
-}
-
-/** Reads the files target detection needs, following on-demand reads for a few rounds. */
-async function detectionReader(
-  revision: Revision,
-): Promise<{ read: ReadFile; more: () => Promise<boolean> }> {
-  const files = new Map<string, TreeContent>(await revision.read(filesReadUpFront(revision.paths)));
-  const known = new Set(revision.paths);
-  const missed = new Set<string>();
-  const read: ReadFile = (path) => {
-    const content = files.get(path);
-    if (content === undefined) {
-      if (known.has(path)) missed.add(path);
-      return undefined;
-    }
-    if (isSymlink(content) || (typeof content === "object" && "unreadable" in content)) return undefined;
-    return content;
-  };
-  const more = async () => {
-    if (missed.size === 0) return false;
-    const wanted = [...missed];
-    missed.clear();
-    for (const [path, content] of await revision.read(wanted)) files.set(path, content);
-    return true;
-  };
-  return { read, more };
 }
 
 /** The files the targets read at one revision. */
@@ -104,99 +78,6 @@ function unusedValuesFiles(affected: readonly TargetRevisions[], changed: Readon
   return skipped;
 }
 
-/**
- * The settings for the base: a values file that the change adds is left out there (the base was
- * deployed without it), where at the head a missing values file is an error.
- */
-function withBaseValues(settings: RenderSettings, paths: readonly string[]): RenderSettings {
-  const present = new Set(paths);
-  return {
-    ...settings,
-    targets: settings.targets.map((spec) => ({
-      ...spec,
-      valuesFiles: spec.valuesFiles.filter((file) => present.has(resolvePath(spec.path, file) ?? "")),
-    })),
-  };
-}
-
-/** One revision's targets and closures, reading what detection asks for (at most a few rounds). */
-async function targetsOf(revision: Revision, settings: RenderSettings) {
-  const { read, more } = await detectionReader(revision);
-  // A fresh reader each round: detection caches what it read (and what it could not) per reader.
-  let resolved = resolveTargets(revision.paths, (path) => read(path), settings);
-  for (let round = 0; round < 4 && (await more()); round++)
-    resolved = resolveTargets(revision.paths, (path) => read(path), settings);
-  return { ...resolved, read };
-}
-
-/** The file that makes the target: its kustomization or Chart.yaml (errors and unplaceable findings go there). */
-function definitionFile(target: RenderTarget, pair: TargetRevisions): string {
-  const prefix = target.dir === "" ? "" : `${target.dir}/`;
-  const names = target.tool === "helm" ? ["Chart.yaml"] : KUSTOMIZATION_NAMES;
-  const files = [...(pair.head?.closure.files ?? []), ...(pair.base?.closure.files ?? [])];
-  return (
-    names.map((name) => `${prefix}${name}`).find((path) => files.includes(path)) ?? `${prefix}${names[0]}`
-  );
-}
-
-/** "kustomize build of overlays/prod", "helm template of charts/web with values.yaml": what messages call it. */
-function describe(target: RenderTarget): string {
-  return target.name.replace(/^(kustomize|helm) /, (_, tool) =>
-    tool === "kustomize" ? "kustomize build of " : "helm template of ",
-  );
-}
-
-/**
- * A problem at one side of a target. At the head it is an error: what deploys cannot be seen, so
- * the review fails closed. At the base it is a note and the head is judged whole, as if new: a
- * change that repairs a broken chart is reviewed, not blocked, and nothing it deploys goes unseen.
- */
-function sideProblem(side: Side, file: string, message: string, errors: InputError[], notes: Skipped[]) {
-  if (side === "head") errors.push({ file, message });
-  else notes.push({ file, reason: `${message}; the head is judged as if new` });
-}
-
-function planOf(
-  pair: TargetRevisions,
-  input: RenderReviewInput,
-  errors: InputError[],
-  notes: Skipped[],
-): PlannedTarget | undefined {
-  const target = (pair.head ?? pair.base)?.target;
-  if (!target) return undefined;
-  const definition = definitionFile(target, pair);
-  const closure: PlannedTarget["closure"] = {};
-  const helm: PlannedTarget["helm"] = {};
-  for (const side of ["base", "head"] as const) {
-    const resolved = pair[side];
-    if (!resolved) continue;
-    const where = `${describe(target)} at the ${side}`;
-    const revision = input[side];
-    const size = revision.size?.bind(revision) ?? (() => undefined);
-    const bytes = inputBytesOf(resolved.closure.files, size);
-    const limit = input.settings.limits.maxInputBytes;
-    const problems =
-      bytes > limit
-        ? [`its input files are ${bytes} bytes, over render.limits.maxInputBytes (${limit}): not rendered`]
-        : resolved.closure.errors;
-    if (problems.length > 0) {
-      for (const problem of problems) sideProblem(side, definition, `${where}: ${problem}`, errors, notes);
-      if (side === "head") return undefined;
-      continue;
-    }
-    closure[side] = resolved.closure.files;
-    if (resolved.target.tool === "helm") helm[side] = resolved.target.options;
-  }
-  return {
-    tool: target.tool,
-    dir: target.dir,
-    definition,
-    description: describe(target),
-    helm,
-    closure,
-  };
-}
-
 function renderLimitsOf(settings: RenderSettings) {
   return {
     timeMs: settings.limits.timeoutSeconds * 1000,
@@ -228,7 +109,7 @@ async function renderContext(
   if (namespaces.size === 0) return { generated: new Map(), notes: [], targets: [] };
   const dropped: InputError[] = [];
   const planned = contextTargets(untouched, namespaces, readHead, limits, (pair) =>
-    planOf(pair, input, dropped, []),
+    planOf(pair, input, input.settings.limits.maxInputBytes, dropped, []),
   );
   const rendered = await renderChange({
     base: input.head,
@@ -272,7 +153,9 @@ export async function reviewWithRendering(
     : deployed;
   const affected = affectedTargets([...input.changed], wanted);
   const notes: Skipped[] = [];
-  const planned = affected.flatMap((pair) => planOf(pair, input, errors, notes) ?? []);
+  const planned = affected.flatMap(
+    (pair) => planOf(pair, input, settings.limits.maxInputBytes, errors, notes) ?? [],
+  );
   const before = { renders: cache.renders, hits: cache.hits };
   const limits = { ...input.review.policy.limits, maxInputBytes: settings.limits.maxInputBytes };
   const change = await renderChange({
