@@ -199,13 +199,15 @@ function limiter(size: number): <T>(run: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (run) => {
+    // A finishing run hands its slot straight to the next waiting one.
     if (running >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    else running++;
     try {
       return await run();
     } finally {
-      running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
   };
 }
@@ -219,11 +221,3 @@ function contentsOnly(files: ReadonlyMap<string, TreeContent>) {
   for (const [path, content] of files) if (!isSymlink(content)) contents.set(path, content);
   return contents;
 }
-
-/** Generated manifests of a side (output of renderChange) → the file the engine reports errors on. */
-export function definitionOf(change: RenderedChange, path: string): string | undefined {
-  const target = change.rendered.find((t) => generatedPath(t.tool, t.dir) === path);
-  return target?.definition;
-}
-
-export type { GeneratedManifest };
