@@ -1,6 +1,6 @@
 // The command-line shell around the engine: read inputs, build the policy, review, print.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { utcDay } from "../engine/exceptions.js";
 import { isUnreadable } from "../engine/files.js";
@@ -16,6 +16,7 @@ import { readingsToJson, readingsToText, readingsToYaml } from "../report/readin
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
+import { checkWritable, emit } from "./output.js";
 import { readPaths } from "./read-command.js";
 import { kindOf, readContent, readDiffInputs, type SideFiles } from "./read-dir.js";
 import { readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
@@ -85,11 +86,6 @@ function formatted(result: ReviewResult, policy: Policy, options: CommonOptions,
   }
 }
 
-function emit(text: string, options: { output?: string }, io: CliIo) {
-  if (options.output) writeFileSync(options.output, text);
-  else io.stdout(text);
-}
-
 /** The whole trees of both sides and what differs between them, for rendering. */
 interface Trees {
   base: Revision;
@@ -136,7 +132,7 @@ async function runReview(
       io.stderr(`kubedelta: rendered ${affected.join(", ")} at both revisions${also}\n`);
     }
   } else result = review(input);
-  emit(formatted(result, policy, options, io), options, io);
+  emit(formatted(result, policy, options, io), options, io.stdout);
   return reviewPassed(result) ? 0 : 1;
 }
 
@@ -200,7 +196,7 @@ function read(command: Extract<Command, { name: "read" }>, io: CliIo): number {
   const stdin = () => (io.stdin ? io.stdin() : readContent(0));
   const readings = readPaths(command.paths, policy, stdin);
   const format = { text: readingsToText, json: readingsToJson, yaml: readingsToYaml }[command.format];
-  emit(format(readings), command, io);
+  emit(format(readings), command, io.stdout);
   return readings.some((r) => r.errors.length > 0) ? 1 : 0;
 }
 
@@ -208,14 +204,14 @@ function listRules(options: CommonOptions, io: CliIo): number {
   const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
   const { rules } = ruleCatalog(policy);
   const rows = rules.map((rule) => ({ id: rule.id, title: rule.title, ...policy.rules[rule.id] }));
-  if (options.format === "json") emit(`${JSON.stringify(rows, null, 2)}\n`, options, io);
-  else if (options.format === "markdown") emit(ruleReference(rules, policy), options, io);
+  if (options.format === "json") emit(`${JSON.stringify(rows, null, 2)}\n`, options, io.stdout);
+  else if (options.format === "markdown") emit(ruleReference(rules, policy), options, io.stdout);
   else {
     const width = Math.max(...rows.map((r) => r.id.length));
     const lines = rows.map(
       (r) => `${r.id.padEnd(width)}  ${(r.enabled ? r.severity : "off").padEnd(8)}  ${r.title}`,
     );
-    emit(`${lines.join("\n")}\n`, options, io);
+    emit(`${lines.join("\n")}\n`, options, io.stdout);
   }
   return 0;
 }
@@ -223,6 +219,9 @@ function listRules(options: CommonOptions, io: CliIo): number {
 export async function main(argv: readonly string[], io: CliIo = defaultIo): Promise<number> {
   try {
     const command = parseArgs(argv);
+    const output =
+      "options" in command ? command.options.output : "output" in command ? command.output : undefined;
+    if (output) checkWritable(output);
     switch (command.name) {
       case "help":
         io.stdout(`${USAGE}\n`);

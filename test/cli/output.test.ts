@@ -1,0 +1,39 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "./run-cli.js";
+
+const EXAMPLE = "examples/risky-pr";
+
+describe("--output to a path that cannot be written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kd-out-"));
+  const file = join(dir, "a-file");
+  writeFileSync(file, "");
+  mkdirSync(join(dir, "folder"));
+
+  it.each([
+    ["a missing directory", join(dir, "missing", "report.json"), "no such directory"],
+    ["a directory itself", join(dir, "folder"), "it is a directory"],
+    ["a path through a file", join(file, "report.json"), "is not a directory"],
+  ])("%s: one line, exit 2, before any review", async (_, path, reason) => {
+    for (const argv of [
+      ["diff", `${EXAMPLE}/base`, `${EXAMPLE}/head`, "--output", path],
+      ["rules", "--output", path],
+      ["read", "examples/read/pod.yaml", "--output", path],
+    ]) {
+      const run = await cli(argv);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(new RegExp(`^kubedelta: --output ${path}: cannot write: .*${reason}.*\\n$`));
+      expect(run.stderr).not.toMatch(/internal error|\n {4}at /);
+    }
+    expect(existsSync(join(dir, "missing"))).toBe(false);
+  });
+
+  it("still writes a report to a new file in an existing folder", async () => {
+    const run = await cli(["rules", "--format", "json", "--output", join(dir, "rules.json")]);
+    expect(run).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    expect(existsSync(join(dir, "rules.json"))).toBe(true);
+  });
+});
