@@ -11,6 +11,11 @@ export class UsageError extends Error {
 }
 
 const FORMATS: readonly OutputFormat[] = ["text", "json", "markdown", "sarif"];
+/** Formats of `kubedelta rules`: a list of rules is no review, so it has no SARIF. */
+const RULES_FORMATS: readonly OutputFormat[] = ["text", "json", "markdown"];
+
+/** The commands that take the common options (`read` has its own). */
+const REVIEW_COMMANDS = new Set(["diff", "review", "rules"]);
 
 /** Formats of `kubedelta read`: what Kubernetes reads is data, not a review. */
 export type ReadFormat = "text" | "json" | "yaml";
@@ -75,9 +80,11 @@ function parseFailOn(value: string): FailOn {
   throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(", ")}, none; got "${value}"`);
 }
 
-function parseFormat<F extends string>(value: string, formats: readonly F[]): F {
+function parseFormat<F extends string>(value: string, formats: readonly F[], command: string): F {
   if ((formats as readonly string[]).includes(value)) return value as F;
-  throw new UsageError(`--format must be one of ${formats.join(", ")}; got "${value}"`);
+  throw new UsageError(
+    `--format must be one of ${formats.join(", ")} for \`kubedelta ${command}\`; got "${value}"`,
+  );
 }
 
 const VALUE_OPTIONS = new Set([
@@ -151,8 +158,14 @@ export function parseArgs(argv: readonly string[]): Command {
     throw new UsageError(`${gitOptions.join(", ")} only apply to \`kubedelta review\``);
   }
   if (command === "read") return parseRead(rest, values, flags);
+  if (command === undefined) throw new UsageError(`no command given\n\n${USAGE}`);
+  if (!REVIEW_COMMANDS.has(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   const options: CommonOptions = {
-    format: parseFormat(values.get("--format") ?? "text", FORMATS),
+    format: parseFormat(
+      values.get("--format") ?? "text",
+      command === "rules" ? RULES_FORMATS : FORMATS,
+      command,
+    ),
     config: values.get("--config"),
     failOn: values.has("--fail-on") ? parseFailOn(values.get("--fail-on") as string) : undefined,
     fullState: flags.has("--full-state"),
@@ -181,8 +194,6 @@ export function parseArgs(argv: readonly string[]): Command {
     case "rules":
       if (rest.length > 0) throw new UsageError(`rules takes no arguments; got "${rest[0]}"`);
       return { name: "rules", options };
-    case undefined:
-      throw new UsageError(`no command given\n\n${USAGE}`);
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
@@ -222,7 +233,7 @@ function parseRead(paths: string[], values: Map<string, string>, flags: Set<stri
   return {
     name: "read",
     paths,
-    format: parseFormat(values.get("--format") ?? "text", READ_FORMATS),
+    format: parseFormat(values.get("--format") ?? "text", READ_FORMATS, "read"),
     output: values.get("--output"),
   };
 }

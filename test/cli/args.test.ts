@@ -69,7 +69,10 @@ describe("parseArgs", () => {
     [[], /no command given/],
     [["frobnicate"], /unknown command "frobnicate"/],
     [["diff", "a"], /exactly two paths/],
-    [["diff", "a", "b", "--format", "xml"], /--format must be one of text, json, markdown, sarif; got "xml"/],
+    [
+      ["diff", "a", "b", "--format", "xml"],
+      /--format must be one of text, json, markdown, sarif for `kubedelta diff`; got "xml"/,
+    ],
     [["diff", "a", "b", "--fail-on", "urgent"], /--fail-on must be one of/],
     [["diff", "a", "b", "--fail-on"], /--fail-on needs a value/],
     [["diff", "a", "b", "--bogus"], /unknown option --bogus/],
@@ -78,8 +81,19 @@ describe("parseArgs", () => {
     [["diff", "a", "b", "--color", "--no-color"], /contradict/],
     [["diff", "a", "b", "--config", "x", "--config", "y"], /given twice/],
     [["read"], /read needs a file or directory/],
-    [["read", "x", "--format", "sarif"], /--format must be one of text, json, yaml; got "sarif"/],
+    [
+      ["read", "x", "--format", "sarif"],
+      /--format must be one of text, json, yaml for `kubedelta read`; got "sarif"/,
+    ],
     [["diff", "a", "b", "--format", "yaml"], /--format must be one of text, json, markdown, sarif/],
+    [
+      ["review", "--format", "yaml"],
+      /--format must be one of text, json, markdown, sarif for `kubedelta review`/,
+    ],
+    [
+      ["rules", "--format", "sarif"],
+      /--format must be one of text, json, markdown for `kubedelta rules`; got "sarif"/,
+    ],
     [["read", "x", "--fail-on", "high"], /--fail-on do not apply to `kubedelta read`/],
     [["read", "-", "-"], /standard input \(-\) only once/],
     [["read", "x", "--base", "main"], /only apply to `kubedelta review`/],

@@ -37,3 +37,14 @@ describe("--output to a path that cannot be written", () => {
     expect(existsSync(join(dir, "rules.json"))).toBe(true);
   });
 });
+
+describe("formats per command", () => {
+  it("refuses a format the command does not have, instead of printing another", async () => {
+    const run = await cli(["rules", "--format", "sarif"]);
+    expect(run).toMatchObject({ code: 2, stdout: "" });
+    expect(run.stderr).toMatch(
+      /^kubedelta: --format must be one of text, json, markdown for `kubedelta rules`; got "sarif"\n$/,
+    );
+    expect((await cli(["rules", "--format", "markdown"])).stdout).toMatch(/^# /);
+  });
+});
