@@ -4,7 +4,7 @@
 // settings, their defaults and their messages are declared once, in schema.ts.
 
 import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { parse as parseYaml, YAMLError } from "yaml";
 import type { ParamSpec, ParamValues, Rule } from "../engine/rule.js";
 import { isObject, SEVERITIES } from "../engine/types.js";
 import { readRenderSettings } from "../render/settings.js";
@@ -165,9 +165,27 @@ export function parsePolicyText(source: string, text: string): PolicyLayer {
   try {
     return { source, data: parseYaml(text, { prettyErrors: true, maxAliasCount: 100 }) };
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new PolicyError([`${source}: not valid YAML: ${message}`]);
+    throw new PolicyError([yamlProblem(source, text, error)]);
   }
+}
+
+/**
+ * `FILE:LINE:COLUMN: not valid YAML: message`, then the offending line with a caret under the column.
+ * The yaml package's own message ends in a code frame of its own, which is dropped: it is cut to a
+ * width of its choosing and says the position a second time.
+ */
+function yamlProblem(source: string, text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = (/^([\s\S]*?) at line \d+, column \d+:/.exec(message)?.[1] ?? message).split("\n")[0];
+  const at = error instanceof YAMLError ? error.linePos?.[0] : undefined;
+  if (!at) return `${source}: not valid YAML: ${reason}`;
+  // Control characters would move the caret or the terminal: each stands as one space.
+  const lines = text.split(/\r?\n/);
+  const line = (lines[at.line - 1] ?? "").replace(/\p{Cc}/gu, " ");
+  const atEnd = lines.slice(at.line - 1).every((rest) => rest.trim() === "");
+  const frame = atEnd ? "(at the end of the file)" : `${line}\n${" ".repeat(at.col - 1)}^`;
+  const indented = frame.replace(/^/gm, "      ");
+  return `${source}:${at.line}:${at.col}: not valid YAML: ${reason}\n${indented}`;
 }
 
 export function defaultPackLayer(): PolicyLayer {

@@ -81,10 +81,36 @@ describe("policy", () => {
   });
 
   it("reports YAML syntax errors and non-mapping configs", () => {
-    expect(problemsOf("rules: [unclosed")[0]).toMatch(/^\.github\/kubedelta\.yml: not valid YAML/);
+    expect(problemsOf("rules: [unclosed")[0]).toMatch(/^\.github\/kubedelta\.yml:1:\d+: not valid YAML/);
     expect(problemsOf("- a\n- b\n")).toEqual([".github/kubedelta.yml: must be a mapping at the top level"]);
     expect(problemsOf("rules: 3\n")).toEqual([
       ".github/kubedelta.yml: rules: must be a mapping of rule id to settings",
+    ]);
+  });
+
+  it("points at the line and column of a YAML error, with the offending line and a caret", () => {
+    const text = "failOn: high\nrules:\n  image-registry: {allowedRegistries: [ghcr.io}\n";
+    expect(problemsOf(text)).toEqual([
+      [
+        ".github/kubedelta.yml:3:47: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]",
+        "        image-registry: {allowedRegistries: [ghcr.io}",
+        `${" ".repeat(6 + 46)}^`,
+      ].join("\n"),
+    ]);
+    // A tab counts as one column: it is shown as a space so that the caret stays under it.
+    expect(problemsOf("rules:\n\timage-registry: off\n")).toEqual([
+      [
+        ".github/kubedelta.yml:2:1: not valid YAML: Tabs are not allowed as indentation",
+        "       image-registry: off",
+        "      ^",
+      ].join("\n"),
+    ]);
+    expect(problemsOf("failOn: 'high\n")).toEqual([
+      ".github/kubedelta.yml:2:1: not valid YAML: Missing closing 'quote\n      (at the end of the file)",
+    ]);
+    // No position to show: the message alone.
+    expect(problemsOf("failOn: *nowhere\n")).toEqual([
+      ".github/kubedelta.yml: not valid YAML: Unresolved alias (the anchor must be set before the alias): nowhere",
     ]);
   });
 

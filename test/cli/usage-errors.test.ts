@@ -48,3 +48,17 @@ describe("formats per command", () => {
     expect((await cli(["rules", "--format", "markdown"])).stdout).toMatch(/^# /);
   });
 });
+
+describe("a config file that is not valid YAML", () => {
+  it("names the file, line and column, and shows the line in full with a caret", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kd-yaml-"));
+    const config = join(dir, "kubedelta.yml");
+    const long = `  image-registry: {allowedRegistries: [${"registry.example.com, ".repeat(4)}ghcr.io}`;
+    writeFileSync(config, `failOn: high\nrules:\n${long}\n`);
+    const run = await cli(["rules", "--config", config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `kubedelta: invalid configuration:\n  - ${config}:3:${long.length}: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]\n      ${long}\n      ${" ".repeat(long.length - 1)}^\n`,
+    );
+  });
+});
