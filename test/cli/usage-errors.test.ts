@@ -62,3 +62,21 @@ describe("a config file that is not valid YAML", () => {
     );
   });
 });
+
+describe("an unknown rule id in the config", () => {
+  it("gets a hint for a shortening as for a typo", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kd-rules-"));
+    const config = join(dir, "kubedelta.yml");
+    writeFileSync(config, "rules: { service-lb: off, service-loadbalancer: off }\n");
+    const run = await cli(["rules", "--config", config]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      [
+        "kubedelta: invalid configuration:",
+        `  - ${config}: rules.service-lb: unknown rule id (did you mean service-load-balancer?)`,
+        `  - ${config}: rules.service-loadbalancer: unknown rule id (did you mean service-load-balancer?)`,
+        "",
+      ].join("\n"),
+    );
+  });
+});
