@@ -45,6 +45,8 @@ export type Command =
 
 export const USAGE = `Usage:
   kubedelta diff BASE HEAD [options]      compare two files or two directories
+                                          (a file may be - for standard input, or a
+                                          pipe: <(git show main:app.yaml))
   kubedelta review [--base REF] [--head REF] [--repo DIR] [options]
                                           compare two revisions of a git repository
                                           (default: merge-base with the default branch

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { utcDay } from "../engine/exceptions.js";
-import { isUnreadable } from "../engine/files.js";
+import { type FileContent, isUnreadable } from "../engine/files.js";
 import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
@@ -37,7 +37,7 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Whether stdout is a terminal (colour by default). */
   isTTY: boolean;
-  /** All of standard input (`kubedelta read -`); default: file descriptor 0. */
+  /** All of standard input (`kubedelta read -`, `kubedelta diff - FILE`); default: file descriptor 0. */
   stdin?: () => Uint8Array;
 }
 
@@ -46,6 +46,11 @@ const defaultIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
   isTTY: Boolean(process.stdout.isTTY),
 };
+
+/** All of standard input, as a file's bytes. */
+function stdinOf(io: CliIo): FileContent {
+  return io.stdin ? io.stdin() : readContent(0);
+}
 
 export const CONFIG_PATH = ".github/kubedelta.yml";
 
@@ -139,8 +144,11 @@ async function runReview(
 async function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): Promise<number> {
   const { options } = command;
   const policy = loadPolicy(options.config ? readConfigFile(options.config) : undefined, overrides(options));
-  const { base, head, singleFiles } = readDiffInputs(command.base, command.head, (path) =>
-    isManifestPath(path, policy),
+  const { base, head, singleFiles } = readDiffInputs(
+    command.base,
+    command.head,
+    (path) => isManifestPath(path, policy),
+    () => stdinOf(io),
   );
   // Files named on the command line are manifests whatever their name, and render nothing.
   if (singleFiles) return runReview({ base, head }, policy, options, io, undefined, true);
@@ -193,8 +201,7 @@ async function gitReview(command: Extract<Command, { name: "review" }>, io: CliI
 function read(command: Extract<Command, { name: "read" }>, io: CliIo): number {
   // The default policy's limits: what the reviews would read, before any repository's config.
   const policy = loadPolicy();
-  const stdin = () => (io.stdin ? io.stdin() : readContent(0));
-  const readings = readPaths(command.paths, policy, stdin);
+  const readings = readPaths(command.paths, policy, () => stdinOf(io));
   const format = { text: readingsToText, json: readingsToJson, yaml: readingsToYaml }[command.format];
   emit(format(readings), command, io.stdout);
   return readings.some((r) => r.errors.length > 0) ? 1 : 0;

@@ -27,8 +27,14 @@ export function kindOf(path: string): PathKind {
     throw new UsageError(`${path}: no such file or directory`);
   }
   if (stats.isDirectory()) return "directory";
-  if (stats.isFile()) return "file";
+  // A pipe or a terminal is read as a file: process substitution, <(git show main:app.yaml), is one.
+  if (stats.isFile() || stats.isFIFO() || stats.isCharacterDevice()) return "file";
   throw new UsageError(`${path}: not a regular file or directory`);
+}
+
+/** Whether `path` names a file of its own (not standard input, a pipe or a device): its name means something. */
+function isRegularFile(path: string): boolean {
+  return path !== "-" && statSync(path).isFile();
 }
 
 /** A file's bytes; a file that cannot be read (permissions, say) is an error on it, not a crash. */
@@ -64,14 +70,33 @@ export function walk(root: string, wanted: (relative: string) => boolean): SideF
   return { files, chartRoots };
 }
 
-/** The two sides of `kubedelta diff BASE HEAD`. */
+/** The name the findings of a single-file diff carry: a side that is a file of its own names it. */
+function singleFileName(basePath: string, headPath: string): string {
+  const named = [headPath, basePath].find((path) => path !== "/dev/null" && isRegularFile(path));
+  if (named) return basename(named);
+  if (headPath === "-" || basePath === "-") return STDIN_FILE_NAME;
+  // Two pipes (<(…) <(…)), or a pipe against /dev/null: only the path says which.
+  return headPath === "/dev/null" ? basePath : headPath;
+}
+
+/** `kubedelta diff` of `-` against a file with no name of its own: the findings' file. */
+export const STDIN_FILE_NAME = "stdin";
+
+/**
+ * The two sides of `kubedelta diff BASE HEAD`. Either side may be `-`, standard input (read by
+ * `stdin`), as a single file.
+ */
 export function readDiffInputs(
   basePath: string,
   headPath: string,
   wanted: (relative: string) => boolean,
+  stdin: () => FileContent,
 ): { base: SideFiles; head: SideFiles; singleFiles: boolean } {
-  const baseKind = kindOf(basePath);
-  const headKind = kindOf(headPath);
+  if (basePath === "-" && headPath === "-")
+    throw new UsageError("standard input (-) can be only one of BASE and HEAD");
+  const kind = (path: string): PathKind => (path === "-" ? "file" : kindOf(path));
+  const baseKind = kind(basePath);
+  const headKind = kind(headPath);
   if (baseKind === "empty" && headKind === "empty")
     throw new UsageError("BASE and HEAD cannot both be /dev/null");
   const dirs = baseKind === "directory" || headKind === "directory";
@@ -85,8 +110,9 @@ export function readDiffInputs(
   }
   // Two single files are the same file before and after: name both after the head (or base).
   // Named on the command line, they are read as manifests, as `kubectl apply -f FILE` reads them.
-  const name = headKind === "file" ? basename(headPath) : basename(basePath);
+  const name = singleFileName(basePath, headPath);
+  const content = (path: string) => (path === "-" ? stdin() : readContent(path));
   const read = (path: string, kind: PathKind): SideFiles =>
-    kind === "file" ? { files: new Map([[name, readContent(path)]]), chartRoots: new Set() } : none();
+    kind === "file" ? { files: new Map([[name, content(path)]]), chartRoots: new Set() } : none();
   return { base: read(basePath, baseKind), head: read(headPath, headKind), singleFiles: true };
 }

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { files, service, where } from "./stream-fixtures.js";
 
 describe("bin/kubedelta.js", () => {
   beforeAll(() => {
@@ -88,5 +89,28 @@ describe("bin/kubedelta.js", () => {
     const command = `node bin/kubedelta.js diff ${dir}/base ${dir}/head | head -c 10 >/dev/null`;
     const run = spawnSync("sh", ["-c", command], { encoding: "utf8" });
     expect(run.stderr).toBe("");
+  });
+
+  /** Runs the built CLI through bash, so that <(…) makes the pipes a shell makes. */
+  const bash = (script: string, input?: string) =>
+    spawnSync("bash", ["-c", script], { encoding: "utf8", input, env: { ...process.env, NO_COLOR: "1" } });
+
+  it("reads <(…) as a file, named after the other side's file", () => {
+    const dir = files();
+    const run = bash(`node bin/kubedelta.js diff <(cat ${dir}/old.yaml) ${dir}/svc.yaml --format json`);
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(1);
+    expect(where(run.stdout)).toEqual(["service-load-balancer svc.yaml:4"]);
+  });
+
+  it("reads two pipes, and standard input from a pipe", () => {
+    const dir = files();
+    const pipes = bash(
+      `node bin/kubedelta.js diff <(cat ${dir}/old.yaml) <(cat ${dir}/svc.yaml) --format json`,
+    );
+    expect(pipes.status).toBe(1);
+    expect(where(pipes.stdout)).toEqual([expect.stringMatching(/^service-load-balancer \/dev\/fd\/\d+:4$/)]);
+    const stdin = bash(`node bin/kubedelta.js diff - ${dir}/svc.yaml --format json`, service("ClusterIP"));
+    expect(where(stdin.stdout)).toEqual(["service-load-balancer svc.yaml:4"]);
   });
 });

@@ -2,7 +2,11 @@
 
 import { main } from "../../src/cli/main.js";
 
-export async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `stdin`: what standard input holds (`-`); without it, reading standard input is a test's mistake. */
+export async function cli(
+  argv: string[],
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
   const code = await main(argv, {
@@ -13,6 +17,10 @@ export async function cli(argv: string[]): Promise<{ code: number; stdout: strin
       stderr += t;
     },
     isTTY: false,
+    stdin: () => {
+      if (stdin === undefined) throw new Error("the test gave no standard input");
+      return Buffer.from(stdin);
+    },
   });
   return { code, stdout, stderr };
 }
