@@ -11,6 +11,7 @@ import type { Policy } from "../policy/types.js";
 import { sharedRenderCache } from "../render/render-cache.js";
 import { reviewWithRendering } from "../render/review-change.js";
 import type { Revision } from "../render/revision.js";
+import type { Compared } from "../report/compared.js";
 import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
 import { readingsToJson, readingsToText, readingsToYaml } from "../report/readings.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
@@ -19,7 +20,7 @@ import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "
 import { checkWritable, emit } from "./output.js";
 import { readPaths } from "./read-command.js";
 import { kindOf, readContent, readDiffInputs, type SideFiles } from "./read-dir.js";
-import { readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
+import { commitOf, readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
 import {
   changedBetween,
   changedBetweenDirectories,
@@ -74,19 +75,26 @@ function overrides(options: CommonOptions): PolicyLayer[] {
   return layers;
 }
 
-function formatted(result: ReviewResult, policy: Policy, options: CommonOptions, io: CliIo): string {
+function formatted(
+  result: ReviewResult,
+  policy: Policy,
+  options: CommonOptions,
+  io: CliIo,
+  compared: Compared | undefined,
+): string {
   const format: OutputFormat = options.format;
   const catalog = ruleCatalog(policy);
   switch (format) {
     case "json":
-      return toJson(result);
+      return toJson(result, { compared });
     case "markdown":
-      return toMarkdown(result, { rules: catalog.byId, docsUrl: catalog.docsUrl });
+      return toMarkdown(result, { rules: catalog.byId, docsUrl: catalog.docsUrl, compared });
     case "sarif":
       return toSarif(result, { rules: catalog.rules, docsUrl: catalog.docsUrl, toolVersion: version() });
     case "text":
       return toText(result, {
         color: options.color ?? (io.isTTY && !options.output && !process.env.NO_COLOR),
+        compared,
       });
   }
 }
@@ -98,13 +106,22 @@ interface Trees {
   changed: () => Promise<ReadonlySet<string>>;
 }
 
+/** What a review knows beyond its inputs. */
+interface ReviewContext {
+  /** The whole trees, to render from (review, and diff of directories). */
+  trees?: Trees;
+  /** Files named on the command line: manifests whatever their names. */
+  explicitFiles?: boolean;
+  /** The revisions `kubedelta review` compared, for the reports. */
+  compared?: Compared;
+}
+
 async function runReview(
   sides: { base: SideFiles; head: SideFiles },
   policy: Policy,
   options: CommonOptions,
   io: CliIo,
-  trees?: Trees,
-  explicitFiles = false,
+  { trees, explicitFiles = false, compared }: ReviewContext = {},
 ): Promise<number> {
   // Today in UTC decides which exceptions have expired (the engine itself has no clock).
   const today = utcDay(new Date());
@@ -137,7 +154,7 @@ async function runReview(
       io.stderr(`kubedelta: rendered ${affected.join(", ")} at both revisions${also}\n`);
     }
   } else result = review(input);
-  emit(formatted(result, policy, options, io), options, io.stdout);
+  emit(formatted(result, policy, options, io, compared), options, io.stdout);
   return reviewPassed(result) ? 0 : 1;
 }
 
@@ -151,12 +168,11 @@ async function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): Pro
     () => stdinOf(io),
   );
   // Files named on the command line are manifests whatever their name, and render nothing.
-  if (singleFiles) return runReview({ base, head }, policy, options, io, undefined, true);
+  if (singleFiles) return runReview({ base, head }, policy, options, io, { explicitFiles: true });
   const tree = (path: string) => (kindOf(path) === "directory" ? directoryRevision(path) : EMPTY_REVISION);
   const trees = { base: tree(command.base), head: tree(command.head) };
   return runReview({ base, head }, policy, options, io, {
-    ...trees,
-    changed: () => changedBetweenDirectories(trees.base, trees.head),
+    trees: { ...trees, changed: () => changedBetweenDirectories(trees.base, trees.head) },
   });
 }
 
@@ -178,12 +194,18 @@ function gitConfig(
 async function gitReview(command: Extract<Command, { name: "review" }>, io: CliIo): Promise<number> {
   const { options } = command;
   const root = repoRoot(command.repo);
-  const baseRef = resolveBase(root, command.base, command.head);
+  const resolved = resolveBase(root, command.base, command.head);
+  // Read by the name given (errors then name it too); the default base has only its commit.
+  const baseRef = command.base ?? resolved.sha;
+  const compared: Compared = {
+    base: resolved,
+    head: command.head ? { ref: command.head, sha: commitOf(root, command.head) } : { workingTree: true },
+  };
   const policy = loadPolicy(gitConfig(root, baseRef, options), overrides(options));
   const wanted = (path: string) => isManifestPath(path, policy);
   const base = readRevision(root, baseRef, wanted);
   const head = command.head ? readRevision(root, command.head, wanted) : readWorkingTree(join(root), wanted);
-  if (!options.render) return runReview({ base, head }, policy, options, io);
+  if (!options.render) return runReview({ base, head }, policy, options, io, { compared });
   const baseTree = gitRevision(root, baseRef);
   const trees: Trees = command.head
     ? (() => {
@@ -195,7 +217,7 @@ async function gitReview(command: Extract<Command, { name: "review" }>, io: CliI
         head: workingTreeRevision(root),
         changed: async () => changedInWorkingTree(root, baseRef),
       };
-  return runReview({ base, head }, policy, options, io, trees);
+  return runReview({ base, head }, policy, options, io, { trees, compared });
 }
 
 function read(command: Extract<Command, { name: "read" }>, io: CliIo): number {

@@ -71,13 +71,29 @@ function defaultBranch(repo: string): string {
   return found;
 }
 
-/** --base, or where the current branch left the default branch. */
-export function resolveBase(repo: string, base: string | undefined, head: string | undefined): string {
+/**
+ * --base, or where the current branch left the default branch: by the name it goes by (--base, or
+ * the default branch's), and its commit (for the default, the merge-base).
+ */
+export function resolveBase(
+  repo: string,
+  base: string | undefined,
+  head: string | undefined,
+): { ref: string; sha: string } {
+  if (head && !refExists(repo, head)) throw new UsageError(`--head ${head}: no such revision`);
   if (base) {
     if (!refExists(repo, base)) throw new UsageError(`--base ${base}: no such revision`);
-    return base;
+    return { ref: base, sha: commitOf(repo, base) };
   }
-  return gitText(repo, ["merge-base", defaultBranch(repo), head ?? "HEAD"]);
+  const branch = defaultBranch(repo);
+  const ref = branch.replace(/^refs\/(heads|remotes)\//, "");
+  return { ref, sha: gitText(repo, ["merge-base", branch, head ?? "HEAD"]) };
+}
+
+/** The full sha of the commit `ref` names. */
+export function commitOf(repo: string, ref: string): string {
+  if (!refExists(repo, ref)) throw new UsageError(`${ref}: no such revision`);
+  return gitText(repo, ["rev-parse", "--verify", `${ref}^{commit}`]);
 }
 
 /**

@@ -3,10 +3,17 @@
 
 import type { PolicyException } from "../engine/exceptions.js";
 import { type Finding, findingBlocks, type ReviewResult, reviewPassed } from "../engine/types.js";
+import type { Compared } from "./compared.js";
 
-export function toJson(result: ReviewResult): string {
+export interface JsonOptions {
+  /** The revisions `kubedelta review` compared: the first key when given. */
+  compared?: Compared;
+}
+
+export function toJson(result: ReviewResult, options: JsonOptions = {}): string {
   const s = result.stats;
   const output = {
+    ...(options.compared ? { compared: comparedJson(options.compared) } : {}),
     // Whether each finding blocks: by the policy's failOn and its rules' `block` settings.
     findings: result.findings.map((f) => ({ ...findingJson(f), blocking: findingBlocks(result, f) })),
     excepted: result.excepted.map(({ finding, exception }) => ({
@@ -73,5 +80,12 @@ function exceptionJson(e: PolicyException) {
     expires: e.expires,
     source: e.source,
     index: e.index,
+  };
+}
+
+function comparedJson({ base, head }: Compared) {
+  return {
+    base: { ref: base.ref, sha: base.sha },
+    head: "workingTree" in head ? { workingTree: true } : { ref: head.ref, sha: head.sha },
   };
 }

@@ -14,11 +14,14 @@ import {
   summaryLine,
   summaryParts,
 } from "./common.js";
+import { type Compared, comparedLine } from "./compared.js";
 import { escapeMarkdown, inlineCode, safeUrl } from "./escape.js";
 
 export interface MarkdownOptions extends RuleDocs {
   /** Maximum length of the result in UTF-16 code units (never fewer than characters). */
   maxLength?: number;
+  /** The revisions `kubedelta review` compared: a line under the heading when given. */
+  compared?: Compared;
 }
 
 /** GitHub's limit for a check run's summary and text. */
@@ -36,7 +39,7 @@ const SEVERITY_ICONS = { critical: "🔴", high: "🟠", medium: "🟡", low: "�
 
 export function toMarkdown(result: ReviewResult, options: MarkdownOptions): string {
   const maxLength = options.maxLength ?? GITHUB_SUMMARY_LIMIT;
-  const head = header(result);
+  const head = header(result, options.compared);
   const sections = [
     findingsSection(result, options),
     exceptedSection(result, options),
@@ -46,9 +49,10 @@ export function toMarkdown(result: ReviewResult, options: MarkdownOptions): stri
   return fitToLength(head, sections, maxLength);
 }
 
-function header(result: ReviewResult): string {
+function header(result: ReviewResult, compared: Compared | undefined): string {
   const heading = reviewPassed(result) ? "## ✅ KubeDelta: passed" : "## ❌ KubeDelta: failed";
   const lines = [heading, ""];
+  if (compared) lines.push(escapeMarkdown(clip(comparedLine(compared), CLIP.message)), "");
   if (result.findings.length === 0 && result.excepted.length === 0) {
     // Say what could not be read too: "no risky changes" only covers the files that were read.
     const unread = summaryParts(result).slice(1);

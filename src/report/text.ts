@@ -5,11 +5,14 @@
 import { compareFindings } from "../engine/findings.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
 import { expiredExceptionLine, locationLabel, resourceLabel, summaryLine } from "./common.js";
+import { type Compared, comparedLine } from "./compared.js";
 import { escapeTerminal } from "./escape.js";
 
 export interface TextOptions {
   /** Colour severities and the verdict with ANSI escapes (the caller knows if stdout is a TTY). */
   color: boolean;
+  /** The revisions `kubedelta review` compared: the first line when given. */
+  compared?: Compared;
 }
 
 const RESET = "\x1b[0m";
@@ -30,7 +33,8 @@ const SEVERITY_WIDTH = 8;
 export function toText(result: ReviewResult, options: TextOptions): string {
   const paint = (style: keyof typeof STYLES, text: string): string =>
     options.color ? `${STYLES[style]}${text}${RESET}` : text;
-  const lines: string[] = [];
+  // Refs are the user's own words, but a branch name can hold escape sequences all the same.
+  const lines: string[] = options.compared ? [escapeTerminal(comparedLine(options.compared)), ""] : [];
 
   const findings = [...result.findings].sort(compareFindings);
   const lineWidth = Math.max(0, ...findings.map((f) => String(f.line).length));

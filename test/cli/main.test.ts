@@ -331,6 +331,30 @@ describe("kubedelta review (git)", () => {
     expect(dirty.code).toBe(1);
   });
 
+  it("says which revisions it compared, in JSON, text and Markdown", async () => {
+    const dir = gitRepo();
+    const sha = (ref: string) => execFileSync("git", ["-C", dir, "rev-parse", ref]).toString().trim();
+    const short = (ref: string) => sha(ref).slice(0, 7);
+    const { report } = await reviewFeature(dir);
+    expect(Object.keys(report)[0]).toBe("compared");
+    expect(report.compared).toEqual({
+      base: { ref: "main", sha: sha("main") },
+      head: { ref: "feature", sha: sha("feature") },
+    });
+    const text = await cli(["review", "--repo", dir, "--base", "main", "--head", "feature"]);
+    expect(text.stdout.split("\n")[0]).toBe(
+      `base main (${short("main")}) → head feature (${short("feature")})`,
+    );
+    // By default: the merge-base with the default branch, against the working tree.
+    const markdown = await cli(["review", "--repo", dir, "--format", "markdown"]);
+    expect(markdown.stdout).toContain(`\n\nbase main (${short("main")}) → head working tree\n\n`);
+    const json = JSON.parse((await cli(["review", "--repo", dir, "--format", "json"])).stdout);
+    expect(json.compared).toEqual({ base: { ref: "main", sha: sha("main") }, head: { workingTree: true } });
+    // diff compares paths, not revisions.
+    const diff = await cli(["diff", join(dir, "k8s"), join(dir, "k8s"), "--format", "json"]);
+    expect(Object.keys(JSON.parse(diff.stdout))).not.toContain("compared");
+  });
+
   it("compares two explicit revisions", async () => {
     const dir = gitRepo();
     expect((await reviewFeature(dir)).report.findings).toHaveLength(1);
@@ -407,6 +431,10 @@ describe("kubedelta review (git)", () => {
     expect(await cli(["review", "--repo", dir, "--base", "nope"])).toMatchObject({
       code: 2,
       stderr: expect.stringMatching(/--base nope: no such revision/),
+    });
+    expect(await cli(["review", "--repo", dir, "--head", "nope"])).toMatchObject({
+      code: 2,
+      stderr: "kubedelta: --head nope: no such revision\n",
     });
     const plain = mkdtempSync(join(tmpdir(), "kd-plain-"));
     expect(await cli(["review", "--repo", plain])).toMatchObject({

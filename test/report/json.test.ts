@@ -90,4 +90,15 @@ describe("toJson", () => {
     const parsed = JSON.parse(toJson(result({ findings: [finding({ message: hostile })] })));
     expect(parsed.findings[0].message).toBe(hostile);
   });
+
+  it("names the revisions a review compared, first, and only when given", () => {
+    const base = { ref: "main", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d" };
+    const head = { ref: "feature", sha: "5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80" };
+    const parsed = JSON.parse(toJson(result(), { compared: { base, head } }));
+    expect(Object.keys(parsed)[0]).toBe("compared");
+    expect(parsed.compared).toEqual({ base, head });
+    const working = JSON.parse(toJson(result(), { compared: { base, head: { workingTree: true } } }));
+    expect(working.compared).toEqual({ base, head: { workingTree: true } });
+    expect(Object.keys(JSON.parse(toJson(result())))).not.toContain("compared");
+  });
 });

@@ -186,4 +186,23 @@ describe("toMarkdown", () => {
     expect(rows(md)[0]).toContain("(https://docs.example/a%20b/%28service-load-balancer%29%7C%22x%22 ");
     expect(borders(rows(md)[0])).toBe(6);
   });
+
+  it("names the revisions a review compared under the heading, when given", () => {
+    const base = { ref: "main", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d" };
+    const compared = { base, head: { workingTree: true as const } };
+    const markdown = toMarkdown(result(), { ...options, compared });
+    expect(markdown.split("\n").slice(0, 4)).toEqual([
+      "## ✅ KubeDelta: passed",
+      "",
+      "base main (1a2b3c4) → head working tree",
+      "",
+    ]);
+    expect(toMarkdown(result(), options)).not.toContain("→ head");
+    // A branch may be named like a mention or a link: it stays text.
+    const hostile = toMarkdown(result(), {
+      ...options,
+      compared: { ...compared, base: { ...base, ref: "@org/[x](y)" } },
+    });
+    expect(hostile).not.toMatch(/@org|\[x\]/);
+  });
 });

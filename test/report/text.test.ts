@@ -95,4 +95,24 @@ describe("toText", () => {
     const findingLine = coloured.split("\n").find((line) => line.includes("rule-x"))!;
     expect(findingLine.slice(findingLine.indexOf("rule-x"))).not.toContain("\x1b");
   });
+
+  it("starts with the revisions a review compared, when given", () => {
+    const base = { ref: "main", sha: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d" };
+    const head = { ref: "feature", sha: "5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80" };
+    const text = toText(sample, { color: false, compared: { base, head } });
+    expect(text.split("\n").slice(0, 3)).toEqual([
+      "base main (1a2b3c4) → head feature (5d6e7f8)",
+      "",
+      "a.yaml",
+    ]);
+    const working = toText(result(), { color: false, compared: { base, head: { workingTree: true } } });
+    expect(working.split("\n")[0]).toBe("base main (1a2b3c4) → head working tree");
+    expect(toText(sample, { color: false }).split("\n")[0]).toBe("a.yaml");
+    // A branch name is the user's, but it reaches the terminal escaped all the same.
+    const hostile = toText(result(), {
+      color: false,
+      compared: { base: { ...base, ref: "x\u001b[2Jy" }, head },
+    });
+    expect(hostile).not.toContain("\u001b");
+  });
 });
