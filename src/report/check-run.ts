@@ -13,7 +13,14 @@ import {
   type ReviewResult,
   type Severity,
 } from "../engine/types.js";
-import { bySeverity, plural, type RuleDocs, resourceLabel, severityBreakdown } from "./common.js";
+import {
+  bySeverity,
+  plural,
+  type RuleDocs,
+  resourceLabel,
+  severityBreakdown,
+  skippedFiles,
+} from "./common.js";
 import { breakMarkers, escapeMarkdown, escapeTerminal } from "./escape.js";
 import { GITHUB_SUMMARY_LIMIT, toMarkdown } from "./markdown.js";
 
@@ -186,7 +193,7 @@ function verdictTitle(result: ReviewResult, approved: ReadonlySet<string>): stri
   }
   if (excepted) return `No blocking risk (${excepted})`;
   // Skipped files do not fail the check, but "no risky changes" should not hide them either.
-  const skipped = result.skipped.length;
+  const skipped = skippedFiles(result);
   return skipped > 0 ? `No risky changes (${plural(skipped, "file")} skipped)` : "No risky changes";
 }
 

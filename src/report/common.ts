@@ -65,8 +65,13 @@ export function summaryParts(result: ReviewResult): string[] {
   if (excepted.length > 0) parts.push(`${plural(excepted.length, "finding")} excepted`);
   if (expiredExceptions.length > 0) parts.push(`${plural(expiredExceptions.length, "exception")} expired`);
   if (errors.length > 0) parts.push(plural(errors.length, "error"));
-  if (skipped.length > 0) parts.push(`${plural(skipped.length, "file")} skipped`);
+  if (skipped.length > 0) parts.push(`${plural(skippedFiles(result), "file")} skipped`);
   return parts;
+}
+
+/** How many files were left unreviewed (a file can carry several notes). */
+export function skippedFiles(result: Pick<ReviewResult, "skipped">): number {
+  return new Set(result.skipped.map((skipped) => skipped.file)).size;
 }
 
 /** `3 findings (1 critical, 2 high), 2 blocking at fail-on high; 1 error; 2 files skipped` */

@@ -11,6 +11,7 @@ import {
   plural,
   type RuleDocs,
   resourceLabel,
+  skippedFiles,
   summaryLine,
   summaryParts,
 } from "./common.js";
@@ -59,6 +60,14 @@ function header(result: ReviewResult, compared: Compared | undefined): string {
     lines.push(["No risky changes found.", ...(unread.length > 0 ? [unread.join("; ")] : [])].join(" "));
   } else {
     lines.push(summaryLine(result));
+  }
+  // A pass must not look like a full review when files were left out (not manifests, excluded,
+  // values no render uses): said above the fold, with the count.
+  if (result.skipped.length > 0) {
+    lines.push(
+      "",
+      `> ⚠️ **${plural(skippedFiles(result), "changed file")} not reviewed:** listed below, with why.`,
+    );
   }
   // Expired exceptions come first of all: findings someone thought were accepted block again.
   for (const expired of result.expiredExceptions) {

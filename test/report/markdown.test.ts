@@ -124,6 +124,22 @@ describe("toMarkdown", () => {
     expect(lots.trimEnd().endsWith("</details>")).toBe(true);
   });
 
+  it("says above the fold, even on a pass, how many changed files were not reviewed", () => {
+    const skipped = [
+      { file: "ci/values.yaml", reason: "not a Kubernetes manifest (no apiVersion/kind)" },
+      { file: "ci/values.yaml", reason: "a second note on the same file" },
+      { file: "charts/web/values-prod.yaml", reason: "Helm values file that no render of charts/web uses" },
+    ];
+    const md = toMarkdown(result({ skipped }), options);
+    const [heading, , verdict, , warning] = md.split("\n");
+    expect([heading, verdict]).toEqual([
+      "## ✅ KubeDelta: passed",
+      "No risky changes found. 2 files skipped",
+    ]);
+    expect(warning).toBe("> ⚠️ **2 changed files not reviewed:** listed below, with why.");
+    expect(toMarkdown(result(), options)).not.toContain("not reviewed");
+  });
+
   it("counts long lists of errors instead of listing them all", () => {
     const errors = Array.from({ length: 120 }, (_, i) => ({ file: `e${i}.yaml`, message: "invalid YAML" }));
     const md = toMarkdown(result({ errors }), options);
