@@ -13,6 +13,7 @@ import type { TargetRevisions } from "./affected.js";
 import type { PlannedTarget } from "./change.js";
 import { goField } from "./go-fields.js";
 import type { RenderedTarget } from "./place.js";
+import { definitionFile } from "./plan.js";
 import type { ReadFile } from "./repository.js";
 
 /** The namespace of an object, "" for none written. */
@@ -70,10 +71,11 @@ export function contextTargets(
   plan: (pair: TargetRevisions) => PlannedTarget | undefined,
 ): PlannedTarget[] {
   return untouched.flatMap((pair) => {
-    if (!pair.head || pair.head.closure.errors.length > 0) return [];
-    const planned = plan({ key: pair.key, head: pair.head });
-    if (!planned) return [];
-    const namespace = declaredNamespace(pair, planned.definition, readHead, limits);
-    return namespace !== undefined && !namespaces.has(namespace) ? [] : [planned];
+    const head = pair.head;
+    if (!head) return [];
+    const namespace = declaredNamespace(pair, definitionFile(head.target, pair), readHead, limits);
+    if (namespace !== undefined && !namespaces.has(namespace)) return [];
+    // A target that cannot be planned (its closure has errors) is reported by `plan`.
+    return plan({ key: pair.key, head }) ?? [];
   });
 }

@@ -293,11 +293,13 @@ export function helmCandidates(
 ): Candidate[] {
   const text = lookup.sources.text(lookup.side, template);
   if (text === undefined) return [];
-  const defined = definitions(
-    chart.templates.flatMap((file) => {
-      const helper = lookup.sources.text(lookup.side, file);
-      return helper === undefined ? [] : [{ file, text: helper }];
-    }),
+  const defined = lookup.sources.derived(`helm definitions:${lookup.side}:${chart.dir}`, () =>
+    definitions(
+      chart.templates.flatMap((file) => {
+        const helper = lookup.sources.text(lookup.side, file);
+        return helper === undefined ? [] : [{ file, text: helper }];
+      }),
+    ),
   );
   const match = deepestKey({ file: template, first: 1, lines: templateLines(text) }, defined, resource, path);
   if (!match) return [{ file: template, line: 1, exact: false }];

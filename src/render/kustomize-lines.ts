@@ -9,10 +9,9 @@ import { parseYamlStream } from "../engine/yaml/index.js";
 import type { ParsedDocument } from "../engine/yaml/types.js";
 import { type Candidate, candidate } from "./candidates.js";
 import { fieldLine, valueAt } from "./field-lines.js";
+import { KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import type { Origin, Transformation } from "./output.js";
 import type { SourceFiles, SourceLimits } from "./sources.js";
-
-export const KUSTOMIZATION_NAMES = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 type KustomizeOrigin = Extract<Origin, { tool: "kustomize" }>;
 
@@ -192,7 +191,7 @@ const INCLUDED = "the line that brings the resource into the target";
 
 /** The kustomization file of a directory at this revision. */
 export function kustomizationIn(lookup: Pick<Lookup, "sources" | "side">, dir: string): string | undefined {
-  return KUSTOMIZATION_NAMES.map((name) => (dir === "" || dir === "." ? name : `${dir}/${name}`)).find(
+  return KUSTOMIZATION_FILE_NAMES.map((name) => (dir === "" || dir === "." ? name : `${dir}/${name}`)).find(
     (path) => lookup.sources.text(lookup.side, path) !== undefined,
   );
 }

@@ -5,14 +5,15 @@ import type { InputError, Side, Skipped } from "../engine/types.js";
 import type { TargetRevisions } from "./affected.js";
 import type { PlannedTarget } from "./change.js";
 import { inputBytesOf } from "./closure.js";
-import { KUSTOMIZATION_NAMES } from "./kustomize-lines.js";
+import { CHART_FILE } from "./helm-chart.js";
+import { KUSTOMIZATION_FILE_NAMES } from "./kustomization.js";
 import type { Revision } from "./revision.js";
 import type { RenderTarget } from "./targets.js";
 
 /** The file that makes the target: its kustomization or Chart.yaml (errors and unplaceable findings go there). */
 export function definitionFile(target: RenderTarget, pair: TargetRevisions): string {
   const prefix = target.dir === "" ? "" : `${target.dir}/`;
-  const names = target.tool === "helm" ? ["Chart.yaml"] : KUSTOMIZATION_NAMES;
+  const names = target.tool === "helm" ? [CHART_FILE] : KUSTOMIZATION_FILE_NAMES;
   const files = [...(pair.head?.closure.files ?? []), ...(pair.base?.closure.files ?? [])];
   return (
     names.map((name) => `${prefix}${name}`).find((path) => files.includes(path)) ?? `${prefix}${names[0]}`

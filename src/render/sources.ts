@@ -15,6 +15,7 @@ export class SourceFiles {
   private readonly texts = new Map<string, string | undefined>();
   private readonly parsed = new Map<string, readonly ParsedDocument[]>();
   private readonly touched = new Map<string, ReadonlySet<number>>();
+  private readonly derivedValues = new Map<string, unknown>();
 
   /**
    * `files`: the files read at each revision; of the `changed` paths, both revisions' versions
@@ -50,6 +51,15 @@ export class SourceFiles {
       this.parsed.set(key, documents);
     }
     return documents;
+  }
+
+  /**
+   * A value computed from these files once per review (a chart's definitions, say), by `key`:
+   * placing many findings of one target must not redo it for each.
+   */
+  derived<T>(key: string, make: () => T): T {
+    if (!this.derivedValues.has(key)) this.derivedValues.set(key, make());
+    return this.derivedValues.get(key) as T;
   }
 
   /**

@@ -610,3 +610,61 @@ describe("the targets a change does not touch, as context", () => {
     expect(result.findings).toEqual([]);
   });
 });
+
+describe("bounds and on-demand reads", () => {
+  const head = with_(OVERLAYS, { "base/deployment.yaml": DEPLOYMENT.replace("nginx:1.25", "nginx:1.26") });
+  const config = { render: { limits: { maxInputBytes: 200 } } };
+
+  it.each([
+    ["known from the tree listing, before any read", true],
+    ["unknown until the files are read", false],
+  ])("refuses a target over render.limits.maxInputBytes, sizes %s", async (_, sizes) => {
+    const { result, rendering } = await reviewChange(OVERLAYS, head, { config, sizes });
+    expect(reviewPassed(result)).toBe(false);
+    expect(result.errors.map((e) => e.message)).toContainEqual(
+      expect.stringMatching(
+        /^kustomize build of overlays\/prod at the head: its input files are \d+ bytes, over render.limits.maxInputBytes \(200\): not rendered$/,
+      ),
+    );
+    expect(rendering?.renders).toBe(0);
+  });
+
+  it("reads what a kustomization names on demand (a builtin transformer's config file)", async () => {
+    const files = with_(OVERLAYS, {
+      "overlays/prod/kustomization.yaml":
+        "namespace: prod\nresources:\n  - ../../base\ntransformers:\n  - labels.yaml\n",
+      "overlays/prod/labels.yaml":
+        "apiVersion: builtin\nkind: LabelTransformer\nmetadata:\n  name: team\nlabels:\n  team: shop\nfieldSpecs:\n  - path: metadata/labels\n    create: true\n",
+    });
+    const changed = with_(files, {
+      "base/deployment.yaml": DEPLOYMENT.replace(
+        "      containers:\n",
+        "      hostIPC: true\n      containers:\n",
+      ),
+    });
+    const { result } = await reviewChange(files, changed);
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => `${f.resource.namespace} ${f.rule}`).sort()).toEqual([
+      "prod host-namespace",
+      "staging host-namespace",
+    ]);
+  });
+
+  it("notes, without failing, a context target that cannot be rendered", async () => {
+    const files = {
+      ...OVERLAYS,
+      "policies/prod/kustomization.yaml": "namespace: prod\nresources:\n  - missing.yaml\n",
+    };
+    const changed = with_(files, { "base/deployment.yaml": DEPLOYMENT.replace("nginx:1.25", "nginx:1.26") });
+    const { result } = await reviewChange(files, changed);
+    expect(result.errors).toEqual([]);
+    expect(result.skipped).toEqual([
+      {
+        file: "policies/prod/kustomization.yaml",
+        reason: expect.stringMatching(
+          /^kustomize build of policies\/prod: .*missing\.yaml.*\(as context: the rules that look across the repository did not see it\)$/,
+        ),
+      },
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { loadPolicy, type PolicyLayer } from "../../../src/policy/load.js";
 import type { Policy } from "../../../src/policy/types.js";
 import { RenderCache } from "../../../src/render/render-cache.js";
 import { reviewWithRendering } from "../../../src/render/review-change.js";
-import { changedPaths, revisionOf } from "../../../src/render/revision.js";
+import { changedPaths, type Revision, revisionOf } from "../../../src/render/revision.js";
 import type { FoundTools } from "../../../src/render/tools.js";
 import { rulesOf } from "../../../src/rules/catalog.js";
 import { realTools } from "./tools.js";
@@ -16,6 +16,8 @@ export interface ChangeOptions {
   cache?: RenderCache;
   tools?: FoundTools;
   only?: string[];
+  /** false: the revisions do not know their files' sizes (as the App for changed base files). */
+  sizes?: boolean;
 }
 
 /** The review of `base` → `head` as the CLI makes it, with the manifests globs of the policy. */
@@ -27,14 +29,18 @@ export async function reviewChange(base: Files, head: Files, options: ChangeOpti
   const asFiles = (files: Files) => new Map(Object.entries(files));
   const { result, rendering } = await reviewWithRendering({
     review: { base: asFiles(base), head: asFiles(head), policy, rules: rulesOf(policy) },
-    base: revisionOf(asFiles(base)),
-    head: revisionOf(asFiles(head)),
+    base: sized(revisionOf(asFiles(base)), options.sizes),
+    head: sized(revisionOf(asFiles(head)), options.sizes),
     changed: changedPaths(asFiles(base), asFiles(head)),
     settings: policy.render,
     cache,
     only: options.only,
   });
   return { result, rendering, cache };
+}
+
+function sized(revision: Revision, sizes = true): Revision {
+  return sizes ? revision : { paths: revision.paths, read: revision.read };
 }
 
 /** Findings as `file:line rule`, the shape a reviewer reads. */
