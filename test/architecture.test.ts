@@ -13,7 +13,10 @@
 //   approvals  /approve-risk commands and approval state, pure; takes only the engine
 //   report     markdown, check run, review comments, SARIF, JSON, text; approvals rendered
 //   github     everything that talks to GitHub
-//   cli, app   the two entries (src/cli/ with src/cli.ts, and src/app.ts); neither imports the other
+//   queue      review jobs: collapsing duplicates, retrying them, on Redis or in process
+//   cli, app, action, server
+//              the entries (src/cli/ with src/cli.ts, src/app.ts, the GitHub Action in src/action/,
+//              the App's server); none imports another
 //
 // Besides: a rule never imports another rule, and approvals render nothing.
 
@@ -131,7 +134,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["approvals"],
   ["report"],
   ["github"],
-  ["cli", "app"],
+  ["queue"],
+  ["cli", "app", "action", "server"],
 ];
 
 /** The layer a file of src/ belongs to: its top folder, or its name for a top-level file. */
