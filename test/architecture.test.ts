@@ -14,9 +14,10 @@
 //   report     markdown, check run, review comments, SARIF, JSON, text; approvals rendered
 //   github     everything that talks to GitHub
 //   queue      review jobs: collapsing duplicates, retrying them, on Redis or in process
-//   cli, app, action, server
-//              the entries (src/cli/ with src/cli.ts, src/app.ts, the GitHub Action in src/action/,
-//              the App's server); none imports another
+//   cli, app, action
+//              the entries (src/cli/ with src/cli.ts, src/app.ts, the GitHub Action in src/action/);
+//              none imports another
+//   server     the App's process (src/server.ts): Probot, the queue's workers, health
 //
 // Besides: a rule never imports another rule, and approvals render nothing.
 
@@ -135,7 +136,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ["report"],
   ["github"],
   ["queue"],
-  ["cli", "app", "action", "server"],
+  ["cli", "app", "action"],
+  ["server"],
 ];
 
 /** The layer a file of src/ belongs to: its top folder, or its name for a top-level file. */
