@@ -8,6 +8,8 @@ import { loadPolicy } from "../src/policy/load.js";
 import { RenderCache } from "../src/render/render-cache.js";
 import { reviewWithRendering } from "../src/render/review-change.js";
 import { changedPaths, revisionOf } from "../src/render/revision.js";
+import { lineUrls } from "../src/github/links.js";
+import { approversOf } from "../src/report/approvals.js";
 import { checkRunOutput } from "../src/report/check-run.js";
 import { planReview } from "../src/report/review-comments.js";
 import { rulesOf } from "../src/rules/catalog.js";
@@ -35,7 +37,16 @@ function wholeFilePatch(base = "", head = ""): string {
   return [header, ...before.map((l) => `-${l}`), ...after.map((l) => `+${l}`)].join("\n");
 }
 
-export async function renderExampleReview(): Promise<string> {
+// Where the example pretends to live, for the summary's links to lines. (An example address: the
+// App takes the real one from the GitHub it talks to.)
+const EXAMPLE_REPOSITORY = { owner: "acme", repo: "shop-deploy" };
+const EXAMPLE_COMMITS = {
+  base: "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d",
+  head: "5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80",
+};
+
+/** The check run and the review the App would post for the bundled example. */
+export async function exampleOutputs() {
   const base = readTree(join(ROOT, "base"));
   const head = readTree(join(ROOT, "head"));
   const policy = loadPolicy();
@@ -55,8 +66,18 @@ export async function renderExampleReview(): Promise<string> {
       patch: wholeFilePatch(base.get(filename), head.get(filename)),
     }));
   const options = { rules: ruleById, docsUrl: ruleDocsUrl };
-  const check = checkRunOutput(result, { ...options, headFiles: new Set(head.keys()) });
+  const check = checkRunOutput(result, {
+    ...options,
+    headFiles: new Set(head.keys()),
+    lineUrl: lineUrls("https://github.com", EXAMPLE_REPOSITORY, EXAMPLE_COMMITS),
+    approvers: approversOf(policy.approvals),
+  });
   const plan = planReview(result, { ...options, files, alreadyCommented: new Set() });
+  return { check, plan };
+}
+
+export async function renderExampleReview(): Promise<string> {
+  const { check, plan } = await exampleOutputs();
   const comments = (plan?.comments ?? []).map(
     (c) => `#### \`${c.path}\` line ${c.line} (${c.side})\n\n${c.body}\n`,
   );

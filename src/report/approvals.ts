@@ -10,8 +10,9 @@ import type { ApprovalRecord, ApprovalState, StaleApproval } from "../approvals/
 import { shortId } from "../engine/ids.js";
 import { clip } from "../engine/text.js";
 import type { Finding } from "../engine/types.js";
+import type { ApprovalSettings } from "../policy/types.js";
 import { resourceLabel } from "./common.js";
-import { escapeMarkdown, inlineCode } from "./escape.js";
+import { escapeMarkdown, inlineCode, markdownWithCode } from "./escape.js";
 
 // ---------------------------------------------------------------------------------------------
 // Replies to commands
@@ -50,23 +51,7 @@ function approvedItem(fp: string, findings: readonly Finding[]): string {
  * plain text; what it puts in backticks is shown as code, everything else is escaped.
  */
 export function refusalBody(reason: string): string {
-  return `⛔ Not applied: ${plainWithCode(clip(reason, 2000))}\n`;
-}
-
-function plainWithCode(text: string): string {
-  let out = "";
-  let last = 0;
-  for (const match of text.matchAll(/`([^`\r\n]+)`/g)) {
-    out += midLine(text.slice(last, match.index)) + inlineCode(match[1], { table: false });
-    last = match.index + match[0].length;
-  }
-  return out + midLine(text.slice(last));
-}
-
-/** Escaped text that follows something on its line: its leading spaces are just spaces. */
-function midLine(text: string): string {
-  const spaces = /^ */.exec(text)?.[0] ?? "";
-  return spaces + escapeMarkdown(text.slice(spaces.length));
+  return `⛔ Not applied: ${markdownWithCode(clip(reason, 2000), { table: false })}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -171,4 +156,40 @@ function login(name: string, table: boolean): string {
 function when(at: string): string {
   const utc = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/.exec(at);
   return utc ? `${utc[1]} ${utc[2]} UTC` : escapeMarkdown(at);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who may approve, for the summary's approve line
+
+const ROLES: Record<ApprovalSettings["minPermission"], string | undefined> = {
+  none: undefined,
+  read: "anyone with read access or more",
+  triage: "anyone with triage access or more",
+  write: "anyone with write access or more",
+  maintain: "maintainers and admins",
+  admin: "admins",
+};
+
+/**
+ * Who may approve, from the repository's `approvals` settings, for MarkdownOptions.approvers:
+ * `anyone with write access or more, members of `org/sec` or `alice` (except the pull request's author)`, and the
+ * quorum when one applies. Team names and logins are shown as code: never a mention.
+ */
+export function approversOf(settings: ApprovalSettings): { who: string; quorum?: string } {
+  const who = [
+    ...(ROLES[settings.minPermission] ? [ROLES[settings.minPermission] as string] : []),
+    ...settings.teams.map((team) => `members of ${inlineCode(team, { table: false })}`),
+    ...settings.users.map((user) => inlineCode(user, { table: false })),
+  ];
+  const listed =
+    who.length === 0
+      ? "nobody (the repository's approvals settings name no one)"
+      : who.length === 1
+        ? who[0]
+        : `${who.slice(0, -1).join(", ")} or ${who[who.length - 1]}`;
+  const author = who.length > 0 && !settings.allowAuthor ? " (except the pull request's author)" : "";
+  const { severity, approvers } = settings.quorum;
+  const quorum =
+    approvers > 1 ? `Findings at ${severity} or above need ${approvers} different approvers.` : undefined;
+  return { who: `${listed}${author}`, ...(quorum ? { quorum } : {}) };
 }

@@ -13,16 +13,9 @@ import {
   type ReviewResult,
   type Severity,
 } from "../engine/types.js";
-import {
-  bySeverity,
-  plural,
-  type RuleDocs,
-  resourceLabel,
-  severityBreakdown,
-  skippedFiles,
-} from "./common.js";
+import { bySeverity, plural, type RuleDocs, resourceLabel, resultTitle } from "./common.js";
 import { breakMarkers, escapeMarkdown, escapeTerminal } from "./escape.js";
-import { GITHUB_SUMMARY_LIMIT, toMarkdown } from "./markdown.js";
+import { GITHUB_SUMMARY_LIMIT, type MarkdownOptions, toMarkdown } from "./markdown.js";
 
 export const CHECK_NAME = "KubeDelta";
 
@@ -68,7 +61,11 @@ export interface CheckRunOptions extends RuleDocs {
   /** An extra line for the top of the summary; plain text, escaped like everything else. */
   note?: string;
   /** Risks accepted with /approve-risk: they stop blocking, and the summary says who approved. */
-  approvals?: { approved: ReadonlySet<string>; markdown: string };
+  approvals?: MarkdownOptions["approvals"];
+  /** Links from the summary to the findings' lines (see MarkdownOptions). */
+  lineUrl?: MarkdownOptions["lineUrl"];
+  /** Who may approve (see MarkdownOptions). */
+  approvers?: MarkdownOptions["approvers"];
 }
 
 /** GitHub accepts at most this many annotations per create/update request. */
@@ -97,14 +94,16 @@ export function checkRunOutput(result: ReviewResult, options: CheckRunOptions): 
   if (annotations.length > shown.length) {
     notes.push(
       `> Only the ${shown.length} most severe of ${annotations.length} annotations are attached to the ` +
-        "files; the table below lists the findings.",
+        "files; the summary below lists every finding.",
     );
   }
-  if (options.approvals?.markdown) notes.push(options.approvals.markdown);
   const prefix = notes.map((line) => `${line}\n\n`).join("");
   const markdown = toMarkdown(result, {
     rules: options.rules,
     docsUrl: options.docsUrl,
+    lineUrl: options.lineUrl,
+    approvers: options.approvers,
+    approvals: options.approvals,
     maxLength: Math.max(0, GITHUB_SUMMARY_LIMIT - prefix.length),
   });
 
@@ -126,7 +125,7 @@ export function noManifestOutput(): CheckRunOutput {
     conclusion: "success",
     title: "No Kubernetes manifest changed",
     summary:
-      "## ✅ KubeDelta: passed\n\n" +
+      "## ✅ KubeDelta: No Kubernetes manifest changed\n\n" +
       "No Kubernetes manifest changed in this pull request, so there was nothing to review.\n",
     annotationBatches: [],
   };
@@ -153,48 +152,6 @@ export function errorOutput(what: string): CheckRunOutput {
     summary: `${clip(summary, GITHUB_SUMMARY_LIMIT - 1)}\n`,
     annotationBatches: [],
   };
-}
-
-/** The verdict, then (findings accepted before count again) how many exceptions expired. */
-function resultTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
-  const verdict = verdictTitle(result, approved);
-  const expired = result.expiredExceptions.length;
-  return expired > 0 ? `${verdict}; ${plural(expired, "exception")} expired` : verdict;
-}
-
-/** "2 blocking risks (1 critical, 1 high)", "Input errors in 1 file", "No risky changes". */
-function verdictTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
-  const all = blockingFindings(result);
-  const blocking = all.filter((f) => !approved.has(f.fingerprint));
-  const accepted = all.length - blocking.length;
-  const parts: string[] = [];
-  if (blocking.length > 0) {
-    const also = accepted > 0 ? `; ${accepted} approved` : "";
-    parts.push(`${plural(blocking.length, "blocking risk")} (${severityBreakdown(blocking)})${also}`);
-  } else if (accepted > 0) {
-    parts.push(`${accepted === 1 ? "The blocking risk" : `All ${accepted} blocking risks`} approved`);
-  }
-  if (result.errors.length > 0) {
-    // Files, not errors: one broken file can report many errors, and the fix is per file.
-    const files = new Set(result.errors.map((e) => e.file)).size;
-    parts.push(`input errors in ${plural(files, "file")}`);
-  }
-  if (parts.length > 0) {
-    const title = parts.join("; ");
-    return title[0].toUpperCase() + title.slice(1);
-  }
-  const excepted = result.excepted.length > 0 ? `${plural(result.excepted.length, "finding")} excepted` : "";
-  if (result.findings.length > 0) {
-    const below =
-      result.failOn === "none"
-        ? `${plural(result.findings.length, "finding")}, report only`
-        : `${plural(result.findings.length, "finding")} below ${result.failOn}`;
-    return `No blocking risk (${[below, excepted].filter(Boolean).join(", ")})`;
-  }
-  if (excepted) return `No blocking risk (${excepted})`;
-  // Skipped files do not fail the check, but "no risky changes" should not hide them either.
-  const skipped = skippedFiles(result);
-  return skipped > 0 ? `No risky changes (${plural(skipped, "file")} skipped)` : "No risky changes";
 }
 
 const LEVELS: Record<Severity, Annotation["annotation_level"]> = {

@@ -108,3 +108,84 @@ export function expiredExceptionLine({ exception, fingerprints }: ExpiredExcepti
     `${plural(count, "finding")} ${count === 1 ? "counts" : "count"} again`
   );
 }
+
+/**
+ * What changed, in one short line: the message's first sentence up to its first colon (the
+ * consequence and the fix follow it), without the resource it starts with when `resource` is
+ * given (a heading names it), clipped at a word to `max`. Colons and full stops inside
+ * parentheses or backticks do not count, and a backtick pair is never cut in two. Untrusted.
+ */
+export function headline(message: string, resource?: Finding["resource"], max = 140): string {
+  let text = message.slice(0, firstBreak(message)).trim();
+  if (resource) {
+    const prefixes = [resourceLabel(resource), `${resource.kind} ${resource.name}`].map((p) => `${p} `);
+    const prefix = prefixes.find((p) => text.startsWith(p));
+    if (prefix && text.length > prefix.length) text = text.slice(prefix.length);
+    // "Container `web` of Deployment shop/web adds …": the heading names the resource.
+    else text = text.replace(` of ${resourceLabel(resource)} `, " ");
+  }
+  if (text.length <= max) return text;
+  let cut = text.lastIndexOf(" ", max - 1);
+  if (cut < max / 2) cut = max - 1;
+  let clipped = text.slice(0, cut);
+  // An odd count of backticks: the last one opened a pair that the cut would break.
+  if ((clipped.match(/`/g) ?? []).length % 2 === 1) clipped = clipped.slice(0, clipped.lastIndexOf("`"));
+  return `${clipped.trimEnd()}…`;
+}
+
+/** Where the first sentence or clause ends: ". " or ": " outside parentheses and backticks. */
+function firstBreak(message: string): number {
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < message.length - 1; i++) {
+    const c = message[i];
+    if (c === "`") quoted = !quoted;
+    if (quoted) continue;
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (depth === 0 && (c === ":" || c === ".") && message[i + 1] === " ") return c === "." ? i + 1 : i;
+  }
+  return message.length;
+}
+
+/** "2 blocking risks (1 critical, 1 high)", "Input errors in 1 file", "No risky changes". */
+function verdictTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
+  const all = blockingFindings(result);
+  const blocking = all.filter((f) => !approved.has(f.fingerprint));
+  const accepted = all.length - blocking.length;
+  const parts: string[] = [];
+  if (blocking.length > 0) {
+    const also = accepted > 0 ? `; ${accepted} approved` : "";
+    parts.push(`${plural(blocking.length, "blocking risk")} (${severityBreakdown(blocking)})${also}`);
+  } else if (accepted > 0) {
+    parts.push(`${accepted === 1 ? "The blocking risk" : `All ${accepted} blocking risks`} approved`);
+  }
+  if (result.errors.length > 0) {
+    // Files, not errors: one broken file can report many errors, and the fix is per file.
+    const files = new Set(result.errors.map((e) => e.file)).size;
+    parts.push(`input errors in ${plural(files, "file")}`);
+  }
+  if (parts.length > 0) {
+    const title = parts.join("; ");
+    return title[0].toUpperCase() + title.slice(1);
+  }
+  const excepted = result.excepted.length > 0 ? `${plural(result.excepted.length, "finding")} excepted` : "";
+  if (result.findings.length > 0) {
+    const below =
+      result.failOn === "none"
+        ? `${plural(result.findings.length, "finding")}, report only`
+        : `${plural(result.findings.length, "finding")} below ${result.failOn}`;
+    return `No blocking risk (${[below, excepted].filter(Boolean).join(", ")})`;
+  }
+  if (excepted) return `No blocking risk (${excepted})`;
+  // Skipped files do not fail the check, but "no risky changes" should not hide them either.
+  const skipped = skippedFiles(result);
+  return skipped > 0 ? `No risky changes (${plural(skipped, "file")} skipped)` : "No risky changes";
+}
+
+/** The verdict, then (findings accepted before count again) how many exceptions expired. */
+export function resultTitle(result: ReviewResult, approved: ReadonlySet<string>): string {
+  const verdict = verdictTitle(result, approved);
+  const expired = result.expiredExceptions.length;
+  return expired > 0 ? `${verdict}; ${plural(expired, "exception")} expired` : verdict;
+}

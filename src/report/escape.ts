@@ -123,6 +123,30 @@ export function inlineCode(text: string, options: { table?: boolean } = {}): str
   return `${fence} ${content} ${fence}`;
 }
 
+/**
+ * A message in Markdown: what it quotes in backticks (names and values, the way rules write them)
+ * becomes a code span built by inlineCode, and everything else is escaped, so a name shows as code
+ * rather than with literal backticks, and nothing in it can become a link, HTML or a marker. A
+ * backtick without a partner is shown as itself. Not for the start of a line (list markers are
+ * not escaped mid-line); `table` as for inlineCode.
+ */
+export function markdownWithCode(text: string, options: { table?: boolean } = {}): string {
+  const line = oneLine(text);
+  let out = "";
+  let last = 0;
+  for (const match of line.matchAll(/`([^`]+)`/g)) {
+    out += midLine(line.slice(last, match.index)) + inlineCode(match[1], options);
+    last = match.index + match[0].length;
+  }
+  return out + midLine(line.slice(last));
+}
+
+/** Escaped text that follows something on its line: its leading spaces are just spaces. */
+function midLine(text: string): string {
+  const spaces = /^ */.exec(text)?.[0] ?? "";
+  return spaces + escapeMarkdown(text.slice(spaces.length));
+}
+
 /** A link destination that cannot end the link or the table cell early, or smuggle in Markdown. */
 export function safeUrl(url: string): string {
   return url.replace(/[\s<>()|"'`[\]\\]/g, (c) => {

@@ -12,7 +12,7 @@ import { clip } from "../engine/text.js";
 import { blockingReason, type Finding, findingBlocks, type ReviewResult } from "../engine/types.js";
 import { bySeverity, locationLabel, plural, type RuleDocs, resourceLabel } from "./common.js";
 import { type CommentableLines, commentableLines } from "./diff-lines.js";
-import { escapeMarkdown, inlineCode, safeUrl } from "./escape.js";
+import { escapeMarkdown, inlineCode, markdownWithCode, safeUrl } from "./escape.js";
 import { ruleLink } from "./markdown.js";
 
 /** The hidden marker in our comments; group 1 is the fingerprint. Global: use with matchAll. */
@@ -270,7 +270,7 @@ function commentBody(findings: readonly Finding[], ctx: RenderContext): string {
   const [finding, ...others] = findings;
   const parts = [
     [severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding)].join(" · "),
-    escapeMarkdown(clip(finding.message, CLIP.comment)),
+    markdownWithCode(clip(finding.message, CLIP.comment), { table: false }),
   ];
   if (others.length > 0) {
     const listed = others.slice(0, LIST_CAP).map((other) => `${severityLabel(other)} ${resource(other)}`);
@@ -280,7 +280,7 @@ function commentBody(findings: readonly Finding[], ctx: RenderContext): string {
     );
   }
   const remediation = ctx.rules(finding.rule)?.remediation;
-  if (remediation) parts.push(`**How to fix:** ${escapeMarkdown(remediation)}`);
+  if (remediation) parts.push(`**How to fix:** ${markdownWithCode(remediation, { table: false })}`);
   const blocking = findings.filter((f) => isBlocking(f, ctx));
   // One command accepts at most 100 ids (src/approvals): past that, the command for every risk.
   parts.push(
@@ -341,7 +341,7 @@ function listItem(finding: Finding, ctx: RenderContext): string {
   const id = isBlocking(finding, ctx)
     ? ` · id ${inlineCode(shortId(finding.fingerprint), { table: false })}`
     : "";
-  const message = escapeMarkdown(clip(finding.message, CLIP.listed));
+  const message = markdownWithCode(clip(finding.message, CLIP.listed), { table: false });
   return (
     `- ${[severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding), where].join(" · ")}` +
     ` — ${message}${id} ${fingerprintMarker(finding.fingerprint)}`

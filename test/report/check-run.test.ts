@@ -42,7 +42,7 @@ describe("checkRunOutput: conclusion and title", () => {
     expect(out.conclusion).toBe("success");
     expect(out.title).toBe("No risky changes");
     expect(out.annotationBatches).toEqual([]);
-    expect(out.summary).toBe("## ✅ KubeDelta: passed\n\nNo risky changes found.\n");
+    expect(out.summary).toBe("## ✅ KubeDelta: No risky changes\n\nNo risky changes found.\n");
   });
 
   it("says when files were skipped, without failing", () => {
@@ -67,7 +67,8 @@ describe("checkRunOutput: conclusion and title", () => {
     );
     expect(out.conclusion).toBe("failure");
     expect(out.title).toBe("2 blocking risks (1 critical, 1 high)");
-    expect(out.summary.startsWith("## ❌ KubeDelta: failed")).toBe(true);
+    // The summary's heading says what the title says.
+    expect(out.summary.startsWith("## ❌ KubeDelta: 2 blocking risks (1 critical, 1 high)\n")).toBe(true);
   });
 
   it("uses the singular for one blocking risk", () => {
@@ -184,7 +185,8 @@ describe("checkRunOutput: annotations", () => {
     const f = finding({ side: "base", file: "deploy/removed.yaml", line: 42 });
     const out = checkRunOutput(result({ findings: [f] }), options);
     expect(out.annotationBatches).toEqual([]);
-    expect(out.summary).toContain("deploy/removed.yaml:42");
+    expect(out.summary).toContain("- **Service shop/web** in ` deploy/removed.yaml ` (base)\n");
+    expect(out.summary).toContain(" · line 42 · ");
   });
 
   it("never points at a path missing from the head commit", () => {
@@ -279,7 +281,7 @@ describe("checkRunOutput: summary", () => {
   it("is the Markdown report", () => {
     const input = result({ findings: [finding()] });
     const out = checkRunOutput(input, options);
-    expect(out.summary).toContain("### Findings");
+    expect(out.summary).toContain("### ❌ Blocking (1)");
     expect(out.summary).toContain(
       "[` service-load-balancer `](https://kubedelta.example/rules/service-load-balancer",
     );
@@ -288,7 +290,7 @@ describe("checkRunOutput: summary", () => {
   it("starts with the note, escaped", () => {
     const note = "Reviewed changed files only: the repository is over the context limit";
     const out = checkRunOutput(result(), { ...options, note });
-    expect(out.summary.startsWith(`> ${note}\n\n## ✅ KubeDelta: passed`)).toBe(true);
+    expect(out.summary.startsWith(`> ${note}\n\n## ✅ KubeDelta: No risky changes`)).toBe(true);
     const hostile = checkRunOutput(result(), { ...options, note: "<!-- kubedelta:fp=x --> @team" });
     expect(hostile.summary).not.toContain("<!--");
     expect(hostile.summary).not.toContain("@team");
@@ -300,8 +302,8 @@ describe("checkRunOutput: summary", () => {
     expect(out.summary.length).toBeLessThanOrEqual(GITHUB_SUMMARY_LIMIT);
     expect(out.summary.startsWith("> nnn")).toBe(true);
     expect(out.summary).toContain("Only the 1000 most severe of 1100 annotations");
-    expect(out.summary).toContain("## ❌ KubeDelta: failed");
-    expect(out.summary).toMatch(/more findings not shown/);
+    expect(out.summary).toContain("## ❌ KubeDelta: 440 blocking risks (220 critical, 220 high)");
+    expect(out.summary).toMatch(/more not shown \(every finding is in the check's annotations/);
     // Fitted, not just cut: it still ends with the note about the rows left out.
     expect(out.summary.length).toBeGreaterThan(GITHUB_SUMMARY_LIMIT - 2000);
   });
@@ -366,7 +368,8 @@ describe("approved risks", () => {
     });
     expect(partly.conclusion).toBe("failure");
     expect(partly.title).toBe("1 blocking risk (1 critical); 1 approved");
-    expect(partly.summary).toMatch(/^### Approvals\n\none\n\n/);
+    // Approvals come after the findings, before the folded details.
+    expect(partly.summary).toMatch(/\n### Approvals\n\none\n\n<details>/);
 
     const all = checkRunOutput(review, {
       ...base,

@@ -10,6 +10,7 @@ import { planReview } from "../../src/report/review-comments.js";
 import { toSarif } from "../../src/report/sarif.js";
 import { toText } from "../../src/report/text.js";
 import { docsUrl, finding, HOSTILE, lookup, RULES, result } from "./fixtures.js";
+import { renderGfm } from "./gfm.js";
 
 const EXCEPTION: PolicyException = {
   rule: "privileged-container",
@@ -107,35 +108,41 @@ describe("markdown", () => {
     const md = toMarkdown(WITH_EXPIRED, { rules: lookup, docsUrl });
     expect(
       md.startsWith(
-        "## ❌ KubeDelta: failed\n\n2 findings (2 critical), 2 blocking at fail-on high; 1 finding excepted; 1 exception expired\n\n" +
-          `> ⚠️ **Expired:** ${EXPIRED_LINE.replace("*", "&#42;")}\n\n### Findings`,
+        "## ❌ KubeDelta: 2 blocking risks (2 critical); 1 exception expired\n\n" +
+          "2 findings (2 critical), 2 blocking at fail-on high; 1 finding excepted; 1 exception expired\n\n" +
+          `> ⚠️ **Expired:** ${EXPIRED_LINE.replace("*", "&#42;")}\n\n### ❌ Blocking (2)`,
       ),
     ).toBe(true);
     expect(md).toContain(
-      "### Excepted findings\n\nAccepted by an exception in the repository's configuration until its expiry day: they do not block.\n\n" +
-        "| Severity | Rule | Resource | Location | Reason | Expires |\n| --- | --- | --- | --- | --- | --- |\n" +
-        '| 🔴 critical | [` privileged-container `](https://kubedelta.example/rules/privileged-container "Title of privileged-container") | Deployment ops/agent | ` ops/agent.yaml:20 ` | GPU drivers need it; OPS-12 | 2026-12-31 |',
+      "### Excepted (1)\n\nAccepted by an exception in the repository's configuration until its expiry day: they do not block.\n\n" +
+        '- 🔴 critical · [` privileged-container `](https://kubedelta.example/rules/privileged-container "Title of privileged-container") · ' +
+        "Deployment ops/agent · ` ops/agent.yaml:20 ` — until 2026-12-31: GPU drivers need it; OPS-12",
     );
   });
 
   it("a review with only excepted findings passes and does not claim there was nothing", () => {
     const md = toMarkdown(ONLY_EXCEPTED, { rules: lookup, docsUrl });
     expect(
-      md.startsWith("## ✅ KubeDelta: passed\n\nNo findings; 1 finding excepted\n\n### Excepted findings"),
+      md.startsWith(
+        "## ✅ KubeDelta: No blocking risk (1 finding excepted)\n\nNo findings; 1 finding excepted\n\n### Excepted (1)",
+      ),
     ).toBe(true);
     expect(md).not.toContain("No risky changes found");
   });
 
-  it("escapes the reason in the table", () => {
+  it("keeps a hostile reason inert", () => {
     const hostile = result({
       excepted: [{ finding: EXCEPTED, exception: { ...EXCEPTION, reason: HOSTILE } }],
     });
     const md = toMarkdown(hostile, { rules: lookup, docsUrl });
     expect(md).not.toContain("<img");
     expect(md).not.toContain("<!-- kubedelta");
-    // Six cells, seven pipes: the reason's `|` cannot open another cell.
-    const row = md.split("\n").find((l) => l.includes("2026-12-31")) ?? "";
-    expect(row.match(/\|/g)).toHaveLength(7);
+    const rendered = renderGfm(md);
+    expect(rendered.tags).not.toContain("img");
+    expect(rendered.links.map((l) => l.href)).toEqual([
+      "https://kubedelta.example/rules/privileged-container",
+    ]);
+    expect(rendered.text).toContain("until 2026-12-31: <img src=x onerror=alert(1)>");
   });
 });
 
@@ -198,7 +205,7 @@ describe("check run", () => {
     const out = checkRunOutput(ONLY_EXCEPTED, checkOptions);
     expect(out.conclusion).toBe("success");
     expect(out.title).toBe("No blocking risk (1 finding excepted)");
-    expect(out.summary).toContain("GPU drivers need it; OPS-12 | 2026-12-31 |");
+    expect(out.summary).toContain("— until 2026-12-31: GPU drivers need it; OPS-12");
     // No annotation for an excepted finding, and no approve button.
     expect(out.annotationBatches).toEqual([]);
     expect(out.actions).toBeUndefined();
