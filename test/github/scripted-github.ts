@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Probot } from "probot";
+import { Probot, type ProbotOctokit } from "probot";
 import type { Octokit } from "../../src/github/types.js";
 
 // Each client is another installation: the throttle spaces each installation's writes on its own,
@@ -75,11 +75,12 @@ let privateKey: string | undefined;
 /**
  * The installation client Probot hands an event, as `probot run` builds it: Probot's Octokit with
  * @octokit/plugin-throttling (writes one second apart) and @octokit/plugin-retry, and the throttle
- * handlers Probot configures; with `redisConfig`, the throttle's queue is kept in that Redis (REDIS_URL).
+ * handlers Probot configures; with `redisConfig`, the throttle's queue is kept in that Redis (REDIS_URL);
+ * `Octokit` is the client class handed to Probot (its default: ProbotOctokit).
  */
 export async function installationClient(
   baseUrl: string,
-  options: { redisConfig?: string; installation?: number } = {},
+  options: { redisConfig?: string; installation?: number; Octokit?: typeof ProbotOctokit } = {},
 ): Promise<Octokit> {
   privateKey ??= generateKeyPairSync("rsa", {
     modulusLength: 2048,
@@ -92,6 +93,7 @@ export async function installationClient(
     baseUrl,
     logLevel: "fatal",
     redisConfig: options.redisConfig,
+    Octokit: options.Octokit,
   });
   installations += 1;
   return (await probot.auth(options.installation ?? installations)) as unknown as Octokit;
