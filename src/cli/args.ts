@@ -2,6 +2,7 @@
 
 import { type FailOn, SEVERITIES } from "../engine/types.js";
 import type { OutputFormat } from "../report/index.js";
+import { DEFAULT_DOCS_BASE_URL, parseDocsBaseUrl } from "../rules/docs-url.js";
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -33,6 +34,8 @@ export interface CommonOptions {
   render: boolean;
   /** --render-target DIR (repeatable): render only the targets in these folders. */
   renderTargets?: string[];
+  /** --docs-url URL: where the rule reference is published (rule links in reports). */
+  docsUrl?: string;
 }
 
 export type Command =
@@ -58,6 +61,7 @@ export const USAGE = `Usage:
                                           show how Kubernetes reads files or directories
                                           (- for standard input): every document as the
                                           API server gets it, and where it would stop
+  kubedelta help [COMMAND]                this help
 
 Options:
   --format text|json|markdown|sarif      output format (default: text)
@@ -71,11 +75,31 @@ Options:
                                          the change touches by default)
   --render-target DIR                    render only the target in DIR (repeatable)
   --output FILE                          write the report to FILE instead of stdout
+  --docs-url URL                         where the rule reference is published, for rule
+                                         links (default: $KUBEDELTA_DOCS_URL, else
+                                         ${DEFAULT_DOCS_BASE_URL})
   --color / --no-color                   force colour on or off in text output
   -h, --help                             this help
   --version                              the version
 
 Exit status: 0 nothing blocking, 1 blocking findings or unreadable input, 2 usage error.`;
+
+/** `kubedelta help [COMMAND]`: what --help prints, for any command there is. */
+function parseHelp(rest: readonly string[]): Command {
+  if (rest.length > 1) throw new UsageError(`help takes at most one command; got "${rest.join(" ")}"`);
+  const [topic] = rest;
+  if (topic !== undefined && !REVIEW_COMMANDS.has(topic) && topic !== "read" && topic !== "help")
+    throw new UsageError(`unknown command "${topic}"\n\n${USAGE}`);
+  return { name: "help" };
+}
+
+function docsUrl(value: string): string {
+  try {
+    return parseDocsBaseUrl(value);
+  } catch (error) {
+    throw new UsageError(`--docs-url: ${(error as Error).message}`);
+  }
+}
 
 function parseFailOn(value: string): FailOn {
   if (value === "none" || (SEVERITIES as readonly string[]).includes(value)) return value as FailOn;
@@ -90,6 +114,7 @@ function parseFormat<F extends string>(value: string, formats: readonly F[], com
 }
 
 const VALUE_OPTIONS = new Set([
+  "--docs-url",
   "--format",
   "--config",
   "--fail-on",
@@ -160,6 +185,7 @@ export function parseArgs(argv: readonly string[]): Command {
     throw new UsageError(`${gitOptions.join(", ")} only apply to \`kubedelta review\``);
   }
   if (command === "read") return parseRead(rest, values, flags);
+  if (command === "help") return parseHelp(rest);
   if (command === undefined) throw new UsageError(`no command given\n\n${USAGE}`);
   if (!REVIEW_COMMANDS.has(command)) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   const options: CommonOptions = {
@@ -175,6 +201,7 @@ export function parseArgs(argv: readonly string[]): Command {
     output: values.get("--output"),
     render: !flags.has("--no-render"),
     ...(values.has("--render-target") ? { renderTargets: renderTargets(values.get("--render-target")) } : {}),
+    ...(values.has("--docs-url") ? { docsUrl: docsUrl(values.get("--docs-url") as string) } : {}),
   };
   if (flags.has("--no-render") && options.renderTargets)
     throw new UsageError("--no-render and --render-target contradict");
@@ -221,6 +248,7 @@ function parseRead(paths: string[], values: Map<string, string>, flags: Set<stri
     "--no-color",
     "--no-render",
     "--render-target",
+    "--docs-url",
   ];
   const given = judging.filter((name) => values.has(name) || flags.has(name));
   if (given.length > 0) {

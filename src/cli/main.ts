@@ -12,9 +12,17 @@ import { sharedRenderCache } from "../render/render-cache.js";
 import { reviewWithRendering } from "../render/review-change.js";
 import type { Revision } from "../render/revision.js";
 import type { Compared } from "../report/compared.js";
-import { type OutputFormat, toJson, toMarkdown, toSarif, toText } from "../report/index.js";
+import {
+  DEFAULT_TEXT_WIDTH,
+  type OutputFormat,
+  toJson,
+  toMarkdown,
+  toSarif,
+  toText,
+} from "../report/index.js";
 import { readingsToJson, readingsToText, readingsToYaml } from "../report/readings.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
+import { DEFAULT_DOCS_BASE_URL, parseDocsBaseUrl } from "../rules/docs-url.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
 import { checkWritable, emit } from "./output.js";
@@ -40,13 +48,28 @@ export interface CliIo {
   isTTY: boolean;
   /** All of standard input (`kubedelta read -`, `kubedelta diff - FILE`); default: file descriptor 0. */
   stdin?: () => Uint8Array;
+  /** The terminal's width in columns, when stdout is one. */
+  columns?: number;
 }
 
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   isTTY: Boolean(process.stdout.isTTY),
+  columns: process.stdout.columns,
 };
+
+/** Where rule links point: --docs-url, else $KUBEDELTA_DOCS_URL, else the project's docs. */
+function docsBase(options: CommonOptions): string {
+  if (options.docsUrl) return options.docsUrl;
+  const configured = process.env.KUBEDELTA_DOCS_URL;
+  if (!configured) return DEFAULT_DOCS_BASE_URL;
+  try {
+    return parseDocsBaseUrl(configured);
+  } catch (error) {
+    throw new UsageError(`KUBEDELTA_DOCS_URL: ${(error as Error).message}`);
+  }
+}
 
 /** All of standard input, as a file's bytes. */
 function stdinOf(io: CliIo): FileContent {
@@ -83,7 +106,7 @@ function formatted(
   compared: Compared | undefined,
 ): string {
   const format: OutputFormat = options.format;
-  const catalog = ruleCatalog(policy);
+  const catalog = ruleCatalog(policy, docsBase(options));
   switch (format) {
     case "json":
       return toJson(result, { compared });
@@ -95,6 +118,8 @@ function formatted(
       return toText(result, {
         color: options.color ?? (io.isTTY && !options.output && !process.env.NO_COLOR),
         compared,
+        // A terminal's width; a file or a pipe gets lines a reader can still take in.
+        width: io.isTTY && !options.output && io.columns ? io.columns : DEFAULT_TEXT_WIDTH,
       });
   }
 }

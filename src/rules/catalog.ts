@@ -3,7 +3,8 @@
 
 import type { Rule } from "../engine/rule.js";
 import { type CustomRuleSpec, customRulesOf } from "./custom/rule.js";
-import { RULES, ruleDocsUrl } from "./index.js";
+import { customRulesDocsUrl, DEFAULT_DOCS_BASE_URL, ruleDocsUrl } from "./docs-url.js";
+import { RULES } from "./index.js";
 
 export interface RuleCatalog {
   rules: readonly Rule[];
@@ -21,12 +22,19 @@ export function rulesOf(policy: DeclaresCustomRules): readonly Rule[] {
   return policy.customRules.length === 0 ? RULES : [...RULES, ...customRulesOf(policy.customRules)];
 }
 
-export function ruleCatalog(policy: DeclaresCustomRules): RuleCatalog {
+/**
+ * The rules of a policy, described and linked: `docsBase` is where the rule reference is published
+ * (docs-url.ts). Built-in rules link to their section of rules.md, custom rules to custom-rules.md.
+ */
+export function ruleCatalog(policy: DeclaresCustomRules, docsBase = DEFAULT_DOCS_BASE_URL): RuleCatalog {
   const rules = rulesOf(policy);
   const byId = new Map(rules.map((rule) => [rule.id, rule]));
+  const builtIn = new Set(RULES.map((rule) => rule.id));
   return {
     rules,
     byId: (id) => byId.get(id),
-    docsUrl: (id) => byId.get(id)?.docsUrl ?? ruleDocsUrl(id),
+    docsUrl: (id) =>
+      byId.get(id)?.docsUrl ??
+      (builtIn.has(id) || !byId.has(id) ? ruleDocsUrl(id, docsBase) : customRulesDocsUrl(docsBase)),
   };
 }

@@ -55,9 +55,4 @@ export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);
 }
 
-/** Where a rule's documentation lives; every comment and report links here. */
-export const DOCS_BASE_URL = "https://github.com/kubedelta/kubedelta/blob/main/docs/rules.md";
-
-export function ruleDocsUrl(id: string): string {
-  return `${DOCS_BASE_URL}#${id}`;
-}
+export { ruleDocsUrl } from "./docs-url.js";

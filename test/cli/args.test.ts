@@ -65,6 +65,33 @@ describe("parseArgs", () => {
     expect(parseArgs(["--version"])).toEqual({ name: "version" });
   });
 
+  it("takes `help` and `help COMMAND` as --help does, and refuses help on what does not exist", () => {
+    for (const argv of [["help"], ["help", "review"], ["help", "read"], ["help", "rules"], ["help", "diff"]])
+      expect(parseArgs(argv)).toEqual({ name: "help" });
+    expect(() => parseArgs(["help", "frobnicate"])).toThrow(/unknown command "frobnicate"/);
+    expect(() => parseArgs(["help", "diff", "review"])).toThrow(/at most one command/);
+  });
+
+  it("takes --docs-url as an absolute http(s) folder URL, without a trailing slash", () => {
+    expect(
+      parseArgs(["diff", "a", "b", "--docs-url", "https://ghe.example/acme/kubedelta/blob/v1/docs/"]),
+    ).toMatchObject({
+      options: { docsUrl: "https://ghe.example/acme/kubedelta/blob/v1/docs" },
+    });
+    expect(() => parseArgs(["diff", "a", "b", "--docs-url", "docs/"])).toThrow(
+      /--docs-url: .*absolute http\(s\) URL/,
+    );
+    expect(() => parseArgs(["diff", "a", "b", "--docs-url", "file:///etc"])).toThrow(
+      /absolute http\(s\) URL/,
+    );
+    expect(() => parseArgs(["diff", "a", "b", "--docs-url", "https://x/docs#rules"])).toThrow(
+      /no query or #fragment/,
+    );
+    expect(() => parseArgs(["read", "x", "--docs-url", "https://x"])).toThrow(
+      /do not apply to `kubedelta read`/,
+    );
+  });
+
   const bad: [string[], RegExp][] = [
     [[], /no command given/],
     [["frobnicate"], /unknown command "frobnicate"/],

@@ -30,7 +30,7 @@ describe("bin/kubedelta.js", () => {
     );
     expect(readFileSync("README.md", "utf8")).toContain(run.stderr.trim());
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(/apps\/web\.yaml\n +7 HIGH +service-load-balancer/);
+    expect(run.stdout).toMatch(/\napps\/web\.yaml:7 HIGH service-load-balancer Service shop\/web\n/);
     expect(run.stdout).toMatch(/\nFAILED\n$/);
     // The README shows this very output: keep the front door true.
     expect(readFileSync("README.md", "utf8")).toContain(`\`\`\`text\n${run.stdout}\`\`\``);
@@ -113,4 +113,42 @@ describe("bin/kubedelta.js", () => {
     const stdin = bash(`node bin/kubedelta.js diff - ${dir}/svc.yaml --format json`, service("ClusterIP"));
     expect(where(stdin.stdout)).toEqual(["service-load-balancer svc.yaml:4"]);
   });
+
+  it("answers `help` and `help COMMAND` like --help, and refuses help on an unknown command", () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ["bin/kubedelta.js", ...args], { encoding: "utf8" });
+    const usage = run("--help");
+    expect(usage.status).toBe(0);
+    for (const args of [["help"], ["help", "review"]]) {
+      const help = run(...args);
+      expect(help.status).toBe(0);
+      expect(help.stdout).toBe(usage.stdout);
+    }
+    const unknown = run("help", "frobnicate");
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+
+  it("links rules to --docs-url, else $KUBEDELTA_DOCS_URL, and refuses a URL that is not one", () => {
+    const run = (args: string[], env: Record<string, string> = {}) =>
+      spawnSync(
+        process.execPath,
+        [
+          "bin/kubedelta.js",
+          "diff",
+          "examples/risky-pr/base",
+          "examples/risky-pr/head",
+          "--format",
+          "markdown",
+          ...args,
+        ],
+        { encoding: "utf8", env: { ...process.env, ...env } },
+      );
+    const ghe = "https://ghe.example.com/platform/kubedelta/blob/v0.1.0/docs";
+    expect(run(["--docs-url", ghe]).stdout).toContain(`(${ghe}/rules.md#host-path "Pod mounts a node path")`);
+    expect(run([], { KUBEDELTA_DOCS_URL: `${ghe}/` }).stdout).toContain(`(${ghe}/rules.md#host-path `);
+    const bad = run([], { KUBEDELTA_DOCS_URL: "docs" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/KUBEDELTA_DOCS_URL: the docs URL must be an absolute http\(s\) URL/);
+  }, 30_000);
 });

@@ -77,7 +77,7 @@ describe("exception selectors", () => {
 
 describe("text", () => {
   it("lists expired exceptions, then the excepted findings with reason and expiry, and counts both", () => {
-    const text = toText(WITH_EXPIRED, { color: false });
+    const text = toText(WITH_EXPIRED, { color: false, width: 200 });
     expect(text).toContain(`\nExpired exceptions\n  ${EXPIRED_LINE}\n`);
     expect(text).toContain(
       "\nExcepted\n  ops/agent.yaml:20  privileged-container  Deployment ops/agent\n    until 2026-12-31: GPU drivers need it; OPS-12\n",

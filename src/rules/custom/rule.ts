@@ -39,8 +39,6 @@ export interface CustomRuleSpec {
   remediation?: string;
 }
 
-export const CUSTOM_RULES_DOCS_URL = "https://github.com/kubedelta/kubedelta/blob/main/docs/custom-rules.md";
-
 /**
  * Values tested against a `matches` pattern are cut to this length: matching is linear in the text
  * (see pattern.ts), and this bounds it for every value a pull request can hold.
@@ -162,7 +160,6 @@ export function customRule(spec: CustomRuleSpec): Rule {
     remediation:
       spec.remediation ??
       `Revert the change, or ask the owners of the policy's custom rule ${spec.id} to accept it.`,
-    docsUrl: CUSTOM_RULES_DOCS_URL,
     check: (change) => hitsOf(spec, change),
   };
 }
