@@ -1,4 +1,4 @@
-# KubeDelta's GitHub App (Probot webhooks, the review queue, GET /healthz) with the pinned Helm
+# KubeDelta's GitHub App (Probot webhooks, the review queue, GET /healthz and /ping) with the pinned Helm
 # and kubectl (kustomize) it renders with. docs/deploy.md says how to build, run and configure it;
 # test/deploy/dockerfile.test.ts checks what can be checked without a Docker engine.
 #
@@ -45,6 +45,8 @@ COPY bin ./bin
 # The node user of the base image, by number: Kubernetes' runAsNonRoot can check a number.
 USER 1000:1000
 EXPOSE 3000
+# Alive while it serves HTTP (Probot's /ping). Not /healthz, which answers 503 while Redis is down:
+# the App still takes webhooks then, and an orchestrator must not replace every replica at once.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "dist/server.js"]

@@ -98,7 +98,7 @@ describe("the rendered App", () => {
   const dockerfile = stagesOf(instructionsOf(readFileSync(join(ROOT, "Dockerfile"), "utf8"))).at(-1);
   if (!dockerfile) throw new Error("the Dockerfile has no stage");
 
-  it("runs two hardened replicas with probes on /healthz, resources and no service-account token", async () => {
+  it("runs two hardened replicas with liveness and readiness probes, resources and no service-account token", async () => {
     const objects = await template();
     const deployment = one(objects, "Deployment", "kd-kubedelta");
     expect(deployment.spec.replicas).toBeGreaterThanOrEqual(2);
@@ -117,8 +117,10 @@ describe("the rendered App", () => {
     });
     expect(Object.keys(container.resources.requests).sort()).toEqual(["cpu", "memory"]);
     expect(Object.keys(container.resources.limits).sort()).toEqual(["cpu", "memory"]);
+    // Probot's /ping: whether the process serves. Not /healthz, which fails on every replica at
+    // once while Redis is down, when the App still takes webhooks (reviews run in process).
     for (const probe of [container.livenessProbe, container.readinessProbe]) {
-      expect(probe.httpGet).toEqual({ path: "/healthz", port: "http" });
+      expect(probe.httpGet).toEqual({ path: "/ping", port: "http" });
     }
     // A read-only root: renders write their copies to /tmp, an emptyDir.
     expect(container.volumeMounts).toContainEqual({ name: "tmp", mountPath: "/tmp" });
