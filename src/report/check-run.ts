@@ -136,11 +136,18 @@ export function noManifestOutput(): CheckRunOutput {
  * bug). It fails closed: a required check never turns green because something broke.
  */
 export function errorOutput(what: string): CheckRunOutput {
-  const reason = escapeTerminal(what).trim() || "unknown error";
+  // A message can have lines of its own (a configuration error shows the line and a caret under
+  // the column): the first is the title, and all of them are kept, as code, in the summary.
+  const lines = clip(what, WHAT_CLIP)
+    .split(/\r\n|\n|\r/)
+    .map((line) => escapeTerminal(line).trimEnd())
+    .filter((line) => line.trim() !== "");
+  const reason = lines[0]?.trim() || "unknown error";
   const prefix = "KubeDelta could not complete the review: ";
   const summary = [
     "## ❌ KubeDelta: could not complete the review",
-    `**What went wrong:** ${escapeMarkdown(clip(reason, WHAT_CLIP))}`,
+    `**What went wrong:** ${escapeMarkdown(reason)}`,
+    ...(lines.length > 1 ? [codeBlock(lines.slice(1))] : []),
     "This check fails closed: when the review cannot be completed, the check fails rather than " +
       "letting unreviewed changes merge. Nothing about the pull request itself was judged.",
     "To try again, use **Re-run** on this check in the Checks tab, or push a new commit. If it keeps " +
@@ -148,10 +155,17 @@ export function errorOutput(what: string): CheckRunOutput {
   ].join("\n\n");
   return {
     conclusion: "failure",
-    title: clip(prefix + plain(reason), TITLE_MAX),
+    title: clip(prefix + plain(lines.join(" ") || reason), TITLE_MAX),
     summary: `${clip(summary, GITHUB_SUMMARY_LIMIT - 1)}\n`,
     annotationBatches: [],
   };
+}
+
+/** Lines shown as they are: a fence longer than any run of backticks or tildes inside. */
+function codeBlock(lines: readonly string[]): string {
+  const longest = Math.max(2, ...lines.flatMap((line) => (line.match(/`+/g) ?? []).map((run) => run.length)));
+  const fence = "`".repeat(longest + 1);
+  return [`${fence}text`, ...lines.map(breakMarkers), fence].join("\n");
 }
 
 const LEVELS: Record<Severity, Annotation["annotation_level"]> = {

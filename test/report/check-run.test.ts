@@ -12,6 +12,7 @@ import {
 } from "../../src/report/check-run.js";
 import { GITHUB_SUMMARY_LIMIT } from "../../src/report/markdown.js";
 import { docsUrl, finding, HOSTILE, lookup, result } from "./fixtures.js";
+import { renderGfm } from "./gfm.js";
 
 const FILE = "deploy/web.yaml";
 const options: CheckRunOptions = { rules: lookup, docsUrl, headFiles: new Set([FILE]) };
@@ -340,6 +341,25 @@ describe("errorOutput", () => {
     expect(out.title).not.toMatch(CONTROL);
     expect(out.title).not.toContain("<!--");
     expect(out.title.startsWith("KubeDelta could not complete the review: boom ")).toBe(true);
+  });
+
+  it("keeps the lines of a multi-line message, such as a configuration error's caret, as code", () => {
+    const what = [
+      "invalid configuration: .github/kubedelta.yml:3:14: not valid YAML",
+      "  3 | host-path: [off ```",
+      "    |              ^",
+    ].join("\n");
+    const out = errorOutput(what);
+    expect(out.title).toBe(
+      "KubeDelta could not complete the review: invalid configuration: .github/kubedelta.yml:3:14: not valid YAML   3 | host-path: [off ```     |              ^",
+    );
+    const rendered = renderGfm(out.summary);
+    expect(rendered.text).toContain(
+      "What went wrong: invalid configuration: .github/kubedelta.yml:3:14: not valid YAML",
+    );
+    // The frame keeps its lines and its columns, inside one code block.
+    expect(out.summary).toContain("````text\n  3 | host-path: [off ```\n    |              ^\n````");
+    expect(rendered.tags).toContain("pre");
   });
 
   it("keeps the title within 255 characters and explains an empty message", () => {
