@@ -13,7 +13,7 @@ import { blockingReason, type Finding, findingBlocks, type ReviewResult } from "
 import { bySeverity, locationLabel, plural, type RuleDocs, resourceLabel } from "./common.js";
 import { type CommentableLines, commentableLines } from "./diff-lines.js";
 import { escapeMarkdown, inlineCode, markdownWithCode, safeUrl } from "./escape.js";
-import { ruleLink } from "./markdown.js";
+import { ruleLink, SEVERITY_ICONS } from "./markdown.js";
 
 /** The hidden marker in our comments; group 1 is the fingerprint. Global: use with matchAll. */
 export const FINGERPRINT_MARKER = /<!-- kubedelta:fp=([0-9a-f]{16}) -->/g;
@@ -349,7 +349,7 @@ function listItem(finding: Finding, ctx: RenderContext): string {
 }
 
 function severityLabel(finding: Finding): string {
-  return `**${finding.severity.toUpperCase()}**`;
+  return `${SEVERITY_ICONS[finding.severity]} **${finding.severity.toUpperCase()}**`;
 }
 
 function resource(finding: Finding): string {

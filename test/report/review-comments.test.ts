@@ -256,7 +256,7 @@ describe("comment bodies", () => {
     const [comment] = planned([f]).comments;
     expect(comment.body).toBe(
       [
-        "**HIGH** · [` service-load-balancer `](https://kubedelta.example/rules/service-load-balancer " +
+        "🟠 **HIGH** · [` service-load-balancer `](https://kubedelta.example/rules/service-load-balancer " +
           '"Title of service-load-balancer") · Service shop/web',
         "type changed from ClusterIP to LoadBalancer.",
         "**How to fix:** How to fix service-load-balancer.",
@@ -380,7 +380,7 @@ describe("findings of one rule on one line (a base that many overlays deploy)", 
     expect(review.comments).toHaveLength(1);
     const body = review.comments[0].body;
     expect(body).toContain(
-      "The same line does the same to 2 other resources: **HIGH** Service staging/web, **HIGH** Service dev/web.",
+      "The same line does the same to 2 other resources: 🟠 **HIGH** Service staging/web, 🟠 **HIGH** Service dev/web.",
     );
     expect(markedFingerprints(body)).toEqual(findings.map((f) => f.fingerprint));
     expect(body).toContain(`/approve-risk ${findings.map((f) => shortId(f.fingerprint)).join(" ")}`);
