@@ -16,6 +16,7 @@ import { checkRunOutput, errorOutput } from "../report/check-run.js";
 import type { Compared } from "../report/compared.js";
 import { toMarkdown, toSarif } from "../report/index.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
+import { DEFAULT_DOCS_BASE_URL, DocsUrlError, parseDocsBaseUrl } from "../rules/docs-url.js";
 import { ActionError } from "./errors.js";
 import { type PullRequestEvent, pullRequestEvent } from "./event.js";
 import { type CommitTree, changedPaths, commitTree, hasCommit, manifestsOf, mergeBase } from "./git.js";
@@ -116,6 +117,18 @@ async function reviewCommits(
   return { result: reviewed.result, policy, headPaths, rendered: reviewed.rendering?.affected ?? [] };
 }
 
+/** Where rule links point: KUBEDELTA_DOCS_URL (a fork's or GitHub Enterprise's docs), else the project's. */
+function docsBase(env: NodeJS.ProcessEnv): string {
+  const configured = env.KUBEDELTA_DOCS_URL?.trim();
+  if (!configured) return DEFAULT_DOCS_BASE_URL;
+  try {
+    return parseDocsBaseUrl(configured);
+  } catch (error) {
+    if (error instanceof DocsUrlError) throw new ActionError(`KUBEDELTA_DOCS_URL: ${error.message}`);
+    throw error;
+  }
+}
+
 /** Appends to a file the runner names (GITHUB_STEP_SUMMARY, GITHUB_OUTPUT), when it names one. */
 function append(path: string | undefined, text: string): void {
   if (path) appendFileSync(path, text);
@@ -146,7 +159,7 @@ function report(
   compared: Compared,
 ): void {
   const { result, policy, headPaths } = reviewed;
-  const catalog = ruleCatalog(policy);
+  const catalog = ruleCatalog(policy, docsBase(env));
   const docs = { rules: catalog.byId, docsUrl: catalog.docsUrl };
   writeSummary(env, (maxLength) => toMarkdown(result, { ...docs, compared, maxLength }));
   let sarifPath: string | undefined;

@@ -293,6 +293,16 @@ describe("the verdict", () => {
     expect(parseCommand(bad.log[0]).message).toContain("input render");
   });
 
+  it("links rules to KUBEDELTA_DOCS_URL when set, and refuses one that is not a URL", async () => {
+    const docs = "https://ghe.example.com/platform/kubedelta/blob/main/docs";
+    const linked = await run(pr.repo, { GITHUB_EVENT_PATH: event, KUBEDELTA_DOCS_URL: docs });
+    expect(linked.summary).toContain(`${docs}/rules.md#service-load-balancer`);
+    expect(linked.summary).not.toContain("https://github.com/kubedelta/kubedelta/blob/main/docs");
+    const bad = await run(pr.repo, { GITHUB_EVENT_PATH: event, KUBEDELTA_DOCS_URL: "docs/" });
+    expect(bad.code).toBe(2);
+    expect(parseCommand(bad.log[0]).message).toMatch(/^KUBEDELTA_DOCS_URL: /);
+  });
+
   it("keeps the job summary within GitHub's 1 MiB, whatever the step wrote before", async () => {
     const filled = STEP_SUMMARY_LIMIT_BYTES - 2000;
     const result = await run(pr.repo, { GITHUB_EVENT_PATH: event }, "x".repeat(filled));
