@@ -1,19 +1,25 @@
-// Probot entry point: which events start a review, and how each finds its pull request. The
-// handlers hold no logic of their own (see github/review-pull-request.ts).
+// Probot entry point: which events ask for a review, and the job each becomes. A handler only decodes
+// its event and hands a job to the queue, so the webhook is answered at once; a worker (of any
+// replica, with Redis) runs the job (queue/review-job.ts, github/review-pull-request.ts).
 
 import type { Context, Probot } from "probot";
-import { type ApprovalCommand, parseCommands } from "./approvals/commands.js";
-import { shortId } from "./engine/ids.js";
+import { parseCommands } from "./approvals/commands.js";
 import { ParseCache } from "./engine/parse-cache.js";
-import { commandEvent } from "./github/approvals.js";
+import { type CommandSource, commandEvent } from "./github/approvals.js";
+import { OpenRuns } from "./github/checks.js";
 import { BlobCache } from "./github/contents.js";
-import { type AppState, reviewPullRequest } from "./github/review-pull-request.js";
+import type { AppState } from "./github/review-pull-request.js";
 import { withRequestTimeout } from "./github/timeouts.js";
-import type { Octokit, PullRequestRef } from "./github/types.js";
+import type { PublishLock, PullRequestRef } from "./github/types.js";
+import { reviewJob } from "./queue/jobs.js";
+import { MemoryLock } from "./queue/memory-lock.js";
+import { MemoryQueue } from "./queue/memory-queue.js";
+import { runReviewJob } from "./queue/review-job.js";
+import { MAX_RESTARTS, queueConfig } from "./queue/settings.js";
+import type { JobQueue, ReviewTarget, ReviewWork } from "./queue/types.js";
 import { RenderCache } from "./render/render-cache.js";
 import { type FoundTools, findTools } from "./render/tools.js";
 import { APPROVE_ACTION, CHECK_NAME } from "./report/check-run.js";
-import { markedFingerprints } from "./report/review-comments.js";
 
 const PULL_REQUEST_EVENTS: (
   | "pull_request.opened"
@@ -48,11 +54,6 @@ function refOf(context: Context, pull: PullRequestPayload): PullRequestRef {
   };
 }
 
-async function pullRequestRef(context: Context, octokit: Octokit, number: number): Promise<PullRequestRef> {
-  const { data } = await octokit.rest.pulls.get({ ...context.repo(), pull_number: number });
-  return refOf(context, data);
-}
-
 /** The PR a re-run is for: from the event, or (fork PRs arrive without it) from our external_id. */
 function pullNumberOf(
   pullRequests: readonly { number: number }[],
@@ -81,7 +82,7 @@ function toolsFoundOnce(): () => Promise<FoundTools> {
   };
 }
 
-export function createState(app: Probot): AppState {
+export function createState(app: Probot, lock: PublishLock = new MemoryLock()): AppState {
   let login: Promise<string> | undefined;
   return {
     blobs: new BlobCache(),
@@ -99,6 +100,8 @@ export function createState(app: Probot): AppState {
       });
       return login;
     },
+    lock,
+    openRuns: new OpenRuns(),
   };
 }
 
@@ -109,162 +112,161 @@ function commentedPullRequest(payload: {
   return payload.issue.pull_request ? payload.issue.number : undefined;
 }
 
-/**
- * A handler whose GitHub calls all run under the request deadline: it is installed before the
- * handler's first call (looking up the pull request, a review comment or a check suite), not only
- * once the review starts, so that a request GitHub never answers cannot hang any event.
- */
-function withDeadline<C extends { octokit: Octokit }>(
-  handler: (context: C) => Promise<void>,
-): (context: C) => Promise<void> {
-  return async (context) => {
-    withRequestTimeout(context.octokit);
-    await handler(context);
-  };
+/** The origin of a command, as its job's identity names it. */
+function originOf(source: CommandSource, deliveryId: string, reviewId?: number): string {
+  switch (source.kind) {
+    case "issue-comment":
+    case "review-comment":
+      return `${source.kind}-${source.id}`;
+    case "review":
+      return `review-${reviewId}`;
+    case "button":
+      return `button-${deliveryId}`;
+  }
 }
 
-export default function kubedelta(app: Probot): void {
-  const state = createState(app);
-
-  /** The commands `user` wrote in a body; none when the user is KubeDelta itself. */
-  async function commandsOf(
-    user: { login: string },
-    body: string | null | undefined,
-  ): Promise<ApprovalCommand[]> {
-    if (user.login === (await state.botLogin())) return [];
-    return parseCommands(body ?? "");
+/** The webhook side: every event that asks for a review becomes a job on `queue`. */
+export function receiveWebhooks(app: Probot, queue: JobQueue): void {
+  async function enqueue(context: Context, target: ReviewTarget, work: ReviewWork): Promise<void> {
+    const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
+    // Without an installation there is no client to review with: nothing GitHub could show.
+    if (installationId === undefined) return;
+    const { owner, repo } = context.repo();
+    const job = reviewJob({ installationId, owner, repo, target, work, deliveryId: context.id });
+    const taken = await queue.add(job);
+    context.log.debug({ job: job.key, taken }, "review job");
   }
 
-  app.on(
-    "issue_comment.created",
-    withDeadline(async (context) => {
-      const number = commentedPullRequest(context.payload);
-      const { comment } = context.payload;
-      if (number === undefined || !comment.user) return;
-      const commands = await commandsOf(comment.user, comment.body);
-      if (commands.length === 0) return;
-      const pr = await pullRequestRef(context, context.octokit, number);
-      const source = { kind: "issue-comment", id: comment.id } as const;
-      const command = commandEvent(source, comment.user, commands, comment.created_at);
-      await reviewPullRequest(context, pr, state, { command, publish: false });
-    }),
-  );
+  app.on("issue_comment.created", async (context) => {
+    const number = commentedPullRequest(context.payload);
+    const { comment } = context.payload;
+    if (number === undefined || !comment.user) return;
+    const commands = parseCommands(comment.body ?? "");
+    if (commands.length === 0) return;
+    const source = { kind: "issue-comment", id: comment.id } as const;
+    const command = commandEvent(source, comment.user, commands, comment.created_at);
+    await enqueue(
+      context,
+      { kind: "number", number },
+      { kind: "command", command, origin: originOf(source, context.id) },
+    );
+  });
 
-  app.on(
-    "pull_request_review.submitted",
-    withDeadline(async (context) => {
-      const { review, pull_request: pull } = context.payload;
-      if (!review.user) return;
-      const commands = await commandsOf(review.user, review.body);
-      if (commands.length === 0) return;
-      const at = review.submitted_at ?? new Date().toISOString();
-      const command = commandEvent({ kind: "review" }, review.user, commands, at);
-      await reviewPullRequest(context, refOf(context, pull), state, { command, publish: false });
-    }),
-  );
+  app.on("pull_request_review.submitted", async (context) => {
+    const { review, pull_request: pull } = context.payload;
+    if (!review.user) return;
+    const commands = parseCommands(review.body ?? "");
+    if (commands.length === 0) return;
+    const at = review.submitted_at ?? new Date().toISOString();
+    const source = { kind: "review" } as const;
+    const command = commandEvent(source, review.user, commands, at);
+    const origin = originOf(source, context.id, review.id);
+    await enqueue(context, { kind: "head", pr: refOf(context, pull) }, { kind: "command", command, origin });
+  });
 
   // A reply in one of KubeDelta's threads: a bare /approve-risk approves that thread's finding.
-  app.on(
-    "pull_request_review_comment.created",
-    withDeadline(async (context) => {
-      const { comment, pull_request: pull } = context.payload;
-      if (!comment.user) return;
-      let commands = await commandsOf(comment.user, comment.body);
-      if (commands.length === 0) return;
-      if (comment.in_reply_to_id) {
-        const { data: root } = await context.octokit.rest.pulls.getReviewComment({
-          ...context.repo(),
-          comment_id: comment.in_reply_to_id,
-        });
-        const [fingerprint] =
-          root.user?.login === (await state.botLogin()) ? markedFingerprints(root.body) : [];
-        if (fingerprint) {
-          commands = commands.map((c) =>
-            c.kind === "approve" && c.ids.length === 0 ? { ...c, ids: [shortId(fingerprint)] } : c,
-          );
-        }
-      }
-      const source = { kind: "review-comment", id: comment.id } as const;
-      const command = commandEvent(source, comment.user, commands, comment.created_at);
-      await reviewPullRequest(context, refOf(context, pull), state, { command, publish: false });
-    }),
-  );
+  app.on("pull_request_review_comment.created", async (context) => {
+    const { comment, pull_request: pull } = context.payload;
+    if (!comment.user) return;
+    const commands = parseCommands(comment.body ?? "");
+    if (commands.length === 0) return;
+    const source = { kind: "review-comment", id: comment.id } as const;
+    const command = commandEvent(source, comment.user, commands, comment.created_at);
+    const work: ReviewWork = {
+      kind: "command",
+      command,
+      origin: originOf(source, context.id),
+      ...(comment.in_reply_to_id ? { threadRoot: comment.in_reply_to_id } : {}),
+    };
+    await enqueue(context, { kind: "head", pr: refOf(context, pull) }, work);
+  });
 
   // An edited or deleted command, or a tampered acknowledgement, changes which approvals count.
-  app.on(
-    ["issue_comment.edited", "issue_comment.deleted"],
-    withDeadline(async (context) => {
-      const number = commentedPullRequest(context.payload);
-      if (number === undefined) return;
-      const { comment } = context.payload;
-      const before = "changes" in context.payload ? (context.payload.changes?.body?.from ?? "") : "";
-      const relevant =
-        comment.user?.login === (await state.botLogin()) ||
-        parseCommands(comment.body ?? "").length > 0 ||
-        parseCommands(before).length > 0;
-      if (!relevant) return;
-      await reviewPullRequest(context, await pullRequestRef(context, context.octokit, number), state, {
-        publish: false,
-      });
-    }),
-  );
+  app.on(["issue_comment.edited", "issue_comment.deleted"], async (context) => {
+    const number = commentedPullRequest(context.payload);
+    if (number === undefined) return;
+    const { comment } = context.payload;
+    const before = "changes" in context.payload ? (context.payload.changes?.body?.from ?? "") : "";
+    const commands = parseCommands(comment.body ?? "").length > 0 || parseCommands(before).length > 0;
+    // Without commands, only KubeDelta's own comment (an acknowledgement) matters: a bot's.
+    if (!commands && comment.user?.type !== "Bot") return;
+    const work: ReviewWork = commands
+      ? { kind: "rejudge" }
+      : { kind: "rejudge", ifOurs: comment.user?.login ?? "" };
+    await enqueue(context, { kind: "number", number }, work);
+  });
 
-  app.on(
-    "check_run.requested_action",
-    withDeadline(async (context) => {
-      const { check_run: run, requested_action: action, sender } = context.payload;
-      if (run.name !== CHECK_NAME || action?.identifier !== APPROVE_ACTION.identifier) return;
-      const number = pullNumberOf(run.pull_requests, run.external_id);
-      if (number === undefined) return;
-      const pr = await pullRequestRef(context, context.octokit, number);
-      // The button does what a bare `/approve-risk` does, for whoever pressed it.
-      const commands: ApprovalCommand[] = [{ kind: "approve", ids: [] }];
-      const command = commandEvent({ kind: "button" }, sender, commands, new Date().toISOString());
-      await reviewPullRequest(context, pr, state, { command, publish: false });
-    }),
-  );
+  app.on("check_run.requested_action", async (context) => {
+    const { check_run: run, requested_action: action, sender } = context.payload;
+    if (run.name !== CHECK_NAME || action?.identifier !== APPROVE_ACTION.identifier) return;
+    const number = pullNumberOf(run.pull_requests, run.external_id);
+    if (number === undefined) return;
+    // The button does what a bare `/approve-risk` does, for whoever pressed it.
+    const source = { kind: "button" } as const;
+    const command = commandEvent(source, sender, [{ kind: "approve", ids: [] }], new Date().toISOString());
+    await enqueue(
+      context,
+      { kind: "number", number },
+      { kind: "command", command, origin: originOf(source, context.id) },
+    );
+  });
 
-  app.on(
-    PULL_REQUEST_EVENTS,
-    withDeadline(async (context) => {
-      const { payload } = context;
-      // An edit matters only when it moves the base branch: the change under review is then another.
-      if (
-        payload.action === "edited" &&
-        !("changes" in payload && payload.changes && "base" in payload.changes)
-      )
-        return;
-      await reviewPullRequest(context, refOf(context, payload.pull_request), state);
-    }),
-  );
+  app.on(PULL_REQUEST_EVENTS, async (context) => {
+    const { payload } = context;
+    // An edit matters only when it moves the base branch: the change under review is then another.
+    if (
+      payload.action === "edited" &&
+      !("changes" in payload && payload.changes && "base" in payload.changes)
+    )
+      return;
+    await enqueue(context, { kind: "head", pr: refOf(context, payload.pull_request) }, { kind: "review" });
+  });
 
-  app.on(
-    "check_run.rerequested",
-    withDeadline(async (context) => {
-      const run = context.payload.check_run;
-      if (run.name !== CHECK_NAME) return;
-      const number = pullNumberOf(run.pull_requests, run.external_id);
-      if (number === undefined) return;
-      await reviewPullRequest(context, await pullRequestRef(context, context.octokit, number), state);
-    }),
-  );
+  app.on("check_run.rerequested", async (context) => {
+    const run = context.payload.check_run;
+    if (run.name !== CHECK_NAME) return;
+    const number = pullNumberOf(run.pull_requests, run.external_id);
+    if (number === undefined) return;
+    await enqueue(context, { kind: "number", number }, { kind: "review", rerun: true });
+  });
 
-  app.on(
-    "check_suite.rerequested",
-    withDeadline(async (context) => {
-      const suite = context.payload.check_suite;
-      let number = pullNumberOf(suite.pull_requests, undefined);
-      if (number === undefined) {
-        // A fork PR's suite names no PR: find our previous run in it, which carries the number.
-        const { data } = await context.octokit.rest.checks.listForSuite({
-          ...context.repo(),
-          check_suite_id: suite.id,
-          check_name: CHECK_NAME,
-        });
-        number = pullNumberOf([], data.check_runs[0]?.external_id);
-      }
-      if (number === undefined) return;
-      await reviewPullRequest(context, await pullRequestRef(context, context.octokit, number), state);
+  app.on("check_suite.rerequested", async (context) => {
+    const suite = context.payload.check_suite;
+    const number = pullNumberOf(suite.pull_requests, undefined);
+    const target: ReviewTarget =
+      number === undefined ? { kind: "suite", suiteId: suite.id } : { kind: "number", number };
+    await enqueue(context, target, { kind: "review", rerun: true });
+  });
+}
+
+/** The worker side: this process runs the jobs of `queue` (any replica's, with Redis). */
+export function runWorkers(
+  app: Probot,
+  queue: JobQueue,
+  state: AppState = createState(app, queue.lock),
+): AppState {
+  const { settings } = queue;
+  queue.process((data, attempt) =>
+    runReviewJob(data, attempt, {
+      octokitFor: (installationId) => app.auth(installationId),
+      log: app.log.child({ delivery: data.deliveryId, attempt: attempt.number }),
+      state,
+      settings,
+      maxRestarts: MAX_RESTARTS,
     }),
   );
+  queue.on("failed", (data, error) =>
+    app.log.error({ err: error, delivery: data.deliveryId }, "review job failed"),
+  );
+  return state;
+}
+
+/**
+ * Webhooks and workers in one process on the in-process queue: what `probot run ./dist/app.js` and
+ * Probot's middleware load. The App's own process (server.ts) chooses Redis when REDIS_URL is set.
+ */
+export default function kubedelta(app: Probot): void {
+  const queue = new MemoryQueue(queueConfig());
+  receiveWebhooks(app, queue);
+  runWorkers(app, queue);
 }

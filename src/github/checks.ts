@@ -1,5 +1,6 @@
 // The one check run per head commit that branch protection can require. It starts in progress and
-// always ends completed: the caller completes it with a result, or with an error (fail closed).
+// always ends completed: the caller completes it with a result, or with an error (fail closed). A run
+// whose worker died before completing it is completed by the next review of the same commit.
 
 import { CHECK_NAME, type CheckRunOutput } from "../report/check-run.js";
 import type { Octokit, PullRequestRef, RepoRef } from "./types.js";
@@ -40,5 +41,85 @@ export async function completeCheckRun(
       check_run_id: checkRunId,
       output: { title: output.title, summary: output.summary, ...text, annotations },
     });
+  }
+}
+
+/** KubeDelta's runs on the pull request's head commit that are still in progress. */
+export async function runsInProgress(
+  octokit: Octokit,
+  pr: PullRequestRef,
+  appSlug: string,
+): Promise<number[]> {
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, {
+    owner: pr.owner,
+    repo: pr.repo,
+    ref: pr.headSha,
+    check_name: CHECK_NAME,
+    status: "in_progress",
+    // Every run of that name, not only the latest: a stale run may sit under a newer one.
+    filter: "all",
+    per_page: 100,
+  });
+  // Another app may publish a check of the same name; only our own runs are ours to complete.
+  return runs.filter((run) => run.app?.slug === appSlug).map((run) => run.id);
+}
+
+/**
+ * Branch protection reads `success`, `neutral` and `skipped` as passing; `cancelled` it does not, and
+ * it says what happened: the run was given up, its commit is judged by another.
+ */
+const SUPERSEDED = "cancelled" as const;
+
+/** Completes the runs a stopped review left in progress, pointing at the run that replaces them. */
+export async function supersedeRuns(
+  octokit: Octokit,
+  repo: RepoRef,
+  stale: readonly number[],
+  replacement: number | undefined,
+): Promise<void> {
+  const by = replacement === undefined ? "" : ` Run ${replacement} reviews this commit again.`;
+  for (const id of stale) {
+    await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: id,
+      status: "completed",
+      conclusion: SUPERSEDED,
+      output: {
+        title: "Superseded: this review stopped before it finished",
+        summary:
+          "The KubeDelta worker running this review stopped before completing it (a restart, a crash " +
+          `or a lost connection), so it was given up.${by}`,
+      },
+    });
+  }
+}
+
+/**
+ * The runs this process has started and not yet completed. A process that must stop before its
+ * reviews finish completes them (fail closed) rather than leave them in progress for nobody.
+ */
+export class OpenRuns {
+  private readonly runs = new Map<number, { octokit: Octokit; repo: RepoRef }>();
+
+  /** Records a started run; the returned function forgets it once it is completed. */
+  open(octokit: Octokit, repo: RepoRef, checkRunId: number): () => void {
+    this.runs.set(checkRunId, { octokit, repo: { owner: repo.owner, repo: repo.repo } });
+    return () => {
+      this.runs.delete(checkRunId);
+    };
+  }
+
+  get size(): number {
+    return this.runs.size;
+  }
+
+  /** Completes every open run with `output`; one that cannot be completed does not stop the others. */
+  async completeAll(output: CheckRunOutput): Promise<number> {
+    const open = [...this.runs];
+    this.runs.clear();
+    const done = await Promise.allSettled(
+      open.map(([id, { octokit, repo }]) => completeCheckRun(octokit, repo, id, output)),
+    );
+    return done.filter((result) => result.status === "fulfilled").length;
   }
 }

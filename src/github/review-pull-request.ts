@@ -1,11 +1,12 @@
 // One review of one pull request head: start the check run, read what changed, run the engine,
 // post the review, complete the check run. Whatever breaks, the check run ends `failure` with a
-// title that says what went wrong: a required check never goes green on an error.
+// title that says what went wrong: a required check never goes green on an error. It needs no
+// webhook: a queue's worker runs it with a client of the installation (GitHubSession).
 
-import type { Context } from "probot";
 import { utcDay } from "../engine/exceptions.js";
 import type { ParseCache } from "../engine/parse-cache.js";
 import { type ReviewInput, review } from "../engine/review.js";
+import { clip } from "../engine/text.js";
 import type { ReviewResult } from "../engine/types.js";
 import { PolicyError } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
@@ -15,7 +16,7 @@ import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } fr
 import { planReview } from "../report/review-comments.js";
 import { type RuleCatalog, ruleCatalog } from "../rules/catalog.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
-import { completeCheckRun, startCheckRun } from "./checks.js";
+import { completeCheckRun, type OpenRuns, runsInProgress, startCheckRun, supersedeRuns } from "./checks.js";
 import { type BlobCache, BlobMismatchError, MissingFileError } from "./contents.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
@@ -23,9 +24,12 @@ import { renderProblemTitle } from "./render-title.js";
 import { type Inputs, isManifestFile, readInputs } from "./review-inputs.js";
 import { postedFindings, postReview, resolveFixedThreads } from "./reviews.js";
 import { RequestTimeoutError, withRequestTimeout } from "./timeouts.js";
-import type { PullRequestRef } from "./types.js";
+import type { GitHubSession, PublishLock, PullRequestRef, RepoRef } from "./types.js";
 
-/** What outlives one event: caches (blobs by sha, parses by content, renders) and the bot's identity. */
+/**
+ * What outlives one event: caches (blobs by sha, parses by content, renders), the bot's identity, the
+ * lock that lets one worker at a time publish on a pull request, and the runs not yet completed.
+ */
 export interface AppState {
   blobs: BlobCache;
   parses: ParseCache;
@@ -33,7 +37,18 @@ export interface AppState {
   renders: RenderCache;
   /** The login KubeDelta comments as (`<app-slug>[bot]`). */
   botLogin: () => Promise<string>;
+  /** Shared by every worker that may review the same pull request (Redis with several replicas). */
+  lock: PublishLock;
+  /** The check runs this process started and has not completed: what a forced shutdown completes. */
+  openRuns: OpenRuns;
 }
+
+/** The app's slug: the check runs GitHub lists as ours carry it. */
+const slugOf = (login: string) => login.replace(/\[bot\]$/, "");
+
+/** The lock a pull request's reviews are published under. */
+export const publishLockKey = (pr: RepoRef & { number: number }) =>
+  `review:${pr.owner}/${pr.repo}#${pr.number}`;
 
 /** What the check says when only the changed files could be read: the rules not run, and why. */
 function partialContextNote(result: ReviewResult, why: string): string {
@@ -46,16 +61,22 @@ function partialContextNote(result: ReviewResult, why: string): string {
 /** A problem the check run should name in its title. */
 class ReviewStopped extends Error {}
 
+/**
+ * Posts the review of this head commit unless one is there already. Called under the pull request's
+ * lock, so two workers that reviewed the same commit (a duplicate delivery, a retry racing a stalled
+ * attempt) cannot both find none and both post.
+ */
 async function publishReview(
-  context: Context,
+  session: GitHubSession,
   pr: PullRequestRef,
   files: PullFile[],
   result: ReviewResult,
   state: AppState,
   catalog: RuleCatalog,
 ) {
-  const octokit = context.octokit;
+  const { octokit } = session;
   const posted = await postedFindings(octokit, pr, await state.botLogin());
+  if (posted.reviewedCommits.has(pr.headSha)) return;
   const plan = planReview(result, {
     files,
     alreadyCommented: posted.fingerprints,
@@ -78,7 +99,7 @@ async function publishReview(
     await resolveFixedThreads(octokit, pr, new Set(fixed.map((c) => c.id)));
   } catch (error) {
     // Tidying up must not turn a computed verdict into an error.
-    context.log.warn({ err: error }, "resolving fixed threads failed");
+    session.log.warn({ err: error }, "resolving fixed threads failed");
   }
 }
 
@@ -87,6 +108,16 @@ export interface ReviewOptions {
   command?: CommandEvent;
   /** Post the inline review (default). Approval events only re-judge the check. */
   publish?: boolean;
+  /**
+   * First complete KubeDelta's runs on this head that are still in progress (superseded): set on a
+   * re-run and on a retry, whose earlier attempt may have died with its run open.
+   */
+  supersede?: boolean;
+  /**
+   * Whether this error will be retried, and if so what the failed run should say about it (the run
+   * is completed either way, and the error rethrown for the caller to retry).
+   */
+  retrying?: (error: unknown) => string | undefined;
 }
 
 /** The engine's verdict on the inputs, rendering the targets the change touches when it renders. */
@@ -123,16 +154,30 @@ function withRenderProblem(output: CheckRunOutput, result: ReviewResult, rendere
   return title === undefined ? output : { ...output, title };
 }
 
+/** The check says the review could not be posted: it fails, whatever the verdict was. */
+function unpublished(output: CheckRunOutput): CheckRunOutput {
+  return {
+    ...output,
+    conclusion: "failure",
+    title: clip(`${output.title}; the review could not be posted`, 255),
+  };
+}
+
+/** Acknowledged already: a retry, or a redelivery, of a command whose reply is in the conversation. */
+function answered(known: readonly { commandId: number }[], command: CommandEvent): boolean {
+  return command.commentId > 0 && known.some((ack) => ack.commandId === command.commentId);
+}
+
 async function evaluate(
-  context: Context,
+  session: GitHubSession,
   pr: PullRequestRef,
   state: AppState,
   options: ReviewOptions,
 ): Promise<CheckRunOutput> {
-  const octokit = context.octokit;
+  const { octokit } = session;
   let policy: Policy;
   try {
-    policy = await loadRepositoryPolicy(context);
+    policy = await loadRepositoryPolicy(session.readConfig);
   } catch (error) {
     if (error instanceof PolicyError)
       throw new ReviewStopped(`invalid configuration: ${error.problems.join("; ")}`);
@@ -169,9 +214,10 @@ async function evaluate(
   // Approvals live in the conversation; reading them is part of the verdict, so failing to read
   // them fails the check (closed) like any other read.
   const known = await acknowledgements(octokit, pr, await state.botLogin());
-  const fresh = options.command
-    ? await answerCommands(octokit, pr, result, policy, known, options.command)
-    : [];
+  const fresh =
+    options.command && !answered(known, options.command)
+      ? await answerCommands(octokit, pr, result, policy, known, options.command)
+      : [];
   const approvals = appliedApprovals(result, policy, [...known, ...fresh], pr.headSha);
   const output = {
     rules: catalog.byId,
@@ -184,14 +230,19 @@ async function evaluate(
   if (options.publish === false) return outcome();
   try {
     // Findings on rendered resources sit on any changed file: templates, values, patches.
-    await publishReview(context, pr, files, result, state, catalog);
+    await state.lock.withLock(publishLockKey(pr), () =>
+      publishReview(session, pr, files, result, state, catalog),
+    );
   } catch (error) {
-    // The verdict stands on its own; the summary says the inline comments are missing.
-    context.log.warn({ err: error }, "posting the review failed");
+    // Retried whole, if it will be: the next attempt finds no review on this commit and posts it.
+    if (options.retrying?.(error) !== undefined) throw error;
+    // Not retried: the check fails and says why, and its summary lists every finding.
+    session.log.warn({ err: error }, "posting the review failed");
     const why = error instanceof Error ? error.message : String(error);
     note = [note, `The inline review could not be posted (${why}); every finding is listed below.`]
       .filter(Boolean)
       .join(" ");
+    return unpublished(outcome());
   }
   return outcome();
 }
@@ -217,27 +268,64 @@ function describe(error: unknown): string {
 }
 
 export async function reviewPullRequest(
-  context: Context,
+  session: GitHubSession,
   pr: PullRequestRef,
   state: AppState,
   options: ReviewOptions = {},
 ): Promise<void> {
-  // Every GitHub call of this review gets a deadline (the evaluation uses context.octokit too).
-  const octokit = withRequestTimeout(context.octokit);
+  // Every GitHub call of this review gets a deadline.
+  const octokit = withRequestTimeout(session.octokit);
+  const { log } = session;
   const checkRunId = await startCheckRun(octokit, pr);
-  let output: CheckRunOutput;
+  const done = state.openRuns.open(octokit, pr, checkRunId);
   try {
-    output = await evaluate(context, pr, state, options);
-  } catch (error) {
-    if (!(error instanceof ReviewStopped)) context.log.error({ err: error }, "review failed");
-    output = errorOutput(describe(error));
+    let output: CheckRunOutput;
+    let retried: unknown;
+    try {
+      if (options.supersede) {
+        const stale = await runsInProgress(octokit, pr, slugOf(await state.botLogin()));
+        await supersedeRuns(
+          octokit,
+          pr,
+          stale.filter((id) => id !== checkRunId),
+          checkRunId,
+        );
+      }
+      output = await evaluate({ ...session, octokit }, pr, state, options);
+    } catch (error) {
+      if (!(error instanceof ReviewStopped)) log.error({ err: error }, "review failed");
+      const retry = options.retrying?.(error);
+      if (retry !== undefined) retried = error;
+      output = errorOutput(retry === undefined ? describe(error) : `${describe(error)} (${retry})`);
+    }
+    try {
+      await completeCheckRun(octokit, pr, checkRunId, output);
+    } catch (error) {
+      // Completing with the verdict failed (an annotation batch, say): the run must not stay
+      // in progress, nor keep a success it could not finish reporting.
+      log.error({ err: error }, "completing the check run failed");
+      await completeCheckRun(octokit, pr, checkRunId, errorOutput(describe(error)));
+    }
+    if (retried !== undefined) throw retried;
+  } finally {
+    done();
   }
-  try {
-    await completeCheckRun(octokit, pr, checkRunId, output);
-  } catch (error) {
-    // Completing with the verdict failed (an annotation batch, say): the run must not stay
-    // in progress, nor keep a success it could not finish reporting.
-    context.log.error({ err: error }, "completing the check run failed");
-    await completeCheckRun(octokit, pr, checkRunId, errorOutput(describe(error)));
-  }
+}
+
+/**
+ * Gives up on a head commit whose reviews keep stopping midway (a worker killed each time): its
+ * runs still in progress fail with `why`, or one failing run is published when none was started,
+ * so the commit never waits on a check that will not come.
+ */
+export async function abandonReview(
+  session: GitHubSession,
+  pr: PullRequestRef,
+  state: AppState,
+  why: string,
+): Promise<void> {
+  const octokit = withRequestTimeout(session.octokit);
+  const output = errorOutput(why);
+  const stale = await runsInProgress(octokit, pr, slugOf(await state.botLogin()));
+  if (stale.length === 0) stale.push(await startCheckRun(octokit, pr));
+  for (const id of stale) await completeCheckRun(octokit, pr, id, output);
 }

@@ -10,6 +10,8 @@ export interface PostedFindings {
   fingerprints: Set<string>;
   /** Our inline comments (thread starters and replies), by id, with the fingerprints they carry. */
   inline: { id: number; fingerprints: string[] }[];
+  /** The commits our reviews were posted on: one review per head commit, whoever posted it first. */
+  reviewedCommits: Set<string>;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function postedFindings(
   const where = { owner: pr.owner, repo: pr.repo, pull_number: pr.number, per_page: 100 };
   const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, where);
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, where);
-  const posted: PostedFindings = { fingerprints: new Set(), inline: [] };
+  const posted: PostedFindings = { fingerprints: new Set(), inline: [], reviewedCommits: new Set() };
   // Only our own text counts: anyone can type a marker into theirs.
   const ours = (user: { login: string } | null | undefined) => user?.login === botLogin;
   for (const comment of comments) {
@@ -34,7 +36,9 @@ export async function postedFindings(
     for (const fingerprint of fingerprints) posted.fingerprints.add(fingerprint);
   }
   for (const review of reviews) {
-    if (!ours(review.user) || !review.body) continue;
+    if (!ours(review.user)) continue;
+    if (review.commit_id) posted.reviewedCommits.add(review.commit_id);
+    if (!review.body) continue;
     for (const fingerprint of markedFingerprints(review.body)) posted.fingerprints.add(fingerprint);
   }
   return posted;

@@ -57,7 +57,7 @@ describe("failures fail closed", () => {
     expect(done.output.title).toMatch(/could not complete the review: GitHub answered 502/);
   });
 
-  it("a secondary rate limit on the review keeps the computed verdict and says the comments are missing", async () => {
+  it("a review that cannot be posted fails the check, which keeps the verdict and says so", async () => {
     nock(API).post(`${REPO}/pulls/2/reviews`).reply(
       403,
       {
@@ -69,7 +69,7 @@ describe("failures fail closed", () => {
     await newProbot().receive(pullRequestEvent() as never);
     const [done] = completions(recorded);
     expect(done.conclusion).toBe("failure");
-    expect(done.output.title).toMatch(/1 blocking/);
+    expect(done.output.title).toMatch(/^1 blocking .*; the review could not be posted$/);
     expect(done.output.summary).toMatch(/inline review could not be posted/);
   });
 

@@ -5,7 +5,10 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { createRequire } from "node:module";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
-import kubedelta from "../../src/app.js";
+import { receiveWebhooks, runWorkers } from "../../src/app.js";
+import { MemoryQueue } from "../../src/queue/memory-queue.js";
+import { isRetryable } from "../../src/queue/retryable.js";
+import type { QueueSettings } from "../../src/queue/types.js";
 import { fullPatch, unifiedPatch } from "../fake-github/patch.js";
 
 const require = createRequire(import.meta.url);
@@ -34,7 +37,18 @@ export function examplePayload(event: string, action: string, index = 0): Exampl
   return { ...structuredClone(found), installation: { id: INSTALLATION } };
 }
 
-export function newProbot(): Probot {
+/** The messages of failed jobs, one error as Probot reports a failed handler (an AggregateError). */
+function jobFailures(errors: unknown[]): AggregateError {
+  const messages = errors.map((e) => (e instanceof Error ? e.message : String(e)));
+  return new AggregateError(errors, messages.join("; "));
+}
+
+/**
+ * The app as it runs with one replica: handlers queue review jobs on the in-process queue, whose
+ * worker runs them. `receive` resolves once the queue is idle, and rejects with the jobs that failed
+ * (as a handler's error would), so a test sees the whole review. No retries unless asked for.
+ */
+export function newProbot(queue: Partial<QueueSettings> = {}): Probot {
   const probot = new Probot({
     appId: 123,
     privateKey,
@@ -46,7 +60,25 @@ export function newProbot(): Probot {
       throttle: { ...(options.throttle as object), enabled: false },
     })),
   });
-  probot.load(kubedelta);
+  const jobs = new MemoryQueue({
+    concurrency: 4,
+    attempts: 1,
+    backoffMs: 10,
+    retryable: isRetryable,
+    ...queue,
+  });
+  const failed: unknown[] = [];
+  jobs.on("failed", (_data, error) => failed.push(error));
+  probot.load((app: Probot) => {
+    receiveWebhooks(app, jobs);
+    runWorkers(app, jobs);
+  });
+  const receive = probot.receive.bind(probot);
+  probot.receive = async (event) => {
+    await receive(event);
+    await jobs.idle();
+    if (failed.length > 0) throw jobFailures(failed.splice(0));
+  };
   return probot;
 }
 
@@ -79,7 +111,8 @@ export interface FakeRepo {
   links?: Record<string, string>;
   config?: string;
   existingComments?: { user: string; body: string }[];
-  existingReviews?: { user: string; body: string }[];
+  /** Reviews on the pull request; `commit_id` is the commit one was posted on. */
+  existingReviews?: { user: string; body: string; commit_id?: string }[];
   /** Repository roles by login (absent: not a collaborator, 404). */
   roles?: Record<string, string>;
   /** GitHub lists the tree only in part (too large). */
@@ -94,6 +127,8 @@ export interface FakeRepo {
   threads?: { id: string; isResolved: boolean; firstCommentId: number }[];
   /** HTTP status for the first createReview (422 to test the fallback). */
   reviewStatus?: number;
+  /** Check runs in progress on the head commit (left by a worker that died), besides ours being made. */
+  runsInProgress?: { id: number; app: string }[];
 }
 
 /** Git's blob id, as GitHub serves it: the app checks every content it reads against it. */
@@ -283,6 +318,27 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       return [200, { id: CHECK_RUN_ID }];
     })
     .persist();
+  // Other runs than the one the review makes: those a stopped worker left in progress.
+  api
+    .patch(new RegExp(`^${repoPath}/check-runs/\\d+$`))
+    .reply(function (uri, body) {
+      record("PATCH").call(this, uri, body);
+      return [200, { id: Number(uri.split("/").pop()) }];
+    })
+    .persist();
+  api
+    .get(new RegExp(`^${repoPath}/commits/[0-9a-f]{40}/check-runs`))
+    .reply(function (uri, body) {
+      record("GET").call(this, uri, body);
+      const check_runs = (fake.runsInProgress ?? []).map((run) => ({
+        id: run.id,
+        name: "KubeDelta",
+        status: "in_progress",
+        app: { slug: run.app },
+      }));
+      return [200, { total_count: check_runs.length, check_runs }];
+    })
+    .persist();
   api
     .get(new RegExp(`^${repoPath}/pulls/2/comments`))
     .reply(function (uri, body) {
@@ -301,7 +357,12 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       record("GET").call(this, uri, body);
       return [
         200,
-        (fake.existingReviews ?? []).map((r, i) => ({ id: i + 1, user: { login: r.user }, body: r.body })),
+        (fake.existingReviews ?? []).map((r, i) => ({
+          id: i + 1,
+          user: { login: r.user },
+          body: r.body,
+          commit_id: r.commit_id,
+        })),
       ];
     })
     .persist();

@@ -82,7 +82,8 @@ async function deliver(event: string, payload: Record<string, unknown>): Promise
   const from = github.requests.length;
   const response = await app.send(event, payload);
   expect(response.status).toBe(200);
-  // The middleware answers after the handler finished.
+  // The webhook is answered once the job is queued; its review is done when the queue is idle.
+  await app.idle();
   return github.requests.slice(from);
 }
 

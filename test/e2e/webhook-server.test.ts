@@ -72,7 +72,8 @@ describe("signed pull_request.opened over HTTP", () => {
     const response = await app.send("pull_request", pullRequestPayload("opened"));
     expect(response.status).toBe(200);
 
-    // The middleware answers after the handler finished: the check run is already complete.
+    // The webhook is answered once the review is queued; it is done when the queue is idle.
+    await app.idle();
     const repoRoutes = github.requests.filter((r) => r.route !== "token" && r.route !== "app");
     // The merge base and the tree listing are asked for at the same time: in either order.
     const routes = repoRoutes.map((r) => r.route);
@@ -119,7 +120,9 @@ describe("signed pull_request.opened over HTTP", () => {
   it("does not comment twice on a redelivery: the review it posted is listed back by GitHub", async () => {
     github.serve(riskyRepo());
     expect((await app.send("pull_request", pullRequestPayload("opened"))).status).toBe(200);
+    await app.idle();
     expect((await app.send("pull_request", pullRequestPayload("synchronize"))).status).toBe(200);
+    await app.idle();
     expect(github.count("createReview")).toBe(1);
     expect(github.count("createCheckRun")).toBe(2);
     expect(github.bodies<CheckRunUpdate>("updateCheckRun").map((b) => b.conclusion)).toEqual([
@@ -184,6 +187,7 @@ describe("GitHub misbehaving over the wire", () => {
   it("a 502 from GitHub fails the check run, naming the status", async () => {
     github.serve(riskyRepo({ failures: { compare: { status: 502, body: { message: "Bad Gateway" } } } }));
     expect((await app.send("pull_request", pullRequestPayload("opened"))).status).toBe(200);
+    await app.idle();
     const [done] = github.bodies<CheckRunUpdate>("updateCheckRun");
     expect(done.conclusion).toBe("failure");
     expect(done.output.title).toMatch(/GitHub answered 502/);
@@ -192,6 +196,7 @@ describe("GitHub misbehaving over the wire", () => {
   it("a review GitHub refuses (422) is posted again with every finding in its body", async () => {
     github.serve(riskyRepo({ reviewStatus: 422 }));
     expect((await app.send("pull_request", pullRequestPayload("opened"))).status).toBe(200);
+    await app.idle();
     const reviews = github.bodies<{ comments?: unknown[]; body: string }>("createReview");
     expect(reviews).toHaveLength(2);
     expect(reviews[1].comments).toBeUndefined();

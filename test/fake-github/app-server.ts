@@ -1,12 +1,18 @@
 // The real KubeDelta app as it runs in production: Probot configured from the environment
 // (GHE_HOST/GHE_PROTOCOL point it at the fake GitHub), behind Probot's node middleware, behind a
-// node:http server on 127.0.0.1. Only the transport is real; nothing of the app is stubbed.
+// node:http server on 127.0.0.1, with its review queue: in process, or on a real Redis shared by
+// several of these (replicas). Only the transport is real; nothing of the app is stubbed.
 
 import { generateKeyPairSync } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createNodeMiddleware, createProbot, ProbotOctokit } from "probot";
-import kubedelta from "../../src/app.js";
+import { createNodeMiddleware, createProbot, type Probot, ProbotOctokit } from "probot";
+import { receiveWebhooks, runWorkers } from "../../src/app.js";
+import { MemoryQueue } from "../../src/queue/memory-queue.js";
+import type { RedisQueueOptions } from "../../src/queue/redis-queue.js";
+import { isRetryable } from "../../src/queue/retryable.js";
+import { createQueue, queueConfig } from "../../src/queue/settings.js";
+import type { JobQueue, QueueSettings } from "../../src/queue/types.js";
 import { APP_ID } from "./server.js";
 import { type DeliveryResult, deliver } from "./webhooks.js";
 
@@ -38,13 +44,28 @@ export interface AppOptions {
   githubHost: string;
   /** Keep Probot's default throttling and retries (production behaviour). */
   throttle?: boolean;
+  /** A replica on this Redis (BullMQ); the in-process queue without it. */
+  redisUrl?: string;
+  /** Queue settings over the test defaults (one attempt, 4 jobs at once), and Redis timings. */
+  queue?: Partial<QueueSettings & RedisQueueOptions>;
 }
 
 export interface RunningApp {
   webhookUrl: string;
   /** Delivers an event signed with the app's secret (or `secret`; null: unsigned). */
   send(event: string, payload: Record<string, unknown>, secret?: string | null): Promise<DeliveryResult>;
+  queue: JobQueue;
+  /** Resolves once the queue has nothing waiting or running (with Redis: any replica's). */
+  idle(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** Tests default to one attempt: a failure shows at once, as it did before there was a queue. */
+function testQueue(options: AppOptions): JobQueue {
+  const settings = { concurrency: 4, attempts: 1, backoffMs: 10, retryable: isRetryable, ...options.queue };
+  if (!options.redisUrl) return new MemoryQueue(settings);
+  const config = { ...queueConfig({}), ...settings, redisUrl: options.redisUrl };
+  return createQueue(config, { info() {}, warn() {}, error() {} }, options.queue);
 }
 
 export async function startApp(options: AppOptions): Promise<RunningApp> {
@@ -60,7 +81,14 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     },
     overrides: options.throttle ? {} : { Octokit: UnthrottledOctokit },
   });
-  const middleware = await createNodeMiddleware(kubedelta, { probot });
+  const queue = testQueue(options);
+  const middleware = await createNodeMiddleware(
+    (app: Probot) => {
+      receiveWebhooks(app, queue);
+      runWorkers(app, queue);
+    },
+    { probot },
+  );
   const server: Server = createServer((req, res) => {
     middleware(req, res, () => {
       res.writeHead(404).end();
@@ -71,9 +99,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   return {
     webhookUrl,
     send: (event, payload, secret = WEBHOOK_SECRET) => deliver(webhookUrl, { event, payload, secret }),
+    queue,
+    idle: () => queue.idle(),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await queue.close(0);
     },
   };
 }

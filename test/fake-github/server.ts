@@ -49,6 +49,7 @@ export type Route =
   | "createCheckRun"
   | "updateCheckRun"
   | "suiteCheckRuns"
+  | "refCheckRuns"
   | "comments"
   | "reviews"
   | "createReview"
@@ -101,6 +102,10 @@ export interface FakeRepo {
   failures?: Partial<Record<Route, Failure>>;
   /** Routes that accept the request and never answer. */
   hang?: Route[];
+  /** Routes whose first N requests are accepted and never answered; later ones are answered. */
+  hangFirst?: Partial<Record<Route, number>>;
+  /** Routes that answer only after this many milliseconds (to let concurrent workers overlap). */
+  slow?: Partial<Record<Route, number>>;
 }
 
 export interface ConversationEntry {
@@ -147,6 +152,8 @@ interface Thread {
   path?: string;
   line?: number;
   side?: string;
+  /** Reviews: the commit they were posted on. */
+  commit_id?: string;
 }
 
 interface Waiter {
@@ -217,6 +224,7 @@ export class FakeGitHub {
   private index: RepoIndex;
   private baseUrl = "";
   private failed = new Map<Route, number>();
+  private hungCounts = new Map<Route, number>();
   private hung = new Set<ServerResponse>();
   private waiters: Waiter[] = [];
   private postedComments: Thread[] = [];
@@ -267,6 +275,7 @@ export class FakeGitHub {
   reset(): void {
     this.requests.length = 0;
     this.failed.clear();
+    this.hungCounts.clear();
     this.postedComments = [];
     this.conversationComments = [];
     this.nextCommentId = FIRST_POSTED_COMMENT_ID;
@@ -352,14 +361,24 @@ export class FakeGitHub {
       at: performance.now(),
     };
     this.record(request);
-    if (this.index.repo.hang?.includes(route)) {
+    if (this.index.repo.hang?.includes(route) || this.hangsNow(route)) {
       // Never answered; stop() tears it down, and a client that gives up closes it.
       this.hung.add(res);
       res.on("close", () => this.hung.delete(res));
       return;
     }
+    const delay = this.index.repo.slow?.[route];
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
     const answer = this.injected(route) ?? this.answer(request, url);
     send(res, answer);
+  }
+
+  private hangsNow(route: Route): boolean {
+    const limit = this.index.repo.hangFirst?.[route] ?? 0;
+    const hung = this.hungCounts.get(route) ?? 0;
+    if (hung >= limit) return false;
+    this.hungCounts.set(route, hung + 1);
+    return true;
   }
 
   private record(request: RecordedRequest): void {
@@ -408,6 +427,8 @@ export class FakeGitHub {
         return this.updateCheckRun(path, request.body as Record<string, unknown>);
       case "suiteCheckRuns":
         return this.suiteCheckRuns();
+      case "refCheckRuns":
+        return this.refCheckRuns(path, url);
       case "comments":
         return this.page(url, [...this.existing("existingComments"), ...this.postedComments]);
       case "reviews":
@@ -527,10 +548,40 @@ export class FakeGitHub {
     if (body.head_sha !== HEAD_SHA) return unprocessable("No commit found for SHA");
     const problem = outputProblem(body.output);
     if (problem) return unprocessable(problem);
+    return json(201, this.addCheckRun(body, { slug: APP_SLUG, id: APP_ID }));
+  }
+
+  private addCheckRun(
+    body: Record<string, unknown>,
+    app: { slug: string; id: number },
+  ): Record<string, unknown> {
     const id = this.nextCheckRunId++;
-    const run = { id, ...body, output: { ...(body.output as object), annotations_count: 0 } };
+    const run = { id, app, ...body, output: { ...(body.output as object), annotations_count: 0 } };
     this.checkRuns.set(id, run);
-    return json(201, run);
+    return run;
+  }
+
+  /**
+   * A check run someone else created on the head commit, without a request of the app: a run left
+   * in progress by a worker that died, or another app's run of the same name (`app`).
+   */
+  seedCheckRun(
+    fields: Record<string, unknown> = {},
+    app: { slug: string; id: number } = { slug: APP_SLUG, id: APP_ID },
+  ): number {
+    const body = {
+      name: "KubeDelta",
+      head_sha: HEAD_SHA,
+      status: "in_progress",
+      external_id: "2",
+      ...fields,
+    };
+    return this.addCheckRun(body, app).id as number;
+  }
+
+  /** Every check run on the head commit, as GitHub would show them now. */
+  checkRunList(): Record<string, unknown>[] {
+    return [...this.checkRuns.values()];
   }
 
   private updateCheckRun(path: string, body: Record<string, unknown>): Answer {
@@ -545,6 +596,24 @@ export class FakeGitHub {
     const updated = { ...run, ...body, output: { ...before, ...output, annotations_count: annotations } };
     this.checkRuns.set(id, updated);
     return json(200, updated);
+  }
+
+  /** GET /commits/{ref}/check-runs: check_name, status, and filter=latest (default) or all. */
+  private refCheckRuns(path: string, url: URL): Answer {
+    const ref = path.split("/").at(-2);
+    const name = url.searchParams.get("check_name");
+    const status = url.searchParams.get("status");
+    let runs = [...this.checkRuns.values()].filter(
+      (run) => run.head_sha === ref && (!name || run.name === name) && (!status || run.status === status),
+    );
+    if (url.searchParams.get("filter") !== "all") {
+      // The latest run of each name (and app), as GitHub's default filter.
+      const latest = new Map<string, Record<string, unknown>>();
+      for (const run of runs) latest.set(`${run.name}:${(run.app as { id: number }).id}`, run);
+      runs = [...latest.values()];
+    }
+    const listed = this.page(url, runs);
+    return { ...listed, body: { total_count: runs.length, check_runs: listed.body } };
   }
 
   private suiteCheckRuns(): Answer {
@@ -566,7 +635,7 @@ export class FakeGitHub {
     }
     const id = this.postedReviews.length + 1000;
     const user = { login: BOT_LOGIN, type: "Bot" };
-    this.postedReviews.push({ id, user, body: String(body.body ?? "") });
+    this.postedReviews.push({ id, user, body: String(body.body ?? ""), commit_id: HEAD_SHA });
     for (const comment of comments) {
       this.postedComments.push({ id: 5000 + this.postedComments.length, user, ...comment });
     }
@@ -696,6 +765,7 @@ export function routeOf(method: string, path: string): Route {
     ["POST", /^\/check-runs$/, "createCheckRun"],
     ["PATCH", /^\/check-runs\/\d+$/, "updateCheckRun"],
     ["GET", /^\/check-suites\/\d+\/check-runs$/, "suiteCheckRuns"],
+    ["GET", /^\/commits\/[0-9a-f]+\/check-runs$/, "refCheckRuns"],
   ];
   return table.find(([m, pattern]) => m === method && pattern.test(tail))?.[2] ?? "unknown";
 }
