@@ -72,6 +72,8 @@ export class RedisQueue implements JobQueue {
   private readonly local: MemoryQueue;
   private readonly events = new EventEmitter();
   private running = 0;
+  private readonly createdAt = Date.now();
+  private wasReady = false;
 
   readonly settings: QueueSettings;
 
@@ -80,6 +82,9 @@ export class RedisQueue implements JobQueue {
     const { url, log, prefix } = options;
     this.redis = commandConnection(url);
     this.redis.on("error", (error) => log.warn({ err: error }, "Redis connection"));
+    this.redis.once("ready", () => {
+      this.wasReady = true;
+    });
     const localLock = new MemoryLock();
     this.lock = new RedisLock(this.redis, localLock, log, options.lockTiming ?? DEFAULT_LOCK_TIMING);
     this.local = new MemoryQueue(options, localLock);
@@ -126,11 +131,16 @@ export class RedisQueue implements JobQueue {
     }
   }
 
-  /** Resolves once the connection is ready (at startup, after a drop), or fails after `ms`. */
+  /**
+   * Resolves once the connection is ready. Only a queue still connecting for the first time (within
+   * `ms` of its start) waits for it; once it has been ready, a connection that is not is down, and the
+   * job goes to this process at once rather than hold every webhook for `ms`.
+   */
   private async connected(ms: number): Promise<void> {
-    const until = Date.now() + ms;
+    const until = this.createdAt + ms;
     while (this.redis.status !== "ready") {
-      if (Date.now() >= until) throw new Error(`Redis is not reachable (${this.redis.status})`);
+      if (this.wasReady || Date.now() >= until)
+        throw new Error(`Redis is not reachable (${this.redis.status})`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
