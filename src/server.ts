@@ -31,6 +31,9 @@ const STOPPED =
   "the KubeDelta process was stopped (SIGTERM) before this review finished; with Redis another " +
   "replica reviews the commit again, otherwise push again or use Re-run";
 
+/** Beyond the grace period: time to complete open runs and close connections. */
+const STOP_MARGIN_MS = 5_000;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof queueConfig>;
   try {
@@ -55,6 +58,11 @@ async function main(): Promise<void> {
 
   process.once("SIGTERM", async () => {
     stopping = true;
+    // Whatever hangs (a Redis that does not answer the goodbyes), the process ends.
+    setTimeout(() => {
+      log?.error("stopping took too long: exiting");
+      process.exit(1);
+    }, config.shutdownGraceMs + STOP_MARGIN_MS).unref();
     log?.info(`stopping: no new reviews; the running ones get ${config.shutdownGraceMs} ms`);
     const unfinished = (await queue?.close(config.shutdownGraceMs)) ?? 0;
     const completed = (await state?.openRuns.completeAll(errorOutput(STOPPED))) ?? 0;
