@@ -16,7 +16,6 @@ export interface Options {
   boundS?: number;
   /** Stop waiting when the App has sent nothing for this long. */
   idleS: number;
-  seed: number;
   json?: string;
 }
 
@@ -34,7 +33,7 @@ export const USAGE = `npm run bench:load -- [options]
   --enforce-limits       refuse writes over GitHub's 80 a minute / 500 an hour per installation (always counted)
   --bound S              every scenario's time bound (default: 300 for the burst, 180 others)
   --idle S               give up when the App has been silent this long (90)
-  --seed N               seed of the fault injection (16)
+  --seed N               seed of the burst's order and of the fault injection (16)
   --json FILE            where to write the full results (default: the run's folder in the temp dir)`;
 
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -95,13 +94,13 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       retryAfterS: number("retry-after", 3),
       restartAfterS: number("restart-after", 10),
       redisDownS: number("redis-down", 10),
+      seed: number("seed", 16),
     },
     readLatencyMs: number("read-latency", 30),
     writeLatencyMs: number("write-latency", 80),
     enforceLimits: enforce === true || enforce === "1" || enforce === "true",
     boundS: raw("bound") === undefined ? undefined : number("bound", 0, 1),
     idleS: number("idle", 90, 1),
-    seed: number("seed", 16),
     json: text("json"),
   };
 }

@@ -40,6 +40,7 @@ export interface Outcome {
   writes: {
     total: number;
     maxPerMinute: number;
+    maxPointsPerMinute: number;
     maxInFlight: number;
     medianSpacingMs: Record<string, number>;
     longestGapS: number;
@@ -232,6 +233,7 @@ export function outcomeOf(plan: Plan, cluster: Cluster, endedAt: number): Outcom
     writes: {
       total: writes.length,
       maxPerMinute: Math.max(0, ...installs.map((i) => i.maxWritesPerMinute)),
+      maxPointsPerMinute: Math.max(0, ...installs.map((i) => i.maxPointsPerMinute)),
       maxInFlight: Math.max(0, ...installs.map((i) => i.maxInFlight)),
       medianSpacingMs: spacing,
       longestGapS: longestGap / 1000,

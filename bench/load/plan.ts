@@ -3,6 +3,7 @@
 // second pushed before its deliveries go out: its first commit is superseded (GitHub already
 // shows the second as its head).
 
+import { Rng } from "../prng.js";
 import { type Pull, World } from "./fake/world.js";
 import { type Change, type Expectation, expectationOf, teamFiles, teamName } from "./fixtures.js";
 
@@ -62,7 +63,21 @@ export function buildPlan(pulls: Change[][][], installations = 1): Plan {
 }
 
 /** The mix of the burst: a third blocking (one or three risks), a third advice, the rest quiet or docs only. */
-export const BURST_MIX: Change[][] = [["lb"], ["advice"], ["quiet"], ["multi"], ["advice"], ["docs"]];
+const BURST_MIX: Change[][] = [["lb"], ["advice"], ["quiet"], ["multi"], ["advice"], ["docs"]];
+
+/**
+ * `count` pull requests of one commit each in the burst's proportions, in a seeded random order: taken
+ * in turn, a round-robin balancer would hand every risky pull request to the same replica.
+ */
+export function burstPulls(count: number, seed: number): Change[][][] {
+  const pulls = cycled(BURST_MIX, count);
+  const rng = new Rng(seed);
+  for (let i = pulls.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [pulls[i], pulls[j]] = [pulls[j], pulls[i]];
+  }
+  return pulls;
+}
 
 /** `count` pull requests of one commit each, their changes taken from `mix` in turn. */
 export function cycled(mix: Change[][], count: number): Change[][][] {

@@ -30,6 +30,45 @@ export interface ScenarioResult {
   outcome: Outcome;
 }
 
+/**
+ * Every request the App made, every delivery and every check run, in seconds from the cluster's
+ * start, for looking at where the time went (one JSON object a line, in the scenario's folder).
+ */
+function writeTimeline(dir: string, cluster: Cluster): void {
+  const t = (at: number) => Number(((at - cluster.startedAt) / 1000).toFixed(3));
+  const lines = [
+    ...cluster.deliveries.map((d) => ({
+      t: t(d.sentAt),
+      delivery: d.event,
+      pull: d.pull.number,
+      sha: d.sha.slice(0, 7),
+      target: d.target,
+      outcome: d.outcome,
+      ms: Math.round(d.ms),
+    })),
+    ...cluster.fake.requests.map((r) => ({
+      t: t(r.at),
+      done: t(r.end),
+      replica: r.replica,
+      request: `${r.method} ${r.path}`,
+      route: r.route,
+      status: r.status,
+      write: r.write,
+    })),
+    ...[...cluster.fake.records.checkRuns.values()].map((c) => ({
+      t: t(c.createdAt),
+      checkRun: c.id,
+      sha: c.head_sha.slice(0, 7),
+      status: c.status,
+      conclusion: c.conclusion,
+      completed: c.completedAt === undefined ? null : t(c.completedAt),
+      replica: c.replica,
+      title: c.output?.title,
+    })),
+  ].sort((a, b) => a.t - b.t);
+  writeFileSync(join(dir, "timeline.jsonl"), lines.map((l) => JSON.stringify(l)).join("\n"));
+}
+
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 async function main(): Promise<void> {
@@ -72,7 +111,7 @@ async function main(): Promise<void> {
       secondaryShare: 0,
       secondaryRetryAfter: options.sizes.retryAfterS,
       enforceContentLimits: options.enforceLimits,
-      seed: options.seed,
+      seed: options.sizes.seed,
       ...spec.faults,
     };
     const cluster = new Cluster(plan.world, {
@@ -95,6 +134,7 @@ async function main(): Promise<void> {
       const ending = await settle(cluster, plan, boundMs, options.idleS * 1000, performance.now());
       const endedAt = performance.now();
       const outcome = outcomeOf(plan, cluster, endedAt);
+      writeTimeline(dir, cluster);
       const result = {
         name: spec.name,
         what: spec.what,

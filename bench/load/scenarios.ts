@@ -8,7 +8,7 @@ import { type Delivery, type DeliveryRecord, pullRequestDelivery } from "./deliv
 import type { FakeOptions } from "./fake/server.js";
 import type { Change } from "./fixtures.js";
 import { latestRun } from "./judge.js";
-import { BURST_MIX, buildPlan, cycled, type Plan, type PlannedPull } from "./plan.js";
+import { buildPlan, burstPulls, cycled, type Plan, type PlannedPull } from "./plan.js";
 
 export interface Sizes {
   /** Pull requests of the burst, and the seconds they are opened in. */
@@ -22,6 +22,8 @@ export interface Sizes {
   retryAfterS: number;
   restartAfterS: number;
   redisDownS: number;
+  /** Seed of the burst's order (and of the fault injection). */
+  seed: number;
 }
 
 export interface Scenario {
@@ -68,7 +70,7 @@ function burst(sizes: Sizes, redis: boolean): Scenario {
     what: `${sizes.burst} pull requests opened within ${sizes.windowS} s`,
     replicas: sizes.replicas,
     redis,
-    plan: () => buildPlan(cycled(BURST_MIX, sizes.burst), sizes.installations),
+    plan: () => buildPlan(burstPulls(sizes.burst, sizes.seed), sizes.installations),
     drive: async (cluster, plan) => {
       await openSpread(cluster, plan, sizes.windowS);
     },
@@ -176,7 +178,7 @@ function secondary(sizes: Sizes, redis: boolean): Scenario {
     what: `${sizes.small * 2} pull requests, ${Math.round(sizes.secondaryShare * 100)} % of writes refused (403, retry-after ${sizes.retryAfterS} s)`,
     replicas: sizes.replicas,
     redis,
-    plan: () => buildPlan(cycled(BURST_MIX, sizes.small * 2), sizes.installations),
+    plan: () => buildPlan(burstPulls(sizes.small * 2, sizes.seed), sizes.installations),
     faults: { secondaryShare: sizes.secondaryShare, secondaryRetryAfter: sizes.retryAfterS },
     drive: async (cluster, plan) => {
       await openSpread(cluster, plan, 2);
@@ -193,7 +195,7 @@ function redisOutage(sizes: Sizes): Scenario {
     what: `${count} pull requests within ${sizes.windowS} s, Redis stopped at 1.5 s for ${sizes.redisDownS} s, failed deliveries redelivered once`,
     replicas: sizes.replicas,
     redis: true,
-    plan: () => buildPlan(cycled(BURST_MIX, count), sizes.installations),
+    plan: () => buildPlan(burstPulls(count, sizes.seed), sizes.installations),
     drive: async (cluster, plan, notes) => {
       const deliveries = new Map(plan.pulls.map((p) => [p, opened(p)]));
       const gap = (sizes.windowS * 1000) / count;

@@ -44,6 +44,7 @@ const ROWS: Row[] = [
   ["requests per PR", (r) => s(r.outcome.requests.perPullRequest)],
   ["writes per PR", (r) => s(r.outcome.writes.total / r.outcome.pullRequests)],
   ["writes/min max (GitHub: 80)", (r) => String(r.outcome.writes.maxPerMinute)],
+  ["REST points/min max (900)", (r) => String(r.outcome.writes.maxPointsPerMinute)],
   ["write spacing ms (median)", (r) => Object.values(r.outcome.writes.medianSpacingMs).join(" ") || "–"],
   ["longest write gap s", (r) => s(r.outcome.writes.longestGapS)],
   [

@@ -1,6 +1,7 @@
 // GitHub's limits, per installation: the primary budget (5,000 REST requests an hour, reported in
 // x-ratelimit-* headers and enforced), the documented secondary limits on content creation (80
-// requests a minute, 500 an hour: always counted, enforced on request), and a share of writes
+// requests a minute, 500 an hour: always counted, enforced on request) and on REST points (900 a
+// minute, a read costing 1 and a write 5: counted), and a share of writes
 // answered with a secondary rate limit at random (fault injection). Concurrency is tracked too
 // (GitHub allows 100 requests in flight).
 
@@ -9,6 +10,9 @@ import { Rng } from "../../prng.js";
 export const PRIMARY_PER_HOUR = 5000;
 export const CONTENT_PER_MINUTE = 80;
 export const CONTENT_PER_HOUR = 500;
+export const POINTS_PER_MINUTE = 900;
+const READ_POINTS = 1;
+const WRITE_POINTS = 5;
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
 
@@ -39,6 +43,8 @@ interface Budget {
   requests: number[];
   /** Times of accepted content-creating requests. */
   writes: number[];
+  /** Time and cost of every accepted REST request (secondary limit on points). */
+  points: [at: number, cost: number][];
   inFlight: number;
   maxInFlight: number;
 }
@@ -64,7 +70,7 @@ export class Limits {
   private budget(installation: number): Budget {
     let budget = this.budgets.get(installation);
     if (!budget) {
-      budget = { requests: [], writes: [], inFlight: 0, maxInFlight: 0 };
+      budget = { requests: [], writes: [], points: [], inFlight: 0, maxInFlight: 0 };
       this.budgets.set(installation, budget);
     }
     return budget;
@@ -88,6 +94,7 @@ export class Limits {
     identity: string,
     write: boolean,
     now: number,
+    graphql = false,
   ): Verdict {
     const budget = this.budget(installation);
     const hourAgo = now - HOUR;
@@ -115,6 +122,8 @@ export class Limits {
       budget.writes.push(now);
     }
     budget.requests.push(now);
+    if (!graphql)
+      budget.points.push([now, method === "GET" || method === "HEAD" ? READ_POINTS : WRITE_POINTS]);
     return { kind: "ok", headers: headers(remaining - 1) };
   }
 
@@ -155,25 +164,32 @@ export class Limits {
     requests: number;
     writes: number;
     maxWritesPerMinute: number;
+    maxPointsPerMinute: number;
     maxInFlight: number;
   }[] {
     return [...this.budgets].map(([installation, b]) => ({
       installation,
       requests: b.requests.length,
       writes: b.writes.length,
-      maxWritesPerMinute: maxInWindow(b.writes, MINUTE),
+      maxWritesPerMinute: maxWeightInWindow(
+        b.writes.map((t) => [t, 1]),
+        MINUTE,
+      ),
+      maxPointsPerMinute: maxWeightInWindow(b.points, MINUTE),
       maxInFlight: b.maxInFlight,
     }));
   }
 }
 
-/** The most timestamps (sorted) that fall in any window of `width`. */
-export function maxInWindow(times: readonly number[], width: number): number {
+/** The most weight of (time, weight) entries (sorted by time) that falls in any window of `width`. */
+export function maxWeightInWindow(entries: readonly [number, number][], width: number): number {
   let most = 0;
+  let sum = 0;
   let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end] - times[start] >= width) start++;
-    most = Math.max(most, end - start + 1);
+  for (const [at, weight] of entries) {
+    sum += weight;
+    while (at - entries[start][0] >= width) sum -= entries[start++][1];
+    most = Math.max(most, sum);
   }
   return most;
 }

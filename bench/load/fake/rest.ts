@@ -10,6 +10,8 @@ import type { Installation, Pull, World } from "./world.js";
 export const APP_ID = 4711;
 export const APP_SLUG = "kubedelta";
 
+const APP = { id: APP_ID, slug: APP_SLUG, name: "KubeDelta", owner: { login: "kubedelta" } };
+
 export interface Answer {
   status: number;
   body?: unknown;
@@ -135,9 +137,10 @@ function suiteId(sha: string): number {
   return Number.parseInt(sha.slice(0, 8), 16);
 }
 
+/** A check run as GitHub shows it: with the app that owns it (every run here is the App's). */
 function view(run: CheckRun) {
   const { createdAt: _c, completedAt: _d, replica: _r, updates: _u, repo: _p, ...shown } = run;
-  return shown;
+  return { ...shown, app: APP };
 }
 
 function updateCheckRun(call: Call, _world: World, records: Records): Answer {
@@ -282,16 +285,26 @@ function blob(call: Call, world: World, accept: string): Answer {
   });
 }
 
+/**
+ * base...head: the merge base (every commit here branches from the repository's base) and, on the
+ * first page only, every file changed from the merge base to the head, as GitHub compares.
+ */
 function compare(call: Call, world: World): Answer {
   const [base, head] = call.params.basehead.split("...");
   const { owner, repo } = call.params;
   if (!world.commitIn(owner, repo, base) || !world.commitIn(owner, repo, head)) return notFound();
+  const mergeBase = world.baseOf(owner, repo) ?? base;
+  const first = (Number(call.url.searchParams.get("page")) || 1) === 1;
+  const ahead = head === mergeBase ? 0 : 1;
   return json(200, {
-    status: "ahead",
+    status: ahead ? "ahead" : "identical",
+    ahead_by: ahead,
+    behind_by: 0,
+    total_commits: ahead,
     base_commit: { sha: base },
-    merge_base_commit: { sha: world.baseOf(owner, repo) },
-    commits: [],
-    files: [],
+    merge_base_commit: { sha: mergeBase },
+    commits: ahead && first ? [{ sha: head }] : [],
+    files: first ? world.diff(mergeBase, head) : [],
   });
 }
 
@@ -321,9 +334,7 @@ const P = `${R}/pulls/:number`;
 /** Every REST route the fake serves (paths under /api/v3). */
 export const ROUTES: Route[] = [
   route("POST", "/app/installations/:id/access_tokens", "token", () => json(201, {})),
-  route("GET", "/app", "app", () =>
-    json(200, { id: APP_ID, slug: APP_SLUG, name: "KubeDelta", owner: { login: "kubedelta" } }),
-  ),
+  route("GET", "/app", "app", () => json(200, APP)),
   route("GET", "/rate_limit", "rateLimit", () => json(200, {})),
   route("GET", `${R}/installation`, "repoInstallation", (c, w) => {
     const installation = w.installationOf(c.params.owner, c.params.repo);

@@ -222,6 +222,7 @@ export class LoadGitHub {
       r.identity ?? "",
       r.write,
       performance.now(),
+      r.isGraphql,
     );
     if (verdict.kind === "exhausted")
       return json(

@@ -116,8 +116,13 @@ export class World {
 
   /** The files a pull request changes between its base and `head`, as GitHub lists them. */
   files(pull: Pull, head = pull.head): ListedFile[] {
-    const before = this.commits.get(pull.base)?.tree ?? new Map<string, string>();
-    const after = this.commits.get(head)?.tree ?? new Map<string, string>();
+    return this.diff(pull.base, head);
+  }
+
+  /** The files that differ from commit `from` to commit `to`. */
+  diff(from: string, to: string): ListedFile[] {
+    const before = this.commits.get(from)?.tree ?? new Map<string, string>();
+    const after = this.commits.get(to)?.tree ?? new Map<string, string>();
     const listed: ListedFile[] = [];
     for (const path of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const [a, b] = [before.get(path), after.get(path)];
