@@ -8,6 +8,10 @@ import { dirname, resolve } from "node:path";
 import { utcDay } from "../engine/exceptions.js";
 import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
 import { blockingFindings, type ReviewResult, reviewPassed } from "../engine/types.js";
+import { GitError } from "../git/command.js";
+import { type CommitTree, changedBetweenCommits, commitTree } from "../git/commit-tree.js";
+import { manifestsOf } from "../git/manifests.js";
+import { findCommit, mergeBase } from "../git/refs.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { sharedRenderCache } from "../render/render-cache.js";
@@ -19,7 +23,6 @@ import { ruleCatalog, rulesOf } from "../rules/catalog.js";
 import { DEFAULT_DOCS_BASE_URL, DocsUrlError, parseDocsBaseUrl } from "../rules/docs-url.js";
 import { ActionError } from "./errors.js";
 import { type PullRequestEvent, pullRequestEvent } from "./event.js";
-import { type CommitTree, changedPaths, commitTree, hasCommit, manifestsOf, mergeBase } from "./git.js";
 import { type ActionInputs, actionInputs } from "./inputs.js";
 import { annotationCommands, escapeData, workflowCommand } from "./workflow-commands.js";
 
@@ -65,7 +68,7 @@ function commitsOf(repo: string, pr: PullRequestEvent): { base: string; head: st
     ["base", pr.base.sha],
     ["head", pr.head.sha],
   ] as const) {
-    if (!hasCommit(repo, sha)) {
+    if (findCommit(repo, sha) === undefined) {
       throw new ActionError(
         `the checkout in ${repo} does not have the pull request's ${side} commit ${sha}: check out the ` +
           "repository first (actions/checkout with fetch-depth: 0)",
@@ -110,7 +113,7 @@ async function reviewCommits(
     review: input,
     base,
     head,
-    changed: changedPaths(base, head),
+    changed: changedBetweenCommits(base, head),
     settings: policy.render,
     cache: sharedRenderCache(),
   });
@@ -211,7 +214,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
     report(env, io, inputs, repo, reviewed, compared);
     return reviewPassed(reviewed.result) ? 0 : 1;
   } catch (error) {
-    const known = error instanceof ActionError || error instanceof PolicyError;
+    const known = error instanceof ActionError || error instanceof PolicyError || error instanceof GitError;
     const message = known
       ? error.message
       : `internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;

@@ -1,11 +1,15 @@
 // The command-line shell around the engine: read inputs, build the policy, review, print.
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { utcDay } from "../engine/exceptions.js";
 import { type FileContent, isUnreadable } from "../engine/files.js";
 import { isManifestPath, type ReviewInput, review } from "../engine/review.js";
 import { type ReviewResult, reviewPassed } from "../engine/types.js";
+import { GitError } from "../git/command.js";
+import { changedBetweenCommits, commitTree } from "../git/commit-tree.js";
+import type { ListedTree } from "../git/listed-tree.js";
+import { manifestsOf } from "../git/manifests.js";
+import { changedInWorkingTree, workingTree } from "../git/working-tree.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { sharedRenderCache } from "../render/render-cache.js";
@@ -25,18 +29,11 @@ import { ruleCatalog, rulesOf } from "../rules/catalog.js";
 import { DEFAULT_DOCS_BASE_URL, parseDocsBaseUrl } from "../rules/docs-url.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
+import { changedBetweenDirectories, directoryRevision } from "./directory-trees.js";
 import { checkWritable, emit } from "./output.js";
 import { readPaths } from "./read-command.js";
 import { kindOf, readContent, readDiffInputs, type SideFiles } from "./read-dir.js";
-import { commitOf, readRevision, readWorkingTree, repoRoot, resolveBase } from "./read-git.js";
-import {
-  changedBetween,
-  changedBetweenDirectories,
-  changedInWorkingTree,
-  directoryRevision,
-  gitRevision,
-  workingTreeRevision,
-} from "./revisions.js";
+import { commitOf, repoRoot, resolveBase } from "./review-refs.js";
 
 /** The side of a diff given as /dev/null: a tree without files. */
 const EMPTY_REVISION: Revision = { paths: [], read: async () => new Map() };
@@ -202,14 +199,14 @@ async function diff(command: Extract<Command, { name: "diff" }>, io: CliIo): Pro
 }
 
 /** Config comes from the base revision, like the app: a change cannot relax its own checks. */
-function gitConfig(
-  root: string,
+async function gitConfig(
+  baseTree: ListedTree,
   baseRef: string,
   options: CommonOptions,
-): { source: string; text: string } | undefined {
+): Promise<{ source: string; text: string } | undefined> {
   if (options.config) return readConfigFile(options.config);
   const source = `${baseRef}:${CONFIG_PATH}`;
-  const content = readRevision(root, baseRef, (path) => path === CONFIG_PATH).files.get(CONFIG_PATH);
+  const content = (await manifestsOf(baseTree, (path) => path === CONFIG_PATH)).files.get(CONFIG_PATH);
   if (content === undefined) return undefined;
   // The config decides what blocks: one that cannot be read stops the run, it is never ignored.
   if (isUnreadable(content)) throw new UsageError(`${source}: could not be read: ${content.unreadable}`);
@@ -226,22 +223,19 @@ async function gitReview(command: Extract<Command, { name: "review" }>, io: CliI
     base: resolved,
     head: command.head ? { ref: command.head, sha: commitOf(root, command.head) } : { workingTree: true },
   };
-  const policy = loadPolicy(gitConfig(root, baseRef, options), overrides(options));
+  const baseTree = commitTree(root, baseRef);
+  const headCommit = command.head ? commitTree(root, command.head) : undefined;
+  const headTree = headCommit ?? workingTree(root);
+  const policy = loadPolicy(await gitConfig(baseTree, baseRef, options), overrides(options));
   const wanted = (path: string) => isManifestPath(path, policy);
-  const base = readRevision(root, baseRef, wanted);
-  const head = command.head ? readRevision(root, command.head, wanted) : readWorkingTree(join(root), wanted);
+  const [base, head] = await Promise.all([manifestsOf(baseTree, wanted), manifestsOf(headTree, wanted)]);
   if (!options.render) return runReview({ base, head }, policy, options, io, { compared });
-  const baseTree = gitRevision(root, baseRef);
-  const trees: Trees = command.head
-    ? (() => {
-        const headTree = gitRevision(root, command.head);
-        return { base: baseTree, head: headTree, changed: async () => changedBetween(baseTree, headTree) };
-      })()
-    : {
-        base: baseTree,
-        head: workingTreeRevision(root),
-        changed: async () => changedInWorkingTree(root, baseRef),
-      };
+  const trees: Trees = {
+    base: baseTree,
+    head: headTree,
+    changed: async () =>
+      headCommit ? changedBetweenCommits(baseTree, headCommit) : changedInWorkingTree(root, baseRef),
+  };
   return runReview({ base, head }, policy, options, io, { trees, compared });
 }
 
@@ -293,7 +287,7 @@ export async function main(argv: readonly string[], io: CliIo = defaultIo): Prom
         return read(command, io);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PolicyError) {
+    if (error instanceof UsageError || error instanceof PolicyError || error instanceof GitError) {
       io.stderr(`kubedelta: ${error.message}\n`);
       return 2;
     }
