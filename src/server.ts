@@ -8,6 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Probot, run } from "probot";
 import { receiveWebhooks, runWorkers } from "./app.js";
+import { LimitedOctokit } from "./github/octokit.js";
 import type { AppState } from "./github/review-pull-request.js";
 import { createQueue, QueueConfigError, queueConfig } from "./queue/settings.js";
 import type { JobQueue } from "./queue/types.js";
@@ -47,14 +48,18 @@ async function main(): Promise<void> {
   let state: AppState | undefined;
   let log: Probot["log"] | undefined;
   let stopping = false;
-  const server = await run((app, { addHandler }) => {
-    log = app.log;
-    queue = createQueue(config, app.log);
-    receiveWebhooks(app, queue);
-    state = runWorkers(app, queue);
-    addHandler(healthHandler(queue, () => stopping));
-    app.log.info(`review queue: ${queue.backend === "redis" ? "Redis (BullMQ)" : "in process"}`);
-  });
+  const server = await run(
+    (app, { addHandler }) => {
+      log = app.log;
+      queue = createQueue(config, app.log);
+      receiveWebhooks(app, queue);
+      state = runWorkers(app, queue);
+      addHandler(healthHandler(queue, () => stopping));
+      app.log.info(`review queue: ${queue.backend === "redis" ? "Redis (BullMQ)" : "in process"}`);
+    },
+    // Every client Probot makes has the request deadline on the wire and the rate-limit retries.
+    { Octokit: LimitedOctokit },
+  );
 
   process.once("SIGTERM", async () => {
     stopping = true;

@@ -322,6 +322,7 @@ describe("other ways to approve", () => {
       files: RISKY,
       conversation,
       config: "approvals:\n  resetOnPush: true\n",
+      headSha: "2".repeat(40),
     });
     const event = pullRequestEvent("synchronize");
     (event.payload.pull_request as { head: { sha: string } }).head.sha = "2".repeat(40);

@@ -80,7 +80,7 @@ describe("exceptions in the app", () => {
     expect(conclusion).toBe("success");
     expect(output.title).toBe("No blocking risk (1 finding excepted)");
     expect(output.summary).toContain("No findings; 1 finding excepted");
-    expect(output.summary).toContain("the api needs the GPU device; OPS-12 | 2026-12-31 |");
+    expect(output.summary).toContain("until 2026-12-31: the api needs the GPU device; OPS-12");
     expect(output.annotations ?? []).toEqual([]);
     // No finding left to comment on: no review at all.
     expect(reviews(recorded)).toEqual([]);

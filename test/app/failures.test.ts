@@ -63,7 +63,8 @@ describe("failures fail closed", () => {
       {
         message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
       },
-      { "retry-after": "60" },
+      // Longer than any budget of waiting: the review cannot be posted at all.
+      { "retry-after": "3600" },
     );
     const recorded = serveRepository({ files: RISKY });
     await newProbot().receive(pullRequestEvent() as never);

@@ -127,6 +127,8 @@ export interface FakeRepo {
   threads?: { id: string; isResolved: boolean; firstCommentId: number }[];
   /** HTTP status for the first createReview (422 to test the fallback). */
   reviewStatus?: number;
+  /** The pull request's head as GitHub reports it now (default HEAD_SHA): a push moves it. */
+  headSha?: string;
   /** Check runs in progress on the head commit (left by a worker that died), besides ours being made. */
   runsInProgress?: { id: number; app: string }[];
 }
@@ -300,7 +302,12 @@ export function serveRepository(fake: FakeRepo): Recorded[] {
       record("GET").call(this, uri, body);
       return [
         200,
-        { number: 2, base: { sha: BASE_SHA }, head: { sha: HEAD_SHA }, user: { login: "Codertocat" } },
+        {
+          number: 2,
+          base: { sha: BASE_SHA },
+          head: { sha: fake.headSha ?? HEAD_SHA },
+          user: { login: "Codertocat" },
+        },
       ];
     })
     .persist();

@@ -54,11 +54,13 @@ describe("pull_request events", () => {
 
     // The merge base and the tree listing are asked for at the same time: in either order.
     const requests = traffic(recorded);
-    expect([...requests.slice(0, 4), ...requests.slice(4, 6).sort(), ...requests.slice(6)]).toEqual([
+    expect([...requests.slice(0, 5), ...requests.slice(5, 7).sort(), ...requests.slice(7)]).toEqual([
       "POST /repos/Codertocat/Hello-World/check-runs",
       "GET /repos/Codertocat/Hello-World/contents/.github/kubedelta.yml",
       "GET /repos/Codertocat/.github/contents/.github/kubedelta.yml",
       "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      // Still at the head under review once listed: the list is that commit's.
+      "GET /repos/Codertocat/Hello-World/pulls/2",
       `GET /repos/Codertocat/Hello-World/compare/f95f852bd8fca8fcc58a9a2d6c842781e32a215e...${HEAD_SHA}`,
       `GET /repos/Codertocat/Hello-World/git/trees/${HEAD_SHA}`,
       "POST /graphql",
@@ -119,6 +121,7 @@ describe("pull_request events", () => {
     expect(traffic(recorded).filter((t) => !t.includes("kubedelta.yml"))).toEqual([
       "POST /repos/Codertocat/Hello-World/check-runs",
       "GET /repos/Codertocat/Hello-World/pulls/2/files",
+      "GET /repos/Codertocat/Hello-World/pulls/2",
       `PATCH /repos/Codertocat/Hello-World/check-runs/${CHECK_RUN_ID}`,
     ]);
     const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);

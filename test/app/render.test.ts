@@ -141,6 +141,8 @@ const START = [
   `GET ${REPO}/contents/.github/kubedelta.yml`,
   "GET /repos/Codertocat/.github/contents/.github/kubedelta.yml",
   `GET ${REPO}/pulls/2/files`,
+  // The head the files were listed at is the one under review (github/pull-files.ts).
+  `GET ${REPO}/pulls/2`,
 ];
 const MERGE_BASE_AND_TREE = [
   `GET ${REPO}/compare/f95f852bd8fca8fcc58a9a2d6c842781e32a215e...${HEAD_SHA}`,
@@ -346,7 +348,7 @@ describe("Kustomize overlays", () => {
     const body = review.comments?.[0].body ?? "";
     expect(body).toMatch(/rendered by kustomize build of deploy\/(prod|staging)/);
     expect(body).toMatch(
-      /The same line does the same to 1 other resource: \*\*CRITICAL\*\* Deployment staging\/staging-worker\./,
+      /The same line does the same to 1 other resource: 🔴 \*\*CRITICAL\*\* Deployment staging\/staging-worker\./,
     );
     expect(body).toMatch(/` ?\/approve-risk [0-9a-f]{8} [0-9a-f]{8} ?`/);
     expect(body.match(/<!-- kubedelta:fp=[0-9a-f]{16} -->/g)).toHaveLength(2);

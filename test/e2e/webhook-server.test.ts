@@ -77,11 +77,12 @@ describe("signed pull_request.opened over HTTP", () => {
     const repoRoutes = github.requests.filter((r) => r.route !== "token" && r.route !== "app");
     // The merge base and the tree listing are asked for at the same time: in either order.
     const routes = repoRoutes.map((r) => r.route);
-    expect([...routes.slice(0, 4), ...routes.slice(4, 6).sort(), ...routes.slice(6)]).toEqual([
+    expect([...routes.slice(0, 5), ...routes.slice(5, 7).sort(), ...routes.slice(7)]).toEqual([
       "createCheckRun",
       "config",
       "orgConfig",
       "files",
+      "pull",
       "compare",
       "tree",
       "graphql",
