@@ -239,6 +239,9 @@ export function receiveWebhooks(app: Probot, queue: JobQueue): void {
   });
 }
 
+/** How often runs this process could not complete are tried again. */
+const OWED_RUNS_INTERVAL_MS = 30_000;
+
 /** The worker side: this process runs the jobs of `queue` (any replica's, with Redis). */
 export function runWorkers(
   app: Probot,
@@ -258,6 +261,10 @@ export function runWorkers(
   queue.on("failed", (data, error) =>
     app.log.error({ err: error, delivery: data.deliveryId }, "review job failed"),
   );
+  // Runs that could not be completed (GitHub unreachable) are completed as soon as it answers again.
+  setInterval(() => {
+    if (state.openRuns.owed > 0) state.openRuns.completeOwed().catch(() => {});
+  }, OWED_RUNS_INTERVAL_MS).unref();
   return state;
 }
 

@@ -94,18 +94,37 @@ export async function supersedeRuns(
   }
 }
 
+/** A run of this process: what completes it, and the output it is owed once it could not be given. */
+interface OpenRun {
+  octokit: Octokit;
+  repo: RepoRef;
+  /** Set when completing it failed for good: it is owed this output, and is completed again later. */
+  owed?: CheckRunOutput;
+}
+
 /**
- * The runs this process has started and not yet completed. A process that must stop before its
- * reviews finish completes them (fail closed) rather than leave them in progress for nobody.
+ * The runs this process has started and not yet completed. A run whose completion failed (GitHub or
+ * Probot's Redis-backed throttle unreachable) stays owed its output and is completed again later
+ * (`completeOwed`); a process that must stop before its reviews finish completes what is left (fail
+ * closed) rather than leave it in progress for nobody.
  */
 export class OpenRuns {
-  private readonly runs = new Map<number, { octokit: Octokit; repo: RepoRef }>();
+  private readonly runs = new Map<number, OpenRun>();
 
-  /** Records a started run; the returned function forgets it once it is completed. */
-  open(octokit: Octokit, repo: RepoRef, checkRunId: number): () => void {
-    this.runs.set(checkRunId, { octokit, repo: { owner: repo.owner, repo: repo.repo } });
-    return () => {
-      this.runs.delete(checkRunId);
+  /**
+   * Records a started run. `done()` forgets it once completed; `owe(output)` keeps it, owed that
+   * output, when it could not be completed.
+   */
+  open(octokit: Octokit, repo: RepoRef, checkRunId: number) {
+    const run: OpenRun = { octokit, repo: { owner: repo.owner, repo: repo.repo } };
+    this.runs.set(checkRunId, run);
+    return {
+      done: () => {
+        if (run.owed === undefined) this.runs.delete(checkRunId);
+      },
+      owe: (output: CheckRunOutput) => {
+        run.owed = output;
+      },
     };
   }
 
@@ -113,13 +132,32 @@ export class OpenRuns {
     return this.runs.size;
   }
 
-  /** Completes every open run with `output`; one that cannot be completed does not stop the others. */
+  /** How many runs wait to be completed again. */
+  get owed(): number {
+    return [...this.runs.values()].filter((run) => run.owed !== undefined).length;
+  }
+
+  /** Tries again to complete the runs that are owed their output; returns how many it completed. */
+  async completeOwed(): Promise<number> {
+    const owed = [...this.runs].filter(([, run]) => run.owed !== undefined);
+    return this.complete(owed, (run) => run.owed as CheckRunOutput);
+  }
+
+  /**
+   * Completes every open run: an owed one with its output, one still under review with `output`;
+   * one that cannot be completed does not stop the others.
+   */
   async completeAll(output: CheckRunOutput): Promise<number> {
-    const open = [...this.runs];
-    this.runs.clear();
-    const done = await Promise.allSettled(
-      open.map(([id, { octokit, repo }]) => completeCheckRun(octokit, repo, id, output)),
+    return this.complete([...this.runs], (run) => run.owed ?? output);
+  }
+
+  private async complete(runs: [number, OpenRun][], outputOf: (run: OpenRun) => CheckRunOutput) {
+    const results = await Promise.allSettled(
+      runs.map(async ([id, run]) => {
+        await completeCheckRun(run.octokit, run.repo, id, outputOf(run));
+        this.runs.delete(id);
+      }),
     );
-    return done.filter((result) => result.status === "fulfilled").length;
+    return results.filter((result) => result.status === "fulfilled").length;
   }
 }

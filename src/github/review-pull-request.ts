@@ -277,7 +277,7 @@ export async function reviewPullRequest(
   const octokit = withRequestTimeout(session.octokit);
   const { log } = session;
   const checkRunId = await startCheckRun(octokit, pr);
-  const done = state.openRuns.open(octokit, pr, checkRunId);
+  const run = state.openRuns.open(octokit, pr, checkRunId);
   try {
     let output: CheckRunOutput;
     let retried: unknown;
@@ -304,11 +304,17 @@ export async function reviewPullRequest(
       // Completing with the verdict failed (an annotation batch, say): the run must not stay
       // in progress, nor keep a success it could not finish reporting.
       log.error({ err: error }, "completing the check run failed");
-      await completeCheckRun(octokit, pr, checkRunId, errorOutput(describe(error)));
+      const failed = errorOutput(describe(error));
+      await completeCheckRun(octokit, pr, checkRunId, failed).catch((again: unknown) => {
+        // GitHub cannot be reached at all. A retry completes the run (superseding it); without
+        // one, this process owes it the failure and completes it once GitHub answers again.
+        if (options.retrying?.(again) === undefined) run.owe(failed);
+        throw again;
+      });
     }
     if (retried !== undefined) throw retried;
   } finally {
-    done();
+    run.done();
   }
 }
 

@@ -278,6 +278,33 @@ describe("a job that keeps stopping midway", () => {
   });
 });
 
+describe("a run GitHub would not let KubeDelta complete", () => {
+  it("is owed its failure, and completed once GitHub answers again", async () => {
+    nock(API).patch(`${PATH}/check-runs/${CHECK_RUN_ID}`).times(2).reply(500, { message: "down" });
+    const recorded = serveRepository({ files: RISKY });
+    const w = worker();
+    w.state.botLogin = async () => "kubedelta[bot]";
+    // The last attempt: nothing will retry it.
+    await expect(runReviewJob(pushJob, { number: 3, of: 3, restarts: 0 }, w)).rejects.toThrow(/down/);
+    expect(w.state.openRuns.owed).toBe(1);
+    expect(await w.state.openRuns.completeOwed()).toBe(1);
+    expect(w.state.openRuns.size).toBe(0);
+    expect(updates(recorded)).toEqual([
+      expect.objectContaining({ run: CHECK_RUN_ID, status: "completed", conclusion: "failure" }),
+    ]);
+    expect(updates(recorded)[0].output.title).toMatch(/GitHub answered 500/);
+  });
+
+  it("is left to the retry when there is one, which supersedes it", async () => {
+    nock(API).patch(`${PATH}/check-runs/${CHECK_RUN_ID}`).times(2).reply(502, { message: "down" });
+    serveRepository({ files: RISKY });
+    const w = worker();
+    w.state.botLogin = async () => "kubedelta[bot]";
+    await expect(runReviewJob(pushJob, { number: 1, of: 3, restarts: 0 }, w)).rejects.toThrow(/down/);
+    expect(w.state.openRuns.size).toBe(0);
+  });
+});
+
 describe("commands are answered once", () => {
   it("a command already acknowledged (a retry, a redelivery) gets no second reply, and still counts", async () => {
     const first = serveRepository({ files: RISKY, roles: { ada: "write" } });
