@@ -89,22 +89,44 @@ function nameOf(value: Json | undefined): string | undefined {
     : undefined;
 }
 
-/** Whether a strategic-merge patch (or a patch entry's target) can be about `resource`. */
-function patchApplies(patch: PatchDocument, resource: JsonObject, writtenName: string | undefined): boolean {
-  const names = new Set([nameOf(resource), writtenName].filter((n) => n !== undefined));
+/** The namespace a resource is written in, "" for none. */
+function namespaceOf(value: Json | undefined): string {
+  return isObject(value) && isObject(value.metadata) && typeof value.metadata.namespace === "string"
+    ? value.metadata.namespace
+    : "";
+}
+
+/** Whether a selector field (a regular expression, as kustomize reads `target:`) selects one of `values`. */
+function selects(pattern: Json | undefined, values: ReadonlySet<string>): boolean {
+  if (typeof pattern !== "string" || pattern === "") return true;
+  try {
+    const anchored = new RegExp(`^(?:${pattern})$`);
+    return [...values].some((value) => anchored.test(value));
+  } catch {
+    return values.has(pattern);
+  }
+}
+
+/**
+ * Whether a patch (by its entry's `target:`, else its own kind, name and namespace) can be about
+ * `resource`, which was written as `written`: a file may hold the same Role for two namespaces.
+ */
+function patchApplies(patch: PatchDocument, resource: JsonObject, written: Json | undefined): boolean {
+  const names = new Set([nameOf(resource), nameOf(written)].filter((n) => n !== undefined));
+  // The namespace as written, or as a namespace: transformer set it before the patch ran.
+  const namespaces = new Set([namespaceOf(resource), namespaceOf(written)]);
   if (patch.target) {
-    const { kind, name } = patch.target;
+    const { kind, name, namespace } = patch.target;
     if (typeof kind === "string" && kind !== resource.kind) return false;
-    if (typeof name !== "string") return true;
-    try {
-      const pattern = new RegExp(`^(?:${name})$`);
-      return [...names].some((n) => pattern.test(n));
-    } catch {
-      return names.has(name);
-    }
+    return selects(name, names) && selects(namespace, namespaces);
   }
   const value = patch.document.value;
-  return isObject(value) && value.kind === resource.kind && names.has(nameOf(value) ?? "");
+  return (
+    isObject(value) &&
+    value.kind === resource.kind &&
+    names.has(nameOf(value) ?? "") &&
+    selects(namespaceOf(value), namespaces)
+  );
 }
 
 /** JSON pointer → path segments (numbers for digits, as the rendered path has them). */
@@ -142,19 +164,33 @@ function operationLines(patch: PatchDocument, resource: JsonObject, path: Path):
   return found;
 }
 
-/** The document of the origin file that the rendered resource was read from. */
+/**
+ * The document of the origin file that the rendered resource was read from: of those of its kind
+ * whose name the rendered name contains (namePrefix and nameSuffix make it longer), the longest
+ * name, then the same namespace (one file may write a Role per namespace), then the same apiVersion.
+ */
 function writtenDocument(lookup: Lookup, file: string, resource: JsonObject): ParsedDocument | undefined {
   const rendered = nameOf(resource) ?? "";
-  let best: { document: ParsedDocument; length: number } | undefined;
+  let best: { document: ParsedDocument; rank: number[] } | undefined;
   for (const document of lookup.sources.documents(lookup.side, file)) {
     const value = document.value;
     if (!isObject(value) || value.kind !== resource.kind) continue;
     const name = nameOf(value) ?? "";
-    // namePrefix/nameSuffix make the rendered name longer; the longest name it contains wins.
-    if (rendered.includes(name) && (!best || name.length > best.length))
-      best = { document, length: name.length };
+    if (!rendered.includes(name)) continue;
+    const rank = [
+      name.length,
+      Number(namespaceOf(value) === namespaceOf(resource)),
+      Number(value.apiVersion === resource.apiVersion),
+    ];
+    if (!best || ranksAbove(rank, best.rank)) best = { document, rank };
   }
   return best?.document;
+}
+
+/** `a` comes before `b`, comparing their numbers in order. */
+function ranksAbove(a: readonly number[], b: readonly number[]): boolean {
+  const differs = a.findIndex((value, i) => value !== b[i]);
+  return differs >= 0 && a[differs] > b[differs];
 }
 
 function imageLines(lookup: Lookup, file: string, resource: JsonObject, path: Path): Candidate[] {
@@ -234,7 +270,6 @@ export function kustomizeCandidates(
   path: Path,
 ): Candidate[] {
   const written = origin.file ? writtenDocument(lookup, origin.file, resource) : undefined;
-  const writtenName = nameOf(written?.value);
   const found: Candidate[] = [];
   const byKustomization = (kind: (t: Transformation) => boolean) => [
     ...new Set(
@@ -246,7 +281,7 @@ export function kustomizeCandidates(
   ];
   for (const file of byKustomization((t) => t.kind.includes("Patch"))) {
     for (const patch of patchesOf(lookup, file).reverse()) {
-      if (!patchApplies(patch, resource, writtenName)) continue;
+      if (!patchApplies(patch, resource, written?.value)) continue;
       if (Array.isArray(patch.document.value)) found.push(...operationLines(patch, resource, path));
       else {
         const at = fieldLine(resource, patch.document, path);

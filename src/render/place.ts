@@ -46,10 +46,11 @@ export function placeFinding(
   let candidates: Candidate[] = [];
   if (document?.origin.tool === "kustomize")
     candidates = kustomizeCandidates(lookup, document.origin, target.dir, document.value, field);
-  else if (document?.origin.tool === "helm" && document.origin.template)
+  else if (manifest && document?.origin.tool === "helm" && document.origin.template) {
+    const template = document.origin.template;
     candidates = helmCandidates(
       lookup,
-      document.origin.template,
+      template,
       {
         dir: target.dir,
         valuesFiles: target.valuesFiles[side],
@@ -59,7 +60,12 @@ export function placeFinding(
       },
       document.value,
       field,
+      // Which of the template's documents rendered it follows from its place among these.
+      manifest.documents
+        .filter((d) => d.origin.tool === "helm" && d.origin.template === template)
+        .map((d) => d.value),
     );
+  }
   const chosen = choose(candidates, (c) => sources.changedLines(side, c.file).has(c.line));
   const place = chosen ?? { file: target.definition, line: 1, exact: false };
   const why = place.exact
