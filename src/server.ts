@@ -1,9 +1,10 @@
 // The App's process (`npm start`, `node dist/server.js`): Probot configured from the environment as
 // `probot run` reads it (APP_ID, PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, WEBHOOK_PATH,
-// GHE_HOST/GHE_PROTOCOL, HOST, PORT, LOG_LEVEL, REDIS_URL), the review queue's workers (BullMQ on
-// REDIS_URL, in process without it), Probot's GET /ping and GET /healthz (whether the queue can take
-// jobs), and a graceful stop on SIGTERM: no new job, the running ones get KUBEDELTA_SHUTDOWN_GRACE_MS,
-// and a run still open then is completed as failed rather than left in progress.
+// GHE_HOST/GHE_PROTOCOL, HOST, which here defaults to every interface, PORT, LOG_LEVEL, REDIS_URL),
+// the review queue's workers (BullMQ on REDIS_URL, in process without it), Probot's GET /ping and
+// GET /healthz (whether the queue can take jobs), and a graceful stop on SIGTERM: no new job, the
+// running ones get KUBEDELTA_SHUTDOWN_GRACE_MS, and a run still open then is completed as failed
+// rather than left in progress.
 
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Probot, run } from "probot";
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
     console.error(`kubedelta: ${error.message}`);
     process.exit(1);
   }
+  // `probot run` listens on localhost unless HOST says otherwise; the App's server is reached from
+  // outside (a container, a load balancer), so it listens on every interface unless told.
+  process.env.HOST ??= "0.0.0.0";
   let queue: JobQueue | undefined;
   let state: AppState | undefined;
   let log: Probot["log"] | undefined;
