@@ -39,6 +39,8 @@ export interface Inputs {
   render?: RenderTrees;
   /** Said at the top of the check's summary. */
   note?: string;
+  /** The merge base the base side was read at (links to removed lines point there). */
+  mergeBase: string;
 }
 
 export type ReadOutcome =
@@ -138,6 +140,7 @@ export async function readInputs(
     headPaths: new Set(tree.files.keys()),
     render,
     note: scope.kind === "none" ? scope.note : undefined,
+    mergeBase: base,
   };
   // Unchanged files are the same on both sides: the engine reads them as context only.
   for (const [path, content] of read(contextLookups)) {

@@ -12,12 +12,14 @@ import { PolicyError } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import type { RenderCache } from "../render/render-cache.js";
 import { type RenderSummary, reviewWithRendering } from "../render/review-change.js";
+import { approversOf } from "../report/approvals.js";
 import { type CheckRunOutput, checkRunOutput, errorOutput, noManifestOutput } from "../report/check-run.js";
 import { planReview } from "../report/review-comments.js";
 import { type RuleCatalog, ruleCatalog } from "../rules/catalog.js";
 import { acknowledgements, answerCommands, appliedApprovals, type CommandEvent } from "./approvals.js";
 import { completeCheckRun, type OpenRuns, runsInProgress, startCheckRun, supersedeRuns } from "./checks.js";
 import { type BlobCache, BlobMismatchError, MissingFileError } from "./contents.js";
+import { pullRequestLineUrls } from "./links.js";
 import { loadRepositoryPolicy } from "./policy.js";
 import { GITHUB_MAX_LISTED_FILES, listPullFiles, type PullFile } from "./pull-files.js";
 import { renderProblemTitle } from "./render-title.js";
@@ -41,6 +43,8 @@ export interface AppState {
   lock: PublishLock;
   /** The check runs this process started and has not completed: what a forced shutdown completes. */
   openRuns: OpenRuns;
+  /** Where rule links point (KUBEDELTA_DOCS_URL, checked at startup; rules/docs-url.ts). */
+  docsBase: string;
 }
 
 /** The app's slug: the check runs GitHub lists as ours carry it. */
@@ -201,7 +205,7 @@ async function evaluate(
   const inputs = await readInputs(octokit, pr, manifests, files, policy, state.blobs);
   if (inputs.kind === "nothing") return noManifestOutput();
   if (inputs.kind === "stopped") throw new ReviewStopped(inputs.reason);
-  const catalog = ruleCatalog(policy);
+  const catalog = ruleCatalog(policy, state.docsBase);
   const { result, rendering } = await judge(inputs, policy, catalog, state);
   // Rendering found that no target reads what changed, and no manifest changed either. (A target
   // that reads it but cannot be rendered is an error: never a pass.)
@@ -224,6 +228,10 @@ async function evaluate(
     docsUrl: catalog.docsUrl,
     headFiles: new Set([...inputs.head.keys(), ...inputs.headPaths]),
     approvals,
+    // The summary links each finding to its line in the commit it was read from, and says who may
+    // approve, from the same settings that decide it.
+    lineUrl: pullRequestLineUrls(octokit, pr, { base: inputs.mergeBase, head: pr.headSha }),
+    approvers: approversOf(policy.approvals),
   };
   const outcome = () =>
     withRenderProblem(checkRunOutput(result, { ...output, note }), result, rendering !== undefined);

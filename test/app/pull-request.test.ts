@@ -111,6 +111,44 @@ describe("pull_request events", () => {
         annotation_level: "failure",
       }),
     ]);
+    // The summary links the line in the commit reviewed, on the GitHub the app talks to, and says
+    // who may approve (the default settings) with the finding's id.
+    expect(output.summary).toContain(
+      `[line 7](https://github.com/Codertocat/Hello-World/blob/${HEAD_SHA}/k8s/svc.yaml#L7)`,
+    );
+    expect(output.summary).toMatch(
+      /\*\*To approve\*\*, anyone with write access or more \(except the pull request's author\) can comment ` \/approve-risk [0-9a-f]{8} -- reason `\./,
+    );
+    expect(output.summary).toContain(
+      "(https://github.com/kubedelta/kubedelta/blob/main/docs/rules.md#service-load-balancer ",
+    );
+  });
+
+  it("links rules to KUBEDELTA_DOCS_URL, and a removed line to the merge base it was read at", async () => {
+    const docs = "https://ghe.example.com/platform/kubedelta/blob/v0.1.0/docs";
+    process.env.KUBEDELTA_DOCS_URL = `${docs}/`;
+    try {
+      const recorded = serveRepository({
+        // The readiness probe removed: its finding sits on the base version's line.
+        files: [
+          {
+            filename: "k8s/api.yaml",
+            status: "modified",
+            base: SAFE_DEPLOYMENT,
+            head: SAFE_DEPLOYMENT.replace(/ {10}readinessProbe: .*\n/, ""),
+          },
+        ],
+      });
+      await newProbot().receive(pullRequestEvent() as never);
+      const [completed] = bodies(recorded, "PATCH", `/check-runs/${CHECK_RUN_ID}`);
+      const { summary } = completed.output as { summary: string };
+      expect(summary).toContain(`(${docs}/rules.md#`);
+      expect(summary).toContain(
+        `[line 14](https://github.com/Codertocat/Hello-World/blob/${MERGE_BASE}/k8s/api.yaml#L14)`,
+      );
+    } finally {
+      delete process.env.KUBEDELTA_DOCS_URL;
+    }
   });
 
   it("posts a successful check and no review when no manifest changed", async () => {
