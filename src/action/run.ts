@@ -12,6 +12,7 @@ import { GitError } from "../git/command.js";
 import { type CommitTree, changedBetweenCommits, commitTree } from "../git/commit-tree.js";
 import { manifestsOf } from "../git/manifests.js";
 import { findCommit, mergeBase } from "../git/refs.js";
+import { lineUrls } from "../github/links.js";
 import { loadPolicy, PolicyError, type PolicyLayer } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { sharedRenderCache } from "../render/render-cache.js";
@@ -19,6 +20,7 @@ import { reviewWithRendering } from "../render/review-change.js";
 import { checkRunOutput, errorOutput } from "../report/check-run.js";
 import type { Compared } from "../report/compared.js";
 import { toMarkdown, toSarif } from "../report/index.js";
+import type { MarkdownOptions } from "../report/markdown.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
 import { DEFAULT_DOCS_BASE_URL, DocsUrlError, parseDocsBaseUrl } from "../rules/docs-url.js";
 import { ActionError } from "./errors.js";
@@ -132,6 +134,21 @@ function docsBase(env: NodeJS.ProcessEnv): string {
   }
 }
 
+/**
+ * Links from the summary to the lines, on the GitHub the workflow runs on (GITHUB_SERVER_URL,
+ * GITHUB_REPOSITORY), pinned to the commits reviewed; none when the runner does not say.
+ */
+function workflowLineUrls(env: NodeJS.ProcessEnv, compared: Compared): MarkdownOptions["lineUrl"] {
+  const [owner, name, ...rest] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  if (!env.GITHUB_SERVER_URL || !owner || !name || rest.length > 0) return undefined;
+  if (!("sha" in compared.head)) return undefined;
+  return lineUrls(
+    env.GITHUB_SERVER_URL.replace(/\/+$/, ""),
+    { owner, repo: name },
+    { base: compared.base.sha, head: compared.head.sha },
+  );
+}
+
 /** Appends to a file the runner names (GITHUB_STEP_SUMMARY, GITHUB_OUTPUT), when it names one. */
 function append(path: string | undefined, text: string): void {
   if (path) appendFileSync(path, text);
@@ -164,7 +181,8 @@ function report(
   const { result, policy, headPaths } = reviewed;
   const catalog = ruleCatalog(policy, docsBase(env));
   const docs = { rules: catalog.byId, docsUrl: catalog.docsUrl };
-  writeSummary(env, (maxLength) => toMarkdown(result, { ...docs, compared, maxLength }));
+  const lineUrl = workflowLineUrls(env, compared);
+  writeSummary(env, (maxLength) => toMarkdown(result, { ...docs, compared, lineUrl, maxLength }));
   let sarifPath: string | undefined;
   if (inputs.sarif) {
     sarifPath = resolve(repo, inputs.sarif);

@@ -177,7 +177,11 @@ repositories.push(pr.repo);
 const event = pr.repo.event({ base: pr.base, head: pr.head });
 
 describe("a pull request with blocking risks", () => {
-  const reviewed = run(pr.repo, { GITHUB_EVENT_PATH: event });
+  const reviewed = run(pr.repo, {
+    GITHUB_EVENT_PATH: event,
+    GITHUB_SERVER_URL: "https://ghe.example.com",
+    GITHUB_REPOSITORY: "acme/shop",
+  });
 
   it("exits 1 and says so in the step outputs", async () => {
     const { code, outputs } = await reviewed;
@@ -199,6 +203,12 @@ describe("a pull request with blocking risks", () => {
     expect(summary).toContain("privileged-container");
     // main's own later commit is not the pull request's change.
     expect(summary).not.toContain("deploy/other.yaml");
+    // Lines link to the commit reviewed, on the GitHub the workflow runs on.
+    expect(summary).toMatch(
+      new RegExp(
+        `\\[line \\d+\\]\\(https://ghe\\.example\\.com/acme/shop/blob/${pr.head}/deploy/app\\.yaml#L\\d+\\)`,
+      ),
+    );
   });
 
   it("writes SARIF with each finding on its file and line, the rendered chart's on its values line", async () => {
