@@ -4,11 +4,11 @@
 
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { lineUrls } from "../src/github/links.js";
 import { loadPolicy } from "../src/policy/load.js";
 import { RenderCache } from "../src/render/render-cache.js";
 import { reviewWithRendering } from "../src/render/review-change.js";
 import { changedPaths, revisionOf } from "../src/render/revision.js";
-import { lineUrls } from "../src/github/links.js";
 import { approversOf } from "../src/report/approvals.js";
 import { checkRunOutput } from "../src/report/check-run.js";
 import { planReview } from "../src/report/review-comments.js";

@@ -46,16 +46,23 @@ async function main(): Promise<void> {
     const height = await tab.evaluate(() => document.body.scrollHeight);
     const onFirstScreen = await tab.evaluate(
       (limit) =>
-        [...document.querySelectorAll("li li")].filter((li) => li.getBoundingClientRect().bottom <= limit).length,
+        [...document.querySelectorAll("li li")].filter((li) => li.getBoundingClientRect().bottom <= limit)
+          .length,
       SCREEN_HEIGHT,
     );
     const findings = check.summary.split("\n").filter((line) => line.startsWith("  - ")).length;
-    await tab.screenshot({ path: join(out, "check-summary.png"), clip: clipTo(SUMMARY_WIDTH, SCREEN_HEIGHT) });
+    await tab.screenshot({
+      path: join(out, "check-summary.png"),
+      clip: clipTo(SUMMARY_WIDTH, SCREEN_HEIGHT),
+    });
 
     await tab.setViewportSize({ width: COMMENT_WIDTH, height: 400 });
     await tab.setContent(page(comment.body, COMMENT_WIDTH));
     const commentHeight = await tab.evaluate(() => document.body.scrollHeight);
-    await tab.screenshot({ path: join(out, "inline-comment.png"), clip: clipTo(COMMENT_WIDTH, commentHeight) });
+    await tab.screenshot({
+      path: join(out, "inline-comment.png"),
+      clip: clipTo(COMMENT_WIDTH, commentHeight),
+    });
 
     const report = { summaryHeight: height, findingLines: findings, onFirstScreen, commentHeight };
     writeFileSync(join(out, "report-measures.json"), `${JSON.stringify(report, null, 2)}\n`);

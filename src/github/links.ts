@@ -21,7 +21,11 @@ export interface ReadCommits {
 }
 
 /** The link to a finding's line, pinned to the commit it was read from. */
-export function lineUrls(webUrl: string, repo: RepoRef, commits: ReadCommits): (location: LineLocation) => string {
+export function lineUrls(
+  webUrl: string,
+  repo: RepoRef,
+  commits: ReadCommits,
+): (location: LineLocation) => string {
   const repository = `${webUrl}/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
   return ({ file, line, side }) => {
     const sha = side === "base" ? commits.base : commits.head;
