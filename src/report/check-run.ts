@@ -13,7 +13,7 @@ import {
   type ReviewResult,
   type Severity,
 } from "../engine/types.js";
-import { bySeverity, plural, type RuleDocs, resourceLabel, resultTitle } from "./common.js";
+import { bySeverity, type RuleDocs, resourceLabel, resultTitle } from "./common.js";
 import { breakMarkers, escapeMarkdown, escapeTerminal } from "./escape.js";
 import { GITHUB_SUMMARY_LIMIT, type MarkdownOptions, toMarkdown } from "./markdown.js";
 
