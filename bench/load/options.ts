@@ -16,6 +16,9 @@ export interface Options {
   boundS?: number;
   /** Stop waiting when the App has sent nothing for this long. */
   idleS: number;
+  logLevel: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
+  /** More environment for the replicas (the App's own knobs, e.g. KUBEDELTA_REQUEST_TIMEOUT_MS). */
+  appEnv: Record<string, string>;
   json?: string;
 }
 
@@ -34,6 +37,8 @@ export const USAGE = `npm run bench:load -- [options]
   --bound S              every scenario's time bound (default: 300 for the burst, 180 others)
   --idle S               give up when the App has been silent this long (90)
   --seed N               seed of the burst's order and of the fault injection (16)
+  --log-level LEVEL      the replicas' LOG_LEVEL (warn); their logs are in the run's folder
+  --env KEY=VALUE        more environment for the replicas, e.g. KUBEDELTA_CONCURRENCY=8 (repeatable)
   --json FILE            where to write the full results (default: the run's folder in the temp dir)`;
 
 export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
@@ -55,17 +60,20 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     bound: { type: "string" },
     idle: { type: "string" },
     seed: { type: "string" },
+    "log-level": { type: "string" },
+    env: { type: "string", multiple: true },
     json: { type: "string" },
     help: { type: "boolean", short: "h" },
   } as const;
   const { values } = parseArgs({ args: argv, options: flags, strict: true });
-  const raw = (name: keyof typeof flags): string | boolean | undefined =>
+  type Single = Exclude<keyof typeof flags, "env">;
+  const raw = (name: Single): string | boolean | undefined =>
     values[name] ?? env[`KUBEDELTA_LOAD_${name.toUpperCase().replace(/-/g, "_")}`];
   if (raw("help")) {
     console.log(USAGE);
     process.exit(0);
   }
-  const number = (name: keyof typeof flags, fallback: number, min = 0): number => {
+  const number = (name: Single, fallback: number, min = 0): number => {
     const value = raw(name);
     if (value === undefined) return fallback;
     const parsed = Number(value);
@@ -73,7 +81,7 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       throw new Error(`--${name} must be a number of at least ${min}, not "${value}"`);
     return parsed;
   };
-  const text = (name: keyof typeof flags) => {
+  const text = (name: Single) => {
     const value = raw(name);
     return typeof value === "string" && value !== "" ? value : undefined;
   };
@@ -101,6 +109,26 @@ export function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     enforceLimits: enforce === true || enforce === "1" || enforce === "true",
     boundS: raw("bound") === undefined ? undefined : number("bound", 0, 1),
     idleS: number("idle", 90, 1),
+    logLevel: logLevel(text("log-level") ?? "warn"),
+    appEnv: appEnv(values.env ?? []),
     json: text("json"),
   };
+}
+
+const LEVELS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+
+function logLevel(value: string): Options["logLevel"] {
+  const level = LEVELS.find((l) => l === value);
+  if (!level) throw new Error(`--log-level must be one of ${LEVELS.join(", ")}, not "${value}"`);
+  return level;
+}
+
+function appEnv(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(pair);
+      if (!match) throw new Error(`--env takes KEY=VALUE, not "${pair}"`);
+      return [match[1], match[2]];
+    }),
+  );
 }

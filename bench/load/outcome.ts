@@ -58,6 +58,8 @@ export interface Outcome {
   phases: { toCheckCreatedS: number; checkOpenS: number };
   problems: { commit: string; judgement: Judgement; why?: string }[];
   logs: { warnings: number; errors: number; top: { message: string; count: number }[] };
+  /** Replicas that exited on their own (crashed), with exit codes. */
+  crashes: (number | null)[];
 }
 
 function percentile(values: number[], p: number): number {
@@ -256,5 +258,6 @@ export function outcomeOf(plan: Plan, cluster: Cluster, endedAt: number): Outcom
     phases: { toCheckCreatedS: median(toCreated), checkOpenS: median(open) },
     problems,
     logs: logSummary(cluster.replicas.map((r) => r.log)),
+    crashes: cluster.replicas.flatMap((r) => r.crashes),
   };
 }

@@ -122,6 +122,8 @@ async function main(): Promise<void> {
       dir,
       secret,
       privateKey,
+      logLevel: options.logLevel,
+      appEnv: options.appEnv,
     });
     current = cluster;
     const loadBefore = loadavg()[0];

@@ -61,6 +61,7 @@ const ROWS: Row[] = [
   ["  timeouts (10 s)", (r) => String(r.outcome.webhooks.timeouts)],
   ["  answer p95 ms", (r) => s(r.outcome.webhooks.p95AnswerMs, 0)],
   ["ended", (r) => `${r.ending} ${s(r.durationS, 0)} s`],
+  ["replica crashes", (r) => String(r.outcome.crashes.length)],
   ["log errors/warnings", (r) => `${r.outcome.logs.errors}/${r.outcome.logs.warnings}`],
 ];
 

@@ -10,7 +10,7 @@ import type { World } from "../fake/world.js";
 import type { AppUnderTest } from "./app.js";
 import { Balancer } from "./balancer.js";
 import { RedisServer } from "./redis.js";
-import { Replica } from "./replica.js";
+import { Replica, type ReplicaEnv } from "./replica.js";
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 
@@ -23,6 +23,8 @@ export interface ClusterOptions {
   dir: string;
   secret: string;
   privateKey: string;
+  logLevel: ReplicaEnv["LOG_LEVEL"];
+  appEnv: Record<string, string>;
 }
 
 export class Cluster {
@@ -46,7 +48,9 @@ export class Cluster {
     await this.fake.start(this.options.replicas);
     await this.redis?.start();
     for (let i = 0; i < this.options.replicas; i++) {
-      const env = {
+      const env: ReplicaEnv = {
+        LOG_LEVEL: this.options.logLevel,
+        extra: this.options.appEnv,
         APP_ID: String(APP_ID),
         PRIVATE_KEY: this.options.privateKey,
         WEBHOOK_SECRET: this.options.secret,

@@ -8,11 +8,14 @@ import { type AppUnderTest, startScript } from "./app.js";
 import { freePort, type Started, signalGroup, startLogged, stopGroup, waitUntil } from "./processes.js";
 
 export interface ReplicaEnv {
+  LOG_LEVEL: "trace" | "debug" | "info" | "warn" | "error" | "fatal";
   APP_ID: string;
   PRIVATE_KEY: string;
   WEBHOOK_SECRET: string;
   GHE_HOST: string;
   REDIS_URL?: string;
+  /** Anything else the App reads (its KUBEDELTA_* knobs). */
+  extra?: Record<string, string>;
 }
 
 function answers(port: number): Promise<boolean> {
@@ -34,6 +37,9 @@ export class Replica {
   private process?: Started;
   port = 0;
   starts = 0;
+  /** Exits the load test did not cause (a crash), with their exit codes. */
+  readonly crashes: (number | null)[] = [];
+  private expectExit = false;
 
   constructor(
     readonly index: number,
@@ -59,11 +65,12 @@ export class Replica {
     const env = {
       PATH: `${join(this.app.dir, "node_modules", ".bin")}:${process.env.PATH}`,
       HOME: process.env.HOME,
+      ...this.env.extra,
       ...this.env,
+      extra: undefined,
       PORT: String(this.port),
       HOST: "127.0.0.1",
       GHE_PROTOCOL: "http",
-      LOG_LEVEL: "warn" as const,
       LOG_FORMAT: "json" as const,
     };
     this.process = startLogged("sh", ["-c", startScript(this.app)], {
@@ -72,15 +79,21 @@ export class Replica {
       log: this.log,
     });
     this.starts++;
+    this.expectExit = false;
+    this.process.exited.then((code) => {
+      if (!this.expectExit) this.crashes.push(code);
+    });
     await waitUntil(`replica ${this.index}`, () => answers(this.port), this.process, 30_000);
   }
 
   /** SIGKILL to the replica and everything it started. */
   kill(): void {
+    this.expectExit = true;
     if (this.process) signalGroup(this.process, "SIGKILL");
   }
 
   async stop(): Promise<void> {
+    this.expectExit = true;
     if (this.process) await stopGroup(this.process);
     this.process = undefined;
   }
