@@ -1,128 +1,30 @@
 // Where a field of a resource `helm template` rendered is written in the chart: the template line
 // that writes its key, and the values-file line whose value reaches it through `.Values.…` (or
-// through `toYaml .` inside `with .Values.…`). A template is not YAML until rendered, so it is
-// read here as lines: keys by indentation, template actions by a few patterns. What cannot be
-// followed falls back to the nearest key the template writes. A template that writes several
-// `---`-separated documents is first narrowed to the one that rendered the resource (see
-// `renderingDocuments`), so a field is never looked up in a sibling document.
+// through `toYaml .` inside `with .Values.…`). The template is read as lines (helm-template.ts);
+// what cannot be followed falls back to the nearest key the template writes. A template that
+// writes several `---`-separated documents is first narrowed to the one that rendered the
+// resource (helm-documents.ts), so a field is never looked up in a sibling document.
 
 import { posix } from "node:path";
 import { isObject, type Json, type JsonObject, type Path, type Side } from "../engine/types.js";
 import type { Candidate } from "./candidates.js";
 import { fieldLine, valueAt } from "./field-lines.js";
+import { renderingDocuments, templateDocuments } from "./helm-documents.js";
+import {
+  ACTION,
+  blockEnd,
+  blockStacks,
+  findKey,
+  type TemplateLine,
+  templateLines,
+  valuesPaths,
+  withoutComments,
+} from "./helm-template.js";
 import type { SourceFiles } from "./sources.js";
-
-interface TemplateLine {
-  /** 1-based. */
-  number: number;
-  /** Column of the key (after any `- ` markers); -1 for a line without a key. */
-  indent: number;
-  key?: string;
-  /** The line starts a list item (`- `). */
-  item: boolean;
-  text: string;
-}
-
-const KEY = /^(\s*)((?:-\s+)*)(?:"([^"]+)"|'([^']+)'|([A-Za-z0-9_./-]+))\s*:(?:\s|$)/;
-
-// A template comment `{{/* … */}}` renders nothing: it is blanked, keeping its line breaks, so
-// neither a `---` nor a `.Values` inside it is read.
-const COMMENT = /\{\{-?\s*\/\*[\s\S]*?\*\/\s*-?\}\}/g;
-const withoutComments = (text: string) => text.replace(COMMENT, (c) => c.replace(/[^\n]/g, " "));
-
-function templateLines(text: string): TemplateLine[] {
-  return withoutComments(text)
-    .split("\n")
-    .map((text, i) => {
-      const match = KEY.exec(text);
-      if (!match || text.trimStart().startsWith("{{"))
-        return { number: i + 1, indent: -1, item: false, text };
-      const indent = match[1].length + match[2].length;
-      return { number: i + 1, indent, key: match[3] ?? match[4] ?? match[5], item: match[2] !== "", text };
-    });
-}
-
-/**
- * The lines after `at` that belong to the key at `at`: up to the next key indented no more than
- * `indent`. Template actions (`{{- if … }}`, `{{- end }}`) are written at any indent and never
- * end a block; blank lines neither.
- */
-function blockEnd(lines: readonly TemplateLine[], at: number, indent: number): number {
-  let end = at + 1;
-  while (end < lines.length && !(lines[end].indent >= 0 && lines[end].indent <= indent)) end++;
-  return end;
-}
 
 /** Leading blanks of a line. */
 const leading = (text: string) => text.length - text.trimStart().length;
 
-const SCALAR_ITEM = /^\s*-\s+([^\s#{][^#]*?)\s*(?:#.*)?$/;
-
-const isScalar = (value: Json | undefined): value is string | number | boolean =>
-  typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-
-interface TemplateMatch {
-  /** Index in the template's lines of the deepest key found. */
-  at: number;
-  /** How many segments of the path it covers. */
-  depth: number;
-}
-
-/**
- * The deepest key of `path` the template writes, following the path's keys down by indentation.
- * A list index is followed through the item whose `name:` is the rendered item's name, when the
- * template writes that name; otherwise the search goes on in the whole list.
- */
-function findKey(
-  lines: readonly TemplateLine[],
-  rendered: Json,
-  path: Path,
-  within: { from: number; to: number } = { from: 0, to: lines.length },
-): TemplateMatch | undefined {
-  let { from, to } = within;
-  let parentIndent = -1;
-  let best: TemplateMatch | undefined;
-  let value: Json | undefined = rendered;
-  for (let depth = 0; depth < path.length; depth++) {
-    const segment = path[depth];
-    if (typeof segment === "number") {
-      value = Array.isArray(value) ? value[segment] : undefined;
-      const name = isObject(value) && typeof value.name === "string" ? value.name : undefined;
-      const item = name
-        ? lines.findIndex(
-            (l, i) => i >= from && i < to && l.key === "name" && l.item && l.text.includes(name),
-          )
-        : -1;
-      if (item >= 0) {
-        from = item;
-        to = blockEnd(lines, item, lines[item].indent - 1);
-        parentIndent = lines[item].indent - 1;
-        best = { at: item, depth: depth + 1 };
-      } else if (depth === path.length - 1 && isScalar(value)) {
-        // A scalar item written as it renders (`- patch` in a list of verbs): its own line.
-        const written = String(value);
-        const scalar = lines.findIndex(
-          (l, i) =>
-            i >= from && i < to && SCALAR_ITEM.exec(l.text)?.[1]?.replace(/^["']|["']$/g, "") === written,
-        );
-        if (scalar >= 0) return { at: scalar, depth: path.length };
-      }
-      continue;
-    }
-    value = isObject(value) ? value[segment] : undefined;
-    const found = lines.findIndex(
-      (l, i) => i >= from && i < to && l.key === segment && l.indent > parentIndent,
-    );
-    if (found < 0) break;
-    best = { at: found, depth: depth + 1 };
-    parentIndent = lines[found].indent;
-    from = found + 1;
-    to = blockEnd(lines, found, parentIndent);
-  }
-  return best;
-}
-
-const VALUES_REFERENCE = /\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g;
 const DOT = /(?:toYaml|toJson|tpl)\s+\.\s|\{\{-?\s*\.\s*-?\}\}/;
 
 /** A values path a template line reads; `field`: the rendered field is the value there (or inside it). */
@@ -131,31 +33,7 @@ interface ValuesRead {
   field: boolean;
 }
 
-const ACTION = /\{\{-?\s*(if|with|range|define|block|end)\b([^}]*)\}\}/g;
-const valuesPaths = (text: string) =>
-  [...text.matchAll(VALUES_REFERENCE)].map((m) => m[1].slice(1).split("."));
-
 const INCLUDE = /\b(?:include|template)\s+"([^"]+)"/g;
-
-/** A block a template action opens (`if`, `with`, `range`, `define`, `block`), with the values it reads. */
-interface Block {
-  kind: string;
-  values: string[][];
-}
-
-/** The blocks open where each line starts, outermost first, for the lines up to `until`. */
-function blockStacks(lines: readonly TemplateLine[], until = lines.length): Block[][] {
-  const stacks: Block[][] = [[]];
-  for (let i = 0; i < Math.min(until, lines.length); i++) {
-    const stack = [...stacks[i]];
-    for (const [, kind, rest] of lines[i].text.matchAll(ACTION)) {
-      if (kind === "end") stack.pop();
-      else stack.push({ kind, values: valuesPaths(rest) });
-    }
-    stacks.push(stack);
-  }
-  return stacks;
-}
 
 /** A `{{ define "name" }}` of the chart: where its body is, and the body. */
 interface Definition {
@@ -266,193 +144,6 @@ function valuesFilesOf(template: string, chartDir: string, extra: readonly strin
   }
   for (const file of extra) files.push({ file, prefix: subcharts });
   return files;
-}
-
-/**
- * One `---`-separated document of a template, and what it can render. Helm renders the whole
- * template, splits the text at every line that starts with `---` and drops the pieces that hold
- * nothing: a document inside `{{ if }}` may render nothing, one inside `{{ range }}` any number of
- * objects, and one where an action prints at column 0 (`{{ include "…" . }}`) anything at all.
- */
-interface TemplateDocument {
-  /** Its lines: indexes into the template's lines, `from` included, `to` not. */
-  from: number;
-  to: number;
-  /** The kinds it writes literally; undefined when an action may print the kind (or more documents). */
-  kinds?: readonly string[];
-  /** Renders one object whatever the values: a single literal kind outside any if, with or range. */
-  always: boolean;
-  /** May render several objects: its kind is written inside a range. */
-  repeated: boolean;
-  /** The values path of the one range its kind is written in, when it ranges over `.Values.…`. */
-  range?: string[];
-  /** Writes a `helm.sh/hook` annotation: Helm prints hooks after every other object. */
-  hook: boolean;
-  /** Its metadata.name as written, an action in it matching anything. */
-  name?: RegExp;
-}
-
-const ACTIONS = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
-// Actions that print nothing: control flow and variables. The rest print (include, toYaml, .Values.x).
-const SILENT = /^(?:if|else|with|range|define|end|break|continue)\b|^\$[A-Za-z0-9_]*\s*:?=|^$/;
-// What a pipe indents (`| nindent 4`) stays inside a mapping of the document.
-const INDENTED = /\bn?indent\s+[1-9]/;
-const CONDITIONAL = new Set(["if", "with", "range"]);
-
-/** An action at column 0 that prints: it may write any YAML, a kind, `---` and more documents. */
-const printsAtTopLevel = (text: string) =>
-  text.startsWith("{{") &&
-  [...text.matchAll(ACTIONS)].some(([, body]) => !SILENT.test(body) && !INDENTED.test(body));
-
-/** The scalar written after a key on its line: unquoted, without a comment. */
-const scalarOf = (text: string) =>
-  text
-    .slice(text.indexOf(":") + 1)
-    .replace(/\s+#.*$/, "")
-    .trim()
-    .replace(/^(["'])(.*)\1$/, "$2");
-
-/** A written name as a pattern of the names it renders: an action is any text. */
-function namePattern(written: string): RegExp | undefined {
-  if (written === "") return undefined;
-  const literal = written
-    .split(/\{\{[\s\S]*?\}\}/)
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${literal.join(".*")}$`);
-}
-
-/** What the template's lines `from`…`to` can render; undefined when they print nothing. */
-function templateDocument(
-  lines: readonly TemplateLine[],
-  stacks: readonly Block[][],
-  from: number,
-  to: number,
-): TemplateDocument | undefined {
-  let content = false;
-  let open = false;
-  let conditional = false;
-  let hook = false;
-  let ranges: Block[] = [];
-  const kinds: string[] = [];
-  for (let i = from; i < to; i++) {
-    // A definition's body prints where it is included, not here.
-    if (inDefinition(stacks[i])) continue;
-    const line = lines[i];
-    const bare = line.text.replace(ACTIONS, "").trim();
-    content ||= bare !== "" && !bare.startsWith("#");
-    open ||= printsAtTopLevel(line.text);
-    hook ||= line.key === "helm.sh/hook";
-    if (line.key !== "kind" || line.indent !== 0 || line.item) continue;
-    const kind = scalarOf(line.text);
-    if (kind === "" || kind.includes("{{")) open = true;
-    else kinds.push(kind);
-    conditional ||= stacks[i].some((block) => CONDITIONAL.has(block.kind));
-    ranges = [...ranges, ...stacks[i].filter((block) => block.kind === "range")];
-  }
-  if (!content && !open) return undefined;
-  const name = findKey(lines, null, ["metadata", "name"], { from, to });
-  return {
-    from,
-    to,
-    // No kind read (a template written as JSON, say): any kind, rather than none.
-    kinds: open || kinds.length === 0 ? undefined : kinds,
-    always: !open && kinds.length === 1 && !conditional,
-    repeated: ranges.length > 0,
-    range: ranges.length === 1 && ranges[0].values.length === 1 ? ranges[0].values[0] : undefined,
-    hook,
-    name: name?.depth === 2 ? namePattern(scalarOf(lines[name.at].text)) : undefined,
-  };
-}
-
-const inDefinition = (stack: readonly Block[]) => stack.some((block) => block.kind === "define");
-
-/**
- * The documents of a template that print something, split where Helm splits what it renders: at
- * every line that starts with `---` (Helm's own pattern, whatever follows it), except in a
- * definition's body or a comment. A `---` inside a block scalar is indented, so never splits.
- */
-function templateDocuments(lines: readonly TemplateLine[]): TemplateDocument[] {
-  const stacks = blockStacks(lines);
-  const separators = lines.flatMap((line, i) =>
-    line.text.startsWith("---") && !inDefinition(stacks[i]) ? [i] : [],
-  );
-  const ends = [...separators, lines.length];
-  return ends.flatMap((to, k) => templateDocument(lines, stacks, k === 0 ? 0 : ends[k - 1] + 1, to) ?? []);
-}
-
-/** How many items a range walks, when known: see `rangeSize`. */
-type RangeSize = (document: TemplateDocument) => number | undefined;
-
-/** How many objects of `kind` a document can render: at least, at most. */
-function renders(
-  document: TemplateDocument,
-  kind: unknown,
-  hook: boolean,
-  size: RangeSize,
-): { min: number; max: number } {
-  if (!document.kinds) return { min: 0, max: Number.POSITIVE_INFINITY };
-  if (typeof kind !== "string" || !document.kinds.includes(kind) || document.hook !== hook)
-    return { min: 0, max: 0 };
-  if (!document.repeated) return { min: document.always ? 1 : 0, max: 1 };
-  return { min: 0, max: size(document) ?? Number.POSITIVE_INFINITY };
-}
-
-/**
- * Whether the `index`-th of `count` objects of a kind can come from document `i`: the documents
- * before it rendering the objects before, it this one (and maybe more), those after the rest.
- */
-function canRender(
-  bounds: readonly { min: number; max: number }[],
-  i: number,
-  index: number,
-  count: number,
-): boolean {
-  const total = (part: readonly { min: number; max: number }[]) =>
-    part.reduce((sum, b) => ({ min: sum.min + b.min, max: sum.max + b.max }), { min: 0, max: 0 });
-  const before = total(bounds.slice(0, i));
-  const after = total(bounds.slice(i + 1));
-  for (let rendered = before.min; rendered <= Math.min(index, before.max); rendered++) {
-    // This document renders objects `rendered` … `rendered + n - 1`, with `low` ≤ n ≤ `high`.
-    const low = Math.max(bounds[i].min, index - rendered + 1);
-    const high = Math.min(bounds[i].max, count - rendered);
-    if (low <= high && count - rendered - high <= after.max && count - rendered - low >= after.min)
-      return true;
-  }
-  return false;
-}
-
-const isHook = (value: JsonObject) =>
-  isObject(value.metadata) &&
-  isObject(value.metadata.annotations) &&
-  value.metadata.annotations["helm.sh/hook"] !== undefined;
-
-/**
- * The documents of the template that may have rendered `resource`; `siblings` are all the objects
- * the template rendered, in Helm's output order. Helm sorts objects by kind, stably, and prints
- * hooks last: among the objects of one kind (hooks or not) the output keeps the template's order,
- * so the n-th of them comes from a document that can render an n-th, given what the documents
- * before and after it must and may render. Where that leaves several, the written name decides;
- * where it still cannot, `sure` is false.
- */
-function renderingDocuments(
-  documents: readonly TemplateDocument[],
-  resource: JsonObject,
-  siblings: readonly JsonObject[],
-  size: RangeSize,
-): { documents: readonly TemplateDocument[]; sure: boolean } {
-  if (documents.length <= 1) return { documents, sure: true };
-  const hook = isHook(resource);
-  const same = siblings.filter((s) => s.kind === resource.kind && isHook(s) === hook);
-  const index = same.indexOf(resource);
-  const bounds = documents.map((document) => renders(document, resource.kind, hook, size));
-  const possible = documents.filter(
-    (_, i) => bounds[i].max > 0 && (index < 0 || canRender(bounds, i, index, same.length)),
-  );
-  const rendered = isObject(resource.metadata) ? resource.metadata.name : undefined;
-  const named = possible.filter((d) => !d.name || typeof rendered !== "string" || d.name.test(rendered));
-  if (named.length === 1) return { documents: named, sure: true };
-  // Several fit, or none does (a kind or a hook an action prints): any that fits, else any at all.
-  return { documents: named.length > 0 ? named : possible.length > 0 ? possible : documents, sure: false };
 }
 
 const GUESSED = "the template has several documents that could render it; the likeliest is shown";
