@@ -34,7 +34,7 @@ export const USAGE = `npm run bench:load -- [options]
   --restart-after S      seconds a killed replica stays down (10)   --redis-down S  seconds Redis stays down (10)
   --read-latency MS      fake GitHub's answer time for reads (30)   --write-latency MS  for writes (80)
   --enforce-limits       refuse writes over GitHub's 80 a minute / 500 an hour per installation (always counted)
-  --bound S              every scenario's time bound (default: 300 for the burst, 180 others)
+  --bound S              every scenario's time bound (default: 420 for the burst, 180 others)
   --idle S               give up when the App has been silent this long (90)
   --seed N               seed of the burst's order and of the fault injection (16)
   --log-level LEVEL      the replicas' LOG_LEVEL (warn); their logs are in the run's folder

@@ -74,7 +74,7 @@ function burst(sizes: Sizes, redis: boolean): Scenario {
     drive: async (cluster, plan) => {
       await openSpread(cluster, plan, sizes.windowS);
     },
-    boundS: 300,
+    boundS: 420,
   };
 }
 
