@@ -6,6 +6,7 @@ import type { Context, Probot } from "probot";
 import { parseCommands } from "./approvals/commands.js";
 import { ParseCache } from "./engine/parse-cache.js";
 import { type CommandSource, commandEvent } from "./github/approvals.js";
+import { recoverBottleneckFromLostRedisState } from "./github/bottleneck-recovery.js";
 import { OpenRuns } from "./github/checks.js";
 import { BlobCache } from "./github/contents.js";
 import type { AppState } from "./github/review-pull-request.js";
@@ -286,6 +287,8 @@ export function runWorkers(
  * Probot's middleware load. The App's own process (server.ts) chooses Redis when REDIS_URL is set.
  */
 export default function kubedelta(app: Probot): void {
+  // With REDIS_URL, Probot's throttle lives in Redis: it must survive Redis losing its keys.
+  recoverBottleneckFromLostRedisState();
   const queue = new MemoryQueue(queueConfig());
   receiveWebhooks(app, queue);
   runWorkers(app, queue);

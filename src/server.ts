@@ -9,6 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type Probot, run } from "probot";
 import { receiveWebhooks, runWorkers } from "./app.js";
+import { recoverBottleneckFromLostRedisState } from "./github/bottleneck-recovery.js";
 import { LimitedOctokit } from "./github/octokit.js";
 import type { AppState } from "./github/review-pull-request.js";
 import { createQueue, QueueConfigError, queueConfig } from "./queue/settings.js";
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   // `probot run` listens on localhost unless HOST says otherwise; the App's server is reached from
   // outside (a container, a load balancer), so it listens on every interface unless told.
   process.env.HOST ??= "0.0.0.0";
+  // The throttle shared through Redis must survive Redis losing its keys (bottleneck-recovery.ts).
+  recoverBottleneckFromLostRedisState();
   let queue: JobQueue | undefined;
   let state: AppState | undefined;
   let log: Probot["log"] | undefined;
