@@ -1,5 +1,6 @@
 // The results as a table: one column per scenario, one row per figure.
 
+import { CONTENT_PER_MINUTE, POINTS_PER_MINUTE } from "./fake/limits.js";
 import type { ScenarioResult } from "./run.js";
 
 type Row = [label: string, cell: (r: ScenarioResult, solo?: ScenarioResult) => string];
@@ -43,8 +44,8 @@ const ROWS: Row[] = [
   ["duplicate inline comments", (r) => String(r.outcome.duplicateComments)],
   ["requests per PR", (r) => s(r.outcome.requests.perPullRequest)],
   ["writes per PR", (r) => s(r.outcome.writes.total / r.outcome.pullRequests)],
-  ["writes/min max (GitHub: 80)", (r) => String(r.outcome.writes.maxPerMinute)],
-  ["REST points/min max (900)", (r) => String(r.outcome.writes.maxPointsPerMinute)],
+  [`writes/min max (GitHub: ${CONTENT_PER_MINUTE})`, (r) => String(r.outcome.writes.maxPerMinute)],
+  [`REST points/min max (${POINTS_PER_MINUTE})`, (r) => String(r.outcome.writes.maxPointsPerMinute)],
   ["write spacing ms (median)", (r) => Object.values(r.outcome.writes.medianSpacingMs).join(" ") || "–"],
   ["longest write gap s", (r) => s(r.outcome.writes.longestGapS)],
   [
