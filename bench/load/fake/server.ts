@@ -90,7 +90,9 @@ function writeIdentity(method: string, path: string, body: unknown): string {
   const b = (body ?? {}) as Record<string, unknown>;
   if (method === "POST" && path.endsWith("/check-runs")) return `${method} ${path} ${b.head_sha}`;
   if (method === "POST" && path.endsWith("/reviews")) return `${method} ${path} ${b.commit_id}`;
-  if (method === "PATCH") return `${method} ${path} ${b.status ?? ""}${b.conclusion ?? ""}`;
+  // The same update again: a check run's fallback completion with an error is another write.
+  if (method === "PATCH")
+    return `${method} ${path} ${b.status ?? ""} ${b.conclusion ?? ""} ${(b.output as { title?: string } | undefined)?.title ?? ""}`;
   return `${method} ${path}`;
 }
 
