@@ -21,7 +21,7 @@ import type { JobQueue, ReviewTarget, ReviewWork } from "./queue/types.js";
 import { RenderCache } from "./render/render-cache.js";
 import { type FoundTools, findTools } from "./render/tools.js";
 import { APPROVE_ACTION, CHECK_NAME } from "./report/check-run.js";
-import { DEFAULT_DOCS_BASE_URL, parseDocsBaseUrl } from "./rules/docs-url.js";
+import { docsBaseFromEnv } from "./rules/docs-url.js";
 
 const PULL_REQUEST_EVENTS: (
   | "pull_request.opened"
@@ -104,19 +104,9 @@ export function createState(app: Probot, lock: PublishLock = new MemoryLock()): 
     },
     lock,
     openRuns: new OpenRuns(),
-    docsBase: docsBaseOf(process.env),
+    // A bad KUBEDELTA_DOCS_URL stops the app at startup rather than breaking every link.
+    docsBase: docsBaseFromEnv(process.env),
   };
-}
-
-/** KUBEDELTA_DOCS_URL, checked: a bad value stops the app at startup rather than breaking links. */
-function docsBaseOf(env: NodeJS.ProcessEnv): string {
-  const configured = env.KUBEDELTA_DOCS_URL;
-  if (!configured) return DEFAULT_DOCS_BASE_URL;
-  try {
-    return parseDocsBaseUrl(configured);
-  } catch (error) {
-    throw new Error(`KUBEDELTA_DOCS_URL: ${(error as Error).message}`);
-  }
 }
 
 /** The PR an issue comment belongs to, or undefined for comments on plain issues. */

@@ -22,7 +22,7 @@ import type { Compared } from "../report/compared.js";
 import { toMarkdown, toSarif } from "../report/index.js";
 import type { MarkdownOptions } from "../report/markdown.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
-import { DEFAULT_DOCS_BASE_URL, DocsUrlError, parseDocsBaseUrl } from "../rules/docs-url.js";
+import { DocsUrlError, docsBaseFromEnv } from "../rules/docs-url.js";
 import { ActionError } from "./errors.js";
 import { type PullRequestEvent, pullRequestEvent } from "./event.js";
 import { type ActionInputs, actionInputs } from "./inputs.js";
@@ -124,12 +124,10 @@ async function reviewCommits(
 
 /** Where rule links point: KUBEDELTA_DOCS_URL (a fork's or GitHub Enterprise's docs), else the project's. */
 function docsBase(env: NodeJS.ProcessEnv): string {
-  const configured = env.KUBEDELTA_DOCS_URL?.trim();
-  if (!configured) return DEFAULT_DOCS_BASE_URL;
   try {
-    return parseDocsBaseUrl(configured);
+    return docsBaseFromEnv(env);
   } catch (error) {
-    if (error instanceof DocsUrlError) throw new ActionError(`KUBEDELTA_DOCS_URL: ${error.message}`);
+    if (error instanceof DocsUrlError) throw new ActionError(error.message);
     throw error;
   }
 }

@@ -26,7 +26,7 @@ import {
 } from "../report/index.js";
 import { readingsToJson, readingsToText, readingsToYaml } from "../report/readings.js";
 import { ruleCatalog, rulesOf } from "../rules/catalog.js";
-import { DEFAULT_DOCS_BASE_URL, parseDocsBaseUrl } from "../rules/docs-url.js";
+import { docsBaseFromEnv } from "../rules/docs-url.js";
 import { ruleReference } from "../rules/reference.js";
 import { type Command, type CommonOptions, parseArgs, USAGE, UsageError } from "./args.js";
 import { changedBetweenDirectories, directoryRevision } from "./directory-trees.js";
@@ -59,12 +59,10 @@ const defaultIo: CliIo = {
 /** Where rule links point: --docs-url, else $KUBEDELTA_DOCS_URL, else the project's docs. */
 function docsBase(options: CommonOptions): string {
   if (options.docsUrl) return options.docsUrl;
-  const configured = process.env.KUBEDELTA_DOCS_URL;
-  if (!configured) return DEFAULT_DOCS_BASE_URL;
   try {
-    return parseDocsBaseUrl(configured);
+    return docsBaseFromEnv(process.env);
   } catch (error) {
-    throw new UsageError(`KUBEDELTA_DOCS_URL: ${(error as Error).message}`);
+    throw new UsageError((error as Error).message);
   }
 }
 

@@ -51,7 +51,7 @@ function approvedItem(fp: string, findings: readonly Finding[]): string {
  * plain text; what it puts in backticks is shown as code, everything else is escaped.
  */
 export function refusalBody(reason: string): string {
-  return `⛔ Not applied: ${markdownWithCode(clip(reason, 2000), { table: false })}\n`;
+  return `⛔ Not applied: ${markdownWithCode(clip(reason, 2000))}\n`;
 }
 
 // ---------------------------------------------------------------------------------------------

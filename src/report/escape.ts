@@ -128,14 +128,14 @@ export function inlineCode(text: string, options: { table?: boolean } = {}): str
  * becomes a code span built by inlineCode, and everything else is escaped, so a name shows as code
  * rather than with literal backticks, and nothing in it can become a link, HTML or a marker. A
  * backtick without a partner is shown as itself. Not for the start of a line (list markers are
- * not escaped mid-line); `table` as for inlineCode.
+ * not escaped mid-line), nor for a table cell (a `|` in a code span would end it).
  */
-export function markdownWithCode(text: string, options: { table?: boolean } = {}): string {
+export function markdownWithCode(text: string): string {
   const line = oneLine(text);
   let out = "";
   let last = 0;
   for (const match of line.matchAll(/`([^`]+)`/g)) {
-    out += midLine(line.slice(last, match.index)) + inlineCode(match[1], options);
+    out += midLine(line.slice(last, match.index)) + inlineCode(match[1], { table: false });
     last = match.index + match[0].length;
   }
   return out + midLine(line.slice(last));

@@ -201,9 +201,7 @@ function findingsSection(
  */
 function findingLine(f: Finding, options: MarkdownOptions, fileInHeading: boolean): string {
   const severity = `${SEVERITY_ICONS[f.severity]} ${f.severity}`;
-  const what = markdownWithCode(headline(clip(f.message, CLIP.message), f.resource, HEADLINE_MAX), {
-    table: false,
-  });
+  const what = markdownWithCode(headline(clip(f.message, CLIP.message), f.resource, HEADLINE_MAX));
   const where = fileInHeading ? lineLink(f, options) : location(f, options);
   return `${[severity, ruleLink(f.rule, options, { table: false }), where, id(f)].join(" · ")} — ${what}`;
 }
@@ -242,7 +240,7 @@ function exceptedSection(result: ReviewResult, options: MarkdownOptions): Sectio
     .sort((a, b) => bySeverity(a.finding, b.finding))
     .map(({ finding: f, exception }) => {
       const resource = escapeMarkdown(clip(resourceLabel(f.resource), CLIP.resource));
-      const reason = markdownWithCode(clip(exception.reason, CLIP.message), { table: false });
+      const reason = markdownWithCode(clip(exception.reason, CLIP.message));
       const where = [
         `${SEVERITY_ICONS[f.severity]} ${f.severity}`,
         ruleLink(f.rule, options, { table: false }),
@@ -267,7 +265,7 @@ function exceptedSection(result: ReviewResult, options: MarkdownOptions): Sectio
 function errorsSection(result: ReviewResult): Section {
   const items = result.errors.map((e) => {
     const where = inlineCode(clip(locationLabel(e.file, e.line), CLIP.path), { table: false });
-    return `- ${where} ${markdownWithCode(clip(e.message, CLIP.message), { table: false })}`;
+    return `- ${where} ${markdownWithCode(clip(e.message, CLIP.message))}`;
   });
   return {
     items,
@@ -284,7 +282,7 @@ function errorsSection(result: ReviewResult): Section {
 function skippedSection(result: ReviewResult): Section {
   const items = result.skipped.map((s) => {
     const file = inlineCode(clip(s.file, CLIP.path), { table: false });
-    return `- ${file} ${markdownWithCode(clip(s.reason, CLIP.message), { table: false })}`;
+    return `- ${file} ${markdownWithCode(clip(s.reason, CLIP.message))}`;
   });
   const title = `Not reviewed (${plural(skippedFiles(result), "file")})`;
   return {
@@ -316,7 +314,7 @@ function fixedSection(markdown: string): Section {
 function detailsSection(result: ReviewResult, options: MarkdownOptions): Section {
   const items = [...result.findings].sort(bySeverity).map((f) => {
     const resource = escapeMarkdown(clip(resourceLabel(f.resource), CLIP.resource));
-    const message = markdownWithCode(clip(f.message, CLIP.message), { table: false });
+    const message = markdownWithCode(clip(f.message, CLIP.message));
     return `- ${id(f)} ${ruleLink(f.rule, options, { table: false })} **${resource}**: ${message}`;
   });
   return {

@@ -270,7 +270,7 @@ function commentBody(findings: readonly Finding[], ctx: RenderContext): string {
   const [finding, ...others] = findings;
   const parts = [
     [severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding)].join(" · "),
-    markdownWithCode(clip(finding.message, CLIP.comment), { table: false }),
+    markdownWithCode(clip(finding.message, CLIP.comment)),
   ];
   if (others.length > 0) {
     const listed = others.slice(0, LIST_CAP).map((other) => `${severityLabel(other)} ${resource(other)}`);
@@ -280,7 +280,7 @@ function commentBody(findings: readonly Finding[], ctx: RenderContext): string {
     );
   }
   const remediation = ctx.rules(finding.rule)?.remediation;
-  if (remediation) parts.push(`**How to fix:** ${markdownWithCode(remediation, { table: false })}`);
+  if (remediation) parts.push(`**How to fix:** ${markdownWithCode(remediation)}`);
   const blocking = findings.filter((f) => isBlocking(f, ctx));
   // One command accepts at most 100 ids (src/approvals): past that, the command for every risk.
   parts.push(
@@ -341,7 +341,7 @@ function listItem(finding: Finding, ctx: RenderContext): string {
   const id = isBlocking(finding, ctx)
     ? ` · id ${inlineCode(shortId(finding.fingerprint), { table: false })}`
     : "";
-  const message = markdownWithCode(clip(finding.message, CLIP.listed), { table: false });
+  const message = markdownWithCode(clip(finding.message, CLIP.listed));
   return (
     `- ${[severityLabel(finding), ruleLink(finding.rule, ctx, { table: false }), resource(finding), where].join(" · ")}` +
     ` — ${message}${id} ${fingerprintMarker(finding.fingerprint)}`

@@ -23,6 +23,20 @@ export function parseDocsBaseUrl(value: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
+/**
+ * The docs base a shell's environment asks for: KUBEDELTA_DOCS_URL, checked, or the default. A bad
+ * value is a DocsUrlError that names the variable, for the shell to report as its own error.
+ */
+export function docsBaseFromEnv(env: NodeJS.ProcessEnv): string {
+  const configured = env.KUBEDELTA_DOCS_URL?.trim();
+  if (!configured) return DEFAULT_DOCS_BASE_URL;
+  try {
+    return parseDocsBaseUrl(configured);
+  } catch (error) {
+    throw new DocsUrlError(`KUBEDELTA_DOCS_URL: ${(error as Error).message}`);
+  }
+}
+
 /** The section of the rule reference that documents a built-in rule. */
 export function ruleDocsUrl(id: string, base = DEFAULT_DOCS_BASE_URL): string {
   return `${base}/rules.md#${id}`;

@@ -227,6 +227,22 @@ describe("toMarkdown", () => {
     expect(approved).toContain("### Approvals\n\nby x");
   });
 
+  it("gives the bare command past the 100 ids one command may name", () => {
+    const approvers = { who: "anyone with write access or more" };
+    const command = (count: number) => {
+      // Distinct short ids: the first 8 hex digits differ.
+      const findings = Array.from({ length: count }, (_, i) =>
+        finding({ fingerprint: `${i.toString(16).padStart(8, "0")}00000000`, line: i + 1 }),
+      );
+      const line = toMarkdown(result({ findings }), { ...options, approvers })
+        .split("\n")
+        .find((l) => l.startsWith("**To approve**"));
+      return renderGfm(line ?? "").code[0];
+    };
+    expect(command(100).split(" ")).toHaveLength(103);
+    expect(command(101)).toBe("/approve-risk -- reason");
+  });
+
   it("counts long lists of errors instead of listing them all", () => {
     const errors = Array.from({ length: 120 }, (_, i) => ({ file: `e${i}.yaml`, message: "invalid YAML" }));
     const md = toMarkdown(result({ errors }), options);

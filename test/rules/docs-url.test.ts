@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ruleCatalog } from "../../src/rules/catalog.js";
-import { DEFAULT_DOCS_BASE_URL, ruleDocsUrl } from "../../src/rules/docs-url.js";
+import {
+  DEFAULT_DOCS_BASE_URL,
+  DocsUrlError,
+  docsBaseFromEnv,
+  ruleDocsUrl,
+} from "../../src/rules/docs-url.js";
 import { RULES } from "../../src/rules/index.js";
 
 describe("rule links", () => {
@@ -37,5 +42,17 @@ describe("rule links", () => {
     const catalog = ruleCatalog({ customRules: [spec] } as never, "https://ghe.example/k/blob/v1/docs");
     expect(catalog.docsUrl("host-path")).toBe("https://ghe.example/k/blob/v1/docs/rules.md#host-path");
     expect(catalog.docsUrl("external-name")).toBe("https://ghe.example/k/blob/v1/docs/custom-rules.md");
+  });
+
+  it("come from KUBEDELTA_DOCS_URL when it is set, checked, naming the variable when it is wrong", () => {
+    expect(docsBaseFromEnv({})).toBe(DEFAULT_DOCS_BASE_URL);
+    expect(docsBaseFromEnv({ KUBEDELTA_DOCS_URL: " " })).toBe(DEFAULT_DOCS_BASE_URL);
+    expect(docsBaseFromEnv({ KUBEDELTA_DOCS_URL: "https://ghe.example/k/docs/" })).toBe(
+      "https://ghe.example/k/docs",
+    );
+    expect(() => docsBaseFromEnv({ KUBEDELTA_DOCS_URL: "docs" })).toThrow(DocsUrlError);
+    expect(() => docsBaseFromEnv({ KUBEDELTA_DOCS_URL: "docs" })).toThrow(
+      /^KUBEDELTA_DOCS_URL: the docs URL must be/,
+    );
   });
 });
